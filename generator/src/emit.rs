@@ -123,7 +123,12 @@ fn space_items(source: &str) -> String {
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
         let t = line.trim();
-        let ends_item = t == "}" || t == "};" || (indent == 0 && t.ends_with(';') && !t.starts_with("use ") && !t.starts_with("pub use ") && !t.starts_with("pub mod "));
+        let ends_item = t == "}"
+            || t == "};"
+            || (t.ends_with(';') && (indent == 0 || t.starts_with("rt::") || t.starts_with("pub type ") || t.starts_with("pub const "))
+                && !t.starts_with("use ")
+                && !t.starts_with("pub use ")
+                && !t.starts_with("pub mod "));
         let ends_use_block = (t.starts_with("use ") || t.starts_with("pub use ") || t.starts_with("pub mod ")) && t.ends_with(';');
         let n = next.trim();
         let next_is_use = n.starts_with("use ") || n.starts_with("pub use ") || n.starts_with("pub mod ");
@@ -422,7 +427,11 @@ impl Emitter<'_> {
         let unknown = ident(&e.unknown);
         let variants = e.variants.iter().enumerate().map(|(i, v)| {
             let vname = ident(&v.ident);
-            let vdoc = format!(" `{}`", sanitize_line(&v.wire).replace('`', "'"));
+            let vdoc = if v.wire.is_empty() {
+                " `\"\"` (the empty string)".to_owned()
+            } else {
+                format!(" `{}`", sanitize_line(&v.wire).replace('`', "'"))
+            };
             let default = if e.default == Some(i) {
                 quote!(#[default])
             } else {
@@ -483,10 +492,10 @@ impl Emitter<'_> {
 
     fn client_module(&self) -> TokenStream {
         let client = ident(&naming::type_name(&self.opts.client_name));
-        let envelope = if self.ir.status_code_envelope {
-            quote!(.with_envelope(rt::Envelope::StatusCode))
+        let init = if self.ir.status_code_envelope {
+            quote!(Self { client: client.with_envelope(rt::Envelope::StatusCode) })
         } else {
-            TokenStream::new()
+            quote!(Self { client })
         };
         let title = sanitize_line(self.ir.title.trim());
         let client_doc = doc_attrs(&format!(
@@ -538,7 +547,7 @@ impl Emitter<'_> {
 
                 /// A client over an existing runtime client (the response checks this API needs are switched on).
                 pub fn from_client(client: rt::Client) -> Self {
-                    Self { client: client #envelope }
+                    #init
                 }
 
                 /// The runtime client underneath.
@@ -669,31 +678,42 @@ impl Emitter<'_> {
             let path = &op.path;
             return quote!(#path);
         }
-        // Split the template into literal pieces and `{name}` holes.
-        let mut fmt = String::new();
-        let mut values: Vec<TokenStream> = Vec::new();
+        // Split the template into literal pieces and `{name}` holes, joined with `concat`.
+        let mut pieces: Vec<TokenStream> = Vec::new();
+        let mut literal = String::new();
         let mut rest = op.path.as_str();
         while let Some(start) = rest.find('{') {
             let (lit, after) = rest.split_at(start);
-            fmt.push_str(&lit.replace('{', "{{").replace('}', "}}"));
+            literal.push_str(lit);
             let Some(end) = after.find('}') else {
-                fmt.push_str(&after.replace('{', "{{").replace('}', "}}"));
+                literal.push_str(after);
                 rest = "";
                 break;
             };
             let name = &after[1..end];
             match op.path_params.iter().find(|p| p.wire == name) {
                 Some(p) => {
-                    fmt.push_str("{}");
+                    if !literal.is_empty() {
+                        pieces.push(quote!(#literal));
+                        literal.clear();
+                    }
                     let pname = ident(&p.ident);
-                    values.push(quote!(rt::path_param(&#pname)));
+                    let arg = match &p.ty {
+                        TypeRef::String => quote!(#pname),
+                        TypeRef::Bool | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 => quote!(&#pname),
+                        _ => quote!(#pname),
+                    };
+                    pieces.push(quote!(&rt::path_param(#arg)));
                 }
-                None => fmt.push_str(&after[..=end].replace('{', "{{").replace('}', "}}")),
+                None => literal.push_str(&after[..=end]),
             }
             rest = &after[end + 1..];
         }
-        fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-        quote!(format!(#fmt, #(#values),*))
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            pieces.push(quote!(#literal));
+        }
+        quote!([#(#pieces),*].concat())
     }
 
     fn param_pushes(&self, params: &ParamsDef) -> (TokenStream, TokenStream) {

@@ -677,7 +677,11 @@ impl<'a> Lowerer<'a> {
                     self.warn(
                         "W005",
                         &pointer,
-                        format!("method name `{base}` is already taken by an earlier operation; this one is `{ident}`"),
+                        format!(
+                            "method name `{}` is already taken by an earlier operation; this one is `{}`",
+                            naming::unraw(&base),
+                            naming::unraw(&ident)
+                        ),
                         "give the operations distinct operationIds",
                     );
                 }
