@@ -22,6 +22,7 @@ mod lower;
 pub mod naming;
 mod normalize;
 mod output;
+mod resolve;
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +57,7 @@ pub struct Builder {
     deny_warnings: bool,
     layout: Layout,
     runtime: Option<RuntimeDependency>,
+    strict_responses: bool,
 }
 
 impl Default for Builder {
@@ -77,6 +79,7 @@ impl Builder {
             deny_warnings: false,
             layout: Layout::Crate,
             runtime: None,
+            strict_responses: false,
         }
     }
 
@@ -140,6 +143,15 @@ impl Builder {
         self
     }
 
+    /// Decode responses exactly as the spec says. By default, types used in responses
+    /// forgive servers that stray from their spec: a required field that is missing or
+    /// `null` takes its default, and a number sent as a string (`"1669881887852"`) is
+    /// read as the number. Request types are always exact.
+    pub fn strict_responses(mut self, strict: bool) -> Self {
+        self.strict_responses = strict;
+        self
+    }
+
     /// Runs the generator in memory.
     pub fn generate(&self) -> Result<Generated, Error> {
         let (doc, spec_name) = match &self.spec {
@@ -148,7 +160,7 @@ impl Builder {
             Some(Spec::Source { name, text }) => (load::load_str(name, text)?, display_name(name)),
         };
         let mut warnings = doc.warnings.clone();
-        let (ir, lower_warnings) = lower::lower(&doc)?;
+        let (ir, lower_warnings) = lower::lower(&doc, lower::LowerOptions { strict_responses: self.strict_responses })?;
         warnings.extend(lower_warnings);
         if self.deny_warnings {
             if let Some(first) = warnings.first() {

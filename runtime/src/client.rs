@@ -149,7 +149,9 @@ fn not_json_or_decode(response: &Response, e: serde_json::Error) -> Error {
     }
 }
 
-fn decode<R: DeserializeOwned>(response: &Response) -> Result<R, Error> {
+/// Decodes a response body as `R` (an empty body reads as `null`), mapping failures to
+/// [`Error::NotJson`] or [`Error::Decode`].
+pub fn decode<R: DeserializeOwned>(response: &Response) -> Result<R, Error> {
     let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {

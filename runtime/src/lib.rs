@@ -20,16 +20,17 @@
 mod client;
 mod enums;
 mod error;
+pub mod lenient;
 mod memory;
 mod query;
 mod request;
 
-pub use client::{Client, Envelope};
+pub use client::{decode, Client, Envelope};
 pub use enums::deserialize_string_enum;
 pub use error::Error;
 pub use memory::MemoryTransport;
 pub use query::{path_param, Query, QueryValue};
-pub use request::{Body, BoxFuture, Method, Request, Response, Transport};
+pub use request::{Body, BoxFuture, FilePart, Method, Multipart, Part, Request, Response, Transport};
 
 #[doc(hidden)]
 pub use serde as __serde;

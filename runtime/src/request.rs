@@ -59,6 +59,126 @@ impl fmt::Display for Method {
 pub enum Body {
     /// A JSON document (`application/json`).
     Json(serde_json::Value),
+    /// A URL-encoded form (`application/x-www-form-urlencoded`), as key/value pairs.
+    Form(Vec<(String, String)>),
+    /// A multipart form (`multipart/form-data`).
+    Multipart(Multipart),
+    /// Raw bytes with their media type (e.g. `application/octet-stream`).
+    Bytes {
+        /// The media type sent as `content-type`.
+        content_type: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+    /// Text with its media type (e.g. `text/plain`).
+    Text {
+        /// The media type sent as `content-type`.
+        content_type: String,
+        /// The text.
+        text: String,
+    },
+}
+
+/// A file to upload in a multipart form.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct FilePart {
+    /// The file name reported to the server.
+    pub file_name: Option<String>,
+    /// The file's media type (`application/octet-stream` when unset).
+    pub content_type: Option<String>,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+impl FilePart {
+    /// A file with a name and content.
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        FilePart {
+            file_name: Some(file_name.into()),
+            content_type: None,
+            bytes: bytes.into(),
+        }
+    }
+}
+
+impl fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilePart")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// One part of a multipart form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// A text field.
+    Text {
+        /// The field name.
+        name: String,
+        /// The value.
+        value: String,
+    },
+    /// A file.
+    File {
+        /// The field name.
+        name: String,
+        /// The file.
+        file: FilePart,
+    },
+}
+
+/// The parts of a multipart form, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Multipart {
+    /// The parts.
+    pub parts: Vec<Part>,
+}
+
+impl Multipart {
+    /// An empty form.
+    pub fn new() -> Self {
+        Multipart::default()
+    }
+
+    /// Adds text fields from a value (arrays add one part per element).
+    pub fn push<V: crate::QueryValue + ?Sized>(&mut self, name: &str, value: &V) {
+        let mut pairs = Vec::new();
+        value.append_to(name, &mut pairs);
+        self.parts.extend(pairs.into_iter().map(|(name, value)| Part::Text { name, value }));
+    }
+
+    /// Adds text fields when the value is present.
+    pub fn push_opt<V: crate::QueryValue + ?Sized>(&mut self, name: &str, value: Option<&V>) {
+        if let Some(v) = value {
+            self.push(name, v);
+        }
+    }
+
+    /// Adds a field holding the value as JSON text.
+    pub fn push_json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let mut q = Query::new();
+        q.push_json(name, value)?;
+        self.parts.extend(q.into_pairs().into_iter().map(|(name, value)| Part::Text { name, value }));
+        Ok(())
+    }
+
+    /// Adds a file.
+    pub fn file(&mut self, name: &str, file: &FilePart) {
+        self.parts.push(Part::File {
+            name: name.to_owned(),
+            file: file.clone(),
+        });
+    }
+
+    /// Adds files (one part each).
+    pub fn files(&mut self, name: &str, files: &[FilePart]) {
+        for f in files {
+            self.file(name, f);
+        }
+    }
 }
 
 /// One API call, described independently of any HTTP library.
@@ -101,11 +221,47 @@ impl Request {
         Ok(self)
     }
 
+    /// Sets a URL-encoded form body.
+    pub fn form(mut self, fields: Query) -> Self {
+        self.body = Some(Body::Form(fields.into_pairs()));
+        self
+    }
+
+    /// Sets a multipart form body.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Some(Body::Multipart(form));
+        self
+    }
+
+    /// Sets a raw body.
+    pub fn bytes(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(Body::Bytes {
+            content_type: content_type.to_owned(),
+            bytes: bytes.into(),
+        });
+        self
+    }
+
+    /// Sets a text body.
+    pub fn text(mut self, content_type: &str, text: impl Into<String>) -> Self {
+        self.body = Some(Body::Text {
+            content_type: content_type.to_owned(),
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Sets header pairs declared by the operation.
+    pub fn headers(mut self, headers: Query) -> Self {
+        self.headers = headers.into_pairs();
+        self
+    }
+
     /// The JSON body, if the request has one.
     pub fn json_body(&self) -> Option<&serde_json::Value> {
         match &self.body {
             Some(Body::Json(value)) => Some(value),
-            None => None,
+            _ => None,
         }
     }
 }
