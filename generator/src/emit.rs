@@ -124,6 +124,7 @@ fn space_items(source: &str) -> String {
         let next_indent = next.len() - next.trim_start().len();
         let t = line.trim();
         let ends_item = t == "}"
+            || t.ends_with(" {}")
             || t == "};"
             || (t.ends_with(';') && (indent == 0 || t.starts_with("rt::") || t.starts_with("pub type ") || t.starts_with("pub const "))
                 && !t.starts_with("use ")

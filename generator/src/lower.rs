@@ -859,7 +859,19 @@ impl<'a> Lowerer<'a> {
                     Some(id) if !id.trim().is_empty() => naming::method_name(id),
                     _ => naming::method_name_from_path(method, path),
                 };
-                let ident = names.claim(base.clone());
+                // A name taken by an earlier operation: prefer the controller's name as a
+                // qualifier (`TerminalManagementController_deleteDevice` →
+                // `terminal_management_delete_device`), else a number.
+                let ident = if names.contains(&base) {
+                    match op.operation_id.as_deref().and_then(|id| id.split_once("Controller_")) {
+                        Some((controller, _)) if !controller.is_empty() => {
+                            names.claim(naming::field_ident(&format!("{controller} {}", naming::unraw(&base))))
+                        }
+                        _ => names.claim(base.clone()),
+                    }
+                } else {
+                    names.claim(base.clone())
+                };
                 if ident != base {
                     self.warn(
                         "W005",
@@ -1213,7 +1225,7 @@ impl<'a> Lowerer<'a> {
                 None => StatusBody::Empty,
                 Some((media_type, media, MediaClass::Json)) => {
                     let mpointer = pointer_push(&pointer_push(&cpointer, "content"), media_type);
-                    let name = if several { format!("{op_name}Response{}", naming::pascal(&code)) } else { format!("{op_name}Response") };
+                    let name = if several { format!("{op_name}Response{code}") } else { format!("{op_name}Response") };
                     StatusBody::Json(match &media.schema {
                         Some(s) => self.type_of_ref(RefOrSchema::from(s), &Ctx::root(name), &pointer_push(&mpointer, "schema"))?,
                         None => TypeRef::Value,
@@ -1673,11 +1685,19 @@ fn finish_unions(types: &mut Vec<TypeDef>, operations: &[Operation], names: &mut
         }
     }
 
+    // Copies of structs without a tag field, by (struct, tag), shared by every union
+    // that needs the same one.
+    let mut copies: BTreeMap<(usize, String), usize> = BTreeMap::new();
     let count = types.len();
     for ui in 0..count {
         let Some(TypeKind::Union(u)) = types.get(ui).map(|t| t.kind.clone()) else { continue };
         let union_pointer = types.get(ui).map(|t| t.pointer.clone()).unwrap_or_default();
         let mut u = u;
+        // Variant names come from the member types as the spec names them.
+        let mut vnames = Namespace::with_reserved(&["Unknown"]);
+        for v in &mut u.variants {
+            v.ident = vnames.claim(naming::variant_name(&variant_base(types, &v.ty)));
+        }
         if let Some(tag) = u.tag.clone() {
             for v in &mut u.variants {
                 let TypeRef::Named(id) = v.ty else { continue };
@@ -1687,17 +1707,24 @@ fn finish_unions(types: &mut Vec<TypeDef>, operations: &[Operation], names: &mut
                 }
                 let shared = plain_uses.contains(&id.0) || tagged_uses.get(&id.0).is_some_and(|tags| tags.len() > 1);
                 let target = if shared {
-                    // A copy without the tag field, for this union only.
-                    let Some(original) = types.get(id.0).cloned() else { continue };
-                    let name = names.claim(naming::type_name(&format!("{}{}", types.get(ui).map(|t| t.name.as_str()).unwrap_or(""), original.name)));
-                    types.push(TypeDef {
-                        name,
-                        doc: original.doc.clone(),
-                        pointer: original.pointer.clone(),
-                        kind: original.kind.clone(),
-                        examples: Vec::new(),
-                    });
-                    let new_id = types.len() - 1;
+                    // A copy without the tag field, for the tagged unions.
+                    let new_id = match copies.get(&(id.0, tag.clone())) {
+                        Some(&existing) => existing,
+                        None => {
+                            let Some(original) = types.get(id.0).cloned() else { continue };
+                            let name = names.claim(naming::type_name(&format!("{}Variant", original.name)));
+                            types.push(TypeDef {
+                                name,
+                                doc: original.doc.clone(),
+                                pointer: original.pointer.clone(),
+                                kind: original.kind.clone(),
+                                examples: Vec::new(),
+                            });
+                            let new_id = types.len() - 1;
+                            copies.insert((id.0, tag.clone()), new_id);
+                            new_id
+                        }
+                    };
                     v.ty = TypeRef::Named(TypeId(new_id));
                     new_id
                 } else {
@@ -1737,11 +1764,6 @@ fn finish_unions(types: &mut Vec<TypeDef>, operations: &[Operation], names: &mut
                 kept.push(v);
             }
             u.variants = kept;
-        }
-        // Variant names, unique within the enum.
-        let mut vnames = Namespace::with_reserved(&["Unknown"]);
-        for v in &mut u.variants {
-            v.ident = vnames.claim(naming::type_name(&variant_base(types, &v.ty)));
         }
         if let Some(t) = types.get_mut(ui) {
             t.kind = TypeKind::Union(u);
