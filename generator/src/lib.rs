@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -138,6 +139,21 @@ impl Builder {
     pub fn runtime_dependency(mut self, dep: RuntimeDependency) -> Self {
         self.runtime = Some(dep);
         self
+    }
+
+    /// Loads the spec and lowers it to the generator's IR without emitting code, for tools
+    /// that inspect the API (such as [`diff::compare`]). Returns the warnings raised on the
+    /// way; `deny_warnings` does not apply.
+    pub fn ir(&self) -> Result<(ir::Ir, Vec<Warning>), Error> {
+        let doc = match &self.spec {
+            None => return Err(Error::NoSpec),
+            Some(Spec::Path(p)) => load::load_path(p)?,
+            Some(Spec::Source { name, text }) => load::load_str(name, text)?,
+        };
+        let mut warnings = doc.warnings.clone();
+        let (ir, lower_warnings) = lower::lower(&doc)?;
+        warnings.extend(lower_warnings);
+        Ok((ir, warnings))
     }
 
     /// Runs the generator in memory.
