@@ -175,15 +175,28 @@ impl ChangeKind {
     pub fn group(self) -> Group {
         use ChangeKind::*;
         match self {
-            MethodAdded | MethodRemoved | MethodRenamed | MethodRouteChanged | MethodArgumentsChanged
-            | MethodParamsChanged | MethodBodyChanged | MethodResponseChanged => Group::Methods,
-            ParamAdded | ParamRemoved | ParamRenamed | ParamTypeChanged | ParamRequiredChanged | ParamDefaultChanged
-            | ParamLocationChanged | ParamWireNameChanged | ParamsConstructorChanged => Group::Parameters,
+            MethodAdded
+            | MethodRemoved
+            | MethodRenamed
+            | MethodRouteChanged
+            | MethodArgumentsChanged
+            | MethodParamsChanged
+            | MethodBodyChanged
+            | MethodResponseChanged => Group::Methods,
+            ParamAdded
+            | ParamRemoved
+            | ParamRenamed
+            | ParamTypeChanged
+            | ParamRequiredChanged
+            | ParamDefaultChanged
+            | ParamLocationChanged
+            | ParamWireNameChanged
+            | ParamsConstructorChanged => Group::Parameters,
             TypeAdded | TypeRemoved | TypeKindChanged | AliasTargetChanged | DefaultImplAdded | DefaultImplRemoved => {
                 Group::Types
             }
-            FieldAdded | FieldRemoved | FieldRenamed | FieldTypeChanged | FieldRequiredChanged | FieldNullableChanged
-            | FieldWireNameChanged => Group::Fields,
+            FieldAdded | FieldRemoved | FieldRenamed | FieldTypeChanged | FieldRequiredChanged
+            | FieldNullableChanged | FieldWireNameChanged => Group::Fields,
             EnumValueAdded | EnumValueRemoved | EnumVariantRenamed | EnumValueWireChanged | EnumDefaultChanged => {
                 Group::EnumValues
             }
@@ -364,10 +377,7 @@ impl SpecRef {
                     && !path.is_empty()
                     && !(rev.len() == 1 && (path.starts_with('\\') || path.starts_with('/'))) =>
             {
-                SpecRef::Git {
-                    rev: rev.to_owned(),
-                    path: path.to_owned(),
-                }
+                SpecRef::Git { rev: rev.to_owned(), path: path.to_owned() }
             }
             _ => SpecRef::File(PathBuf::from(arg)),
         }
@@ -400,11 +410,7 @@ pub fn ir_from_text(name: &str, text: &str) -> Result<(Ir, Vec<Warning>), Error>
 }
 
 fn git_error(label: &str, action: &'static str, message: impl Into<String>) -> Error {
-    Error::Io {
-        path: PathBuf::from(label),
-        action,
-        source: std::io::Error::other(message.into()),
-    }
+    Error::Io { path: PathBuf::from(label), action, source: std::io::Error::other(message.into()) }
 }
 
 /// Runs git in `dir` (or the current directory) and returns its standard output, or the
@@ -459,9 +465,7 @@ pub fn git_baseline(spec: &Path, out: &Path) -> Baseline {
     let spec_abs = std::path::absolute(spec).unwrap_or_else(|_| spec.to_owned());
     let out_abs = std::path::absolute(out).unwrap_or_else(|_| out.to_owned());
     let (Some(dir), Some(file)) = (spec_abs.parent(), spec_abs.file_name()) else {
-        return Baseline::Missing {
-            reason: format!("{} is not a file path", spec.display()),
-        };
+        return Baseline::Missing { reason: format!("{} is not a file path", spec.display()) };
     };
     let file = file.to_string_lossy().into_owned();
     let missing = |reason: String| Baseline::Missing { reason };
@@ -472,11 +476,9 @@ pub fn git_baseline(spec: &Path, out: &Path) -> Baseline {
     let out_arg = out_abs.to_string_lossy().into_owned();
     let last = git(Some(dir), &["log", "-1", "--format=%H %h", "--", &out_arg]).unwrap_or_default();
     let (rev, short, reason) = match last.trim().split_once(' ') {
-        Some((full, short)) => (
-            full.to_owned(),
-            short.to_owned(),
-            format!("the last commit that changed {}", out.display()),
-        ),
+        Some((full, short)) => {
+            (full.to_owned(), short.to_owned(), format!("the last commit that changed {}", out.display()))
+        }
         None => {
             let short = git(Some(dir), &["rev-parse", "--short", "HEAD"]).unwrap_or_default();
             (
@@ -488,11 +490,7 @@ pub fn git_baseline(spec: &Path, out: &Path) -> Baseline {
     };
     let path = format!("./{file}");
     match git_show(Some(dir), &rev, &path, &file) {
-        Ok(text) => Baseline::Found {
-            label: format!("{file} at {short}"),
-            reason,
-            text,
-        },
+        Ok(text) => Baseline::Found { label: format!("{file} at {short}"), reason, text },
         Err(_) => missing(format!("{file} is not committed at {short} ({reason})")),
     }
 }
@@ -501,12 +499,7 @@ pub fn git_baseline(spec: &Path, out: &Path) -> Baseline {
 
 /// Compares two IRs and classifies every difference in the generated Rust API.
 pub fn compare(old: &Ir, new: &Ir) -> Report {
-    let mut d = Differ {
-        old,
-        new,
-        roles: BTreeMap::new(),
-        changes: Vec::new(),
-    };
+    let mut d = Differ { old, new, roles: BTreeMap::new(), changes: Vec::new() };
     for (name, role) in roles(old).into_iter().chain(roles(new)) {
         let r = d.roles.entry(name).or_default();
         r.request |= role.request;
@@ -517,16 +510,11 @@ pub fn compare(old: &Ir, new: &Ir) -> Report {
     d.types();
     let mut changes = d.changes;
     changes.sort_by(|a, b| {
-        (a.severity, a.group, &a.item, a.kind, &a.old, &a.new, &a.message).cmp(&(
-            b.severity, b.group, &b.item, b.kind, &b.old, &b.new, &b.message,
-        ))
+        (a.severity, a.group, &a.item, a.kind, &a.old, &a.new, &a.message)
+            .cmp(&(b.severity, b.group, &b.item, b.kind, &b.old, &b.new, &b.message))
     });
     changes.dedup();
-    Report {
-        old_label: None,
-        new_label: None,
-        changes,
-    }
+    Report { old_label: None, new_label: None, changes }
 }
 
 /// Where a type is used: reachable from a request (body, parameters) or a response.
@@ -759,7 +747,15 @@ struct Differ<'a> {
 }
 
 impl Differ<'_> {
-    fn push(&mut self, severity: Severity, kind: ChangeKind, item: impl Into<String>, old: Option<String>, new: Option<String>, message: impl Into<String>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        kind: ChangeKind,
+        item: impl Into<String>,
+        old: Option<String>,
+        new: Option<String>,
+        message: impl Into<String>,
+    ) {
         self.changes.push(Change {
             severity,
             kind,
@@ -962,16 +958,37 @@ impl Differ<'_> {
         match (&o.body, &n.body) {
             (None, Some(b)) => {
                 let t = body_type(new, b);
-                self.push(Severity::Breaking, ChangeKind::MethodBodyChanged, &item, None, Some(t.clone()), format!("now takes `body: {t}`"));
+                self.push(
+                    Severity::Breaking,
+                    ChangeKind::MethodBodyChanged,
+                    &item,
+                    None,
+                    Some(t.clone()),
+                    format!("now takes `body: {t}`"),
+                );
             }
             (Some(b), None) => {
                 let t = body_type(old, b);
-                self.push(Severity::Breaking, ChangeKind::MethodBodyChanged, &item, Some(t.clone()), None, format!("no longer takes `body: {t}`"));
+                self.push(
+                    Severity::Breaking,
+                    ChangeKind::MethodBodyChanged,
+                    &item,
+                    Some(t.clone()),
+                    None,
+                    format!("no longer takes `body: {t}`"),
+                );
             }
             (Some(ob), Some(nb)) => {
                 let (ot, nt) = (body_type(old, ob), body_type(new, nb));
                 if ot != nt {
-                    self.push(Severity::Breaking, ChangeKind::MethodBodyChanged, &item, Some(ot.clone()), Some(nt.clone()), format!("body `{ot}` → `{nt}`"));
+                    self.push(
+                        Severity::Breaking,
+                        ChangeKind::MethodBodyChanged,
+                        &item,
+                        Some(ot.clone()),
+                        Some(nt.clone()),
+                        format!("body `{ot}` → `{nt}`"),
+                    );
                 }
             }
             (None, None) => {}
@@ -1005,13 +1022,21 @@ impl Differ<'_> {
         } else {
             "no longer marked deprecated in its docs"
         };
-        self.push(Severity::Patch, ChangeKind::DeprecatedChanged, item, Some(old.to_string()), Some(new.to_string()), message);
+        self.push(
+            Severity::Patch,
+            ChangeKind::DeprecatedChanged,
+            item,
+            Some(old.to_string()),
+            Some(new.to_string()),
+            message,
+        );
     }
 
     fn params(&mut self, o: &ParamsDef, n: &ParamsDef) {
         let (old, new) = (self.old, self.new);
         let name = &n.name;
-        let (pairs, removed, added) = pair(&o.fields, &n.fields, |p: &Param| p.wire.clone(), |p: &Param| p.ident.clone());
+        let (pairs, removed, added) =
+            pair(&o.fields, &n.fields, |p: &Param| p.wire.clone(), |p: &Param| p.ident.clone());
         for i in removed {
             let Some(p) = o.fields.get(i) else { continue };
             let t = param_type(old, p);
@@ -1035,10 +1060,19 @@ impl Differ<'_> {
                     p.wire
                 )
             };
-            self.push(Severity::Breaking, ChangeKind::ParamAdded, format!("{name}.{}", p.ident), None, Some(t), message);
+            self.push(
+                Severity::Breaking,
+                ChangeKind::ParamAdded,
+                format!("{name}.{}", p.ident),
+                None,
+                Some(t),
+                message,
+            );
         }
         for (i, j) in pairs {
-            let (Some(op), Some(np)) = (o.fields.get(i), n.fields.get(j)) else { continue };
+            let (Some(op), Some(np)) = (o.fields.get(i), n.fields.get(j)) else {
+                continue;
+            };
             let item = format!("{name}.{}", np.ident);
             if op.ident != np.ident {
                 self.push(
@@ -1073,9 +1107,17 @@ impl Differ<'_> {
             }
             if op.required != np.required {
                 let message = if np.required {
-                    format!("now required: `{}` → `{}`, and `{name}::new` takes it", param_type(old, op), param_type(new, np))
+                    format!(
+                        "now required: `{}` → `{}`, and `{name}::new` takes it",
+                        param_type(old, op),
+                        param_type(new, np)
+                    )
                 } else {
-                    format!("now optional: `{}` → `{}`, and `{name}::new` no longer takes it", param_type(old, op), param_type(new, np))
+                    format!(
+                        "now optional: `{}` → `{}`, and `{name}::new` no longer takes it",
+                        param_type(old, op),
+                        param_type(new, np)
+                    )
                 };
                 self.push(
                     Severity::Breaking,
@@ -1157,7 +1199,9 @@ impl Differ<'_> {
 
     fn types(&mut self) {
         let (old, new) = (self.old, self.new);
-        let by_name = |ir: &'_ Ir| -> BTreeMap<String, usize> { ir.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect() };
+        let by_name = |ir: &'_ Ir| -> BTreeMap<String, usize> {
+            ir.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect()
+        };
         let (om, nm) = (by_name(old), by_name(new));
         for (name, &i) in &om {
             let Some(o) = old.types.get(i) else { continue };
@@ -1244,7 +1288,8 @@ impl Differ<'_> {
         } else if !o.default && n.default {
             self.push(Severity::Minor, ChangeKind::DefaultImplAdded, name, None, None, "now implements `Default`");
         }
-        let (pairs, removed, added) = pair(&o.fields, &n.fields, |f: &Field| f.wire.clone(), |f: &Field| f.ident.clone());
+        let (pairs, removed, added) =
+            pair(&o.fields, &n.fields, |f: &Field| f.wire.clone(), |f: &Field| f.ident.clone());
         for i in removed {
             let Some(f) = o.fields.get(i) else { continue };
             self.push(
@@ -1261,21 +1306,13 @@ impl Differ<'_> {
             let t = field_type(new, f);
             let req = if field_is_option(f) { "optional" } else { "required" };
             let (severity, message) = if response_only {
-                let extra = if f.required && !f.nullable {
-                    "; responses without it now fail to decode"
-                } else {
-                    ""
-                };
+                let extra = if f.required && !f.nullable { "; responses without it now fail to decode" } else { "" };
                 (
                     Severity::Minor,
                     format!("new {req} field of type `{t}` in a response-only type (additive for code that reads it; hand-built values must name it){extra}"),
                 )
             } else {
-                let hint = if n.default && field_is_option(f) {
-                    "; `..Default::default()` still compiles"
-                } else {
-                    ""
-                };
+                let hint = if n.default && field_is_option(f) { "; `..Default::default()` still compiles" } else { "" };
                 (
                     Severity::Breaking,
                     format!("new {req} field of type `{t}`: struct literals of this request type must name it{hint}"),
@@ -1284,7 +1321,9 @@ impl Differ<'_> {
             self.push(severity, ChangeKind::FieldAdded, format!("{name}.{}", f.ident), None, Some(t), message);
         }
         for (i, j) in pairs {
-            let (Some(of), Some(nf)) = (o.fields.get(i), n.fields.get(j)) else { continue };
+            let (Some(of), Some(nf)) = (o.fields.get(i), n.fields.get(j)) else {
+                continue;
+            };
             self.field(name, of, nf);
         }
     }
@@ -1314,7 +1353,14 @@ impl Differ<'_> {
             );
         }
         if render(old, &o.ty) != render(new, &n.ty) {
-            self.push(Severity::Breaking, ChangeKind::FieldTypeChanged, &item, Some(ot.clone()), Some(nt.clone()), format!("type `{ot}` → `{nt}`"));
+            self.push(
+                Severity::Breaking,
+                ChangeKind::FieldTypeChanged,
+                &item,
+                Some(ot.clone()),
+                Some(nt.clone()),
+                format!("type `{ot}` → `{nt}`"),
+            );
         }
         let option_changed = field_is_option(o) != field_is_option(n);
         if o.required != n.required {
@@ -1353,7 +1399,8 @@ impl Differ<'_> {
     }
 
     fn enum_def(&mut self, name: &str, o: &EnumDef, n: &EnumDef) {
-        let (pairs, removed, added) = pair(&o.variants, &n.variants, |v: &Variant| v.wire.clone(), |v: &Variant| v.ident.clone());
+        let (pairs, removed, added) =
+            pair(&o.variants, &n.variants, |v: &Variant| v.wire.clone(), |v: &Variant| v.ident.clone());
         for i in removed {
             let Some(v) = o.variants.get(i) else { continue };
             self.push(
@@ -1380,7 +1427,9 @@ impl Differ<'_> {
             );
         }
         for (i, j) in pairs {
-            let (Some(ov), Some(nv)) = (o.variants.get(i), n.variants.get(j)) else { continue };
+            let (Some(ov), Some(nv)) = (o.variants.get(i), n.variants.get(j)) else {
+                continue;
+            };
             let item = format!("{name}::{}", nv.ident);
             if ov.ident != nv.ident {
                 self.push(
@@ -1413,9 +1462,17 @@ impl Differ<'_> {
                 format!("the catch-all variant for unknown values is renamed from `{}`", o.unknown),
             );
         }
-        let default_of = |e: &EnumDef| e.default.and_then(|i| e.variants.get(i)).map(|v| (v.wire.clone(), v.ident.clone()));
+        let default_of =
+            |e: &EnumDef| e.default.and_then(|i| e.variants.get(i)).map(|v| (v.wire.clone(), v.ident.clone()));
         match (default_of(o), default_of(n)) {
-            (Some(_), None) => self.push(Severity::Breaking, ChangeKind::DefaultImplRemoved, name, None, None, "no longer implements `Default`"),
+            (Some(_), None) => self.push(
+                Severity::Breaking,
+                ChangeKind::DefaultImplRemoved,
+                name,
+                None,
+                None,
+                "no longer implements `Default`",
+            ),
             (None, Some((_, ident))) => self.push(
                 Severity::Minor,
                 ChangeKind::DefaultImplAdded,
@@ -1452,7 +1509,9 @@ mod tests {
     /// A small spec with the given `paths` and `components/schemas` bodies (YAML, indented
     /// as they would be under those keys).
     fn spec(paths: &str, schemas: &str) -> String {
-        format!("openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}")
+        format!(
+            "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}"
+        )
     }
 
     fn report(old: &str, new: &str) -> Report {
@@ -1507,16 +1566,24 @@ mod tests {
     #[test]
     fn renaming_a_path_parameter_is_patch_level() {
         let old = spec(GET_THING, THING);
-        let new = old.replace("/things/{id}:", "/things/{thingId}:").replace("{name: id, in: path", "{name: thingId, in: path");
+        let new = old
+            .replace("/things/{id}:", "/things/{thingId}:")
+            .replace("{name: id, in: path", "{name: thingId, in: path");
         let r = report(&old, &new);
         let c = find(&r, ChangeKind::MethodArgumentsChanged, "get_thing");
         assert_eq!(c.severity, Severity::Patch, "{}", r.to_text());
         assert_eq!(r.bump(), Bump::Patch);
         // Changing its type is breaking.
-        let new = old.replace("{name: id, in: path, required: true, schema: {type: string}}", "{name: id, in: path, required: true, schema: {type: integer}}");
+        let new = old.replace(
+            "{name: id, in: path, required: true, schema: {type: string}}",
+            "{name: id, in: path, required: true, schema: {type: integer}}",
+        );
         let r = report(&old, &new);
         let c = find(&r, ChangeKind::MethodArgumentsChanged, "get_thing");
-        assert_eq!((c.severity, c.old.as_deref(), c.new.as_deref()), (Severity::Breaking, Some("(id: &str)"), Some("(id: i64)")));
+        assert_eq!(
+            (c.severity, c.old.as_deref(), c.new.as_deref()),
+            (Severity::Breaking, Some("(id: &str)"), Some("(id: i64)"))
+        );
     }
 
     #[test]
@@ -1528,14 +1595,26 @@ mod tests {
 
         let r = report(&old, &old.replace("{name: limit, in: query,", "{name: limit, in: query, required: true,"));
         let c = find(&r, ChangeKind::ParamRequiredChanged, "GetThingParams.limit");
-        assert_eq!((c.severity, c.old.as_deref(), c.new.as_deref()), (Severity::Breaking, Some("Option<i64>"), Some("i64")));
+        assert_eq!(
+            (c.severity, c.old.as_deref(), c.new.as_deref()),
+            (Severity::Breaking, Some("Option<i64>"), Some("i64"))
+        );
 
         let r = report(&old, &old.replace("{name: limit, in: query,", "{name: limit, in: header,"));
         assert_eq!(find(&r, ChangeKind::ParamLocationChanged, "GetThingParams.limit").severity, Severity::Minor);
 
-        let r = report(&old, &old.replace("{name: limit, in: query, schema: {type: integer, default: 10}}", "{name: limit, in: query, schema: {type: string}}"));
+        let r = report(
+            &old,
+            &old.replace(
+                "{name: limit, in: query, schema: {type: integer, default: 10}}",
+                "{name: limit, in: query, schema: {type: string}}",
+            ),
+        );
         let c = find(&r, ChangeKind::ParamTypeChanged, "GetThingParams.limit");
-        assert_eq!((c.severity, c.old.as_deref(), c.new.as_deref()), (Severity::Breaking, Some("Option<i64>"), Some("Option<String>")));
+        assert_eq!(
+            (c.severity, c.old.as_deref(), c.new.as_deref()),
+            (Severity::Breaking, Some("Option<i64>"), Some("Option<String>"))
+        );
 
         let removed = old.replace("        - {name: limit, in: query, schema: {type: integer, default: 10}}\n", "");
         let r = report(&old, &removed);
@@ -1560,7 +1639,10 @@ mod tests {
         // A plain optional field becomes required: `Option<String>` → `String`.
         let r = report(&old, &spec(GET_THING, &THING.replace("required: [id]", "required: [id, note]")));
         let c = find(&r, ChangeKind::FieldRequiredChanged, "Thing.note");
-        assert_eq!((c.severity, c.old.as_deref(), c.new.as_deref()), (Severity::Breaking, Some("Option<String>"), Some("String")));
+        assert_eq!(
+            (c.severity, c.old.as_deref(), c.new.as_deref()),
+            (Severity::Breaking, Some("Option<String>"), Some("String"))
+        );
     }
 
     #[test]
@@ -1603,7 +1685,10 @@ mod tests {
         let as_struct = "    Mode:\n      type: object\n      properties:\n        a: {type: string}\n";
         let r = report(&spec("  {}", e), &spec("  {}", as_struct));
         let c = find(&r, ChangeKind::TypeKindChanged, "Mode");
-        assert_eq!((c.severity, c.old.as_deref(), c.new.as_deref()), (Severity::Breaking, Some("enum"), Some("struct")));
+        assert_eq!(
+            (c.severity, c.old.as_deref(), c.new.as_deref()),
+            (Severity::Breaking, Some("enum"), Some("struct"))
+        );
     }
 
     #[test]
@@ -1623,7 +1708,9 @@ mod tests {
     fn changes_are_sorted_most_severe_first_and_json_is_stable() {
         let old = spec(GET_THING, THING);
         let new = spec(
-            &GET_THING.replace("summary", "x").replace("operationId: getThing", "operationId: getThing\n      summary: Get it"),
+            &GET_THING
+                .replace("summary", "x")
+                .replace("operationId: getThing", "operationId: getThing\n      summary: Get it"),
             &format!("{}        extra: {{type: boolean}}\n", THING.replace("required: [id]", "required: [id, note]")),
         );
         let r = report(&old, &new);
@@ -1644,10 +1731,7 @@ mod tests {
     fn spec_arguments() {
         assert_eq!(
             SpecRef::parse("HEAD~1:specs/genauth-v3.yaml"),
-            SpecRef::Git {
-                rev: "HEAD~1".into(),
-                path: "specs/genauth-v3.yaml".into()
-            }
+            SpecRef::Git { rev: "HEAD~1".into(), path: "specs/genauth-v3.yaml".into() }
         );
         assert_eq!(SpecRef::parse("missing.yaml"), SpecRef::File("missing.yaml".into()));
         assert_eq!(SpecRef::parse("C:\\specs\\a.yaml"), SpecRef::File("C:\\specs\\a.yaml".into()));
