@@ -1632,6 +1632,8 @@ mod tests {
         let c = find(&r, ChangeKind::FieldNullableChanged, "Thing.note");
         assert_eq!((c.severity, c.new.as_deref()), (Severity::Patch, Some("Option<String>")));
         assert_eq!(r.bump(), Bump::Patch);
+        let generate = |text: &str| Builder::new().spec_source("t.yaml", text).generate().expect("generates").files().to_vec();
+        assert_eq!(generate(&old), generate(&spec(GET_THING, &nullable)), "patch: the generated code is the same");
         // A nullable field becomes required: still `Option<String>`, but serialized differently.
         let required = nullable.replace("required: [id]", "required: [id, note]");
         let r = report(&spec(GET_THING, &nullable), &spec(GET_THING, &required));
