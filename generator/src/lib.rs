@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -152,16 +153,33 @@ impl Builder {
         self
     }
 
-    /// Runs the generator in memory.
-    pub fn generate(&self) -> Result<Generated, Error> {
+    /// Loads the spec and lowers it to the generator's IR without emitting code, for tools
+    /// that inspect the API (such as [`diff::compare`]). Returns the warnings raised on the
+    /// way; `deny_warnings` does not apply.
+    pub fn ir(&self) -> Result<(ir::Ir, Vec<Warning>), Error> {
+        let (ir, warnings, _) = self.load_and_lower()?;
+        Ok((ir, warnings))
+    }
+
+    /// Load, normalize and lower; returns the IR, all warnings, and the spec's name.
+    fn load_and_lower(&self) -> Result<(ir::Ir, Vec<Warning>, String), Error> {
         let (doc, spec_name) = match &self.spec {
             None => return Err(Error::NoSpec),
             Some(Spec::Path(p)) => (load::load_path(p)?, display_name(p)),
             Some(Spec::Source { name, text }) => (load::load_str(name, text)?, display_name(name)),
         };
         let mut warnings = doc.warnings.clone();
-        let (ir, lower_warnings) = lower::lower(&doc, lower::LowerOptions { strict_responses: self.strict_responses })?;
+        let options = lower::LowerOptions {
+            strict_responses: self.strict_responses,
+        };
+        let (ir, lower_warnings) = lower::lower(&doc, options)?;
         warnings.extend(lower_warnings);
+        Ok((ir, warnings, spec_name))
+    }
+
+    /// Runs the generator in memory.
+    pub fn generate(&self) -> Result<Generated, Error> {
+        let (ir, warnings, spec_name) = self.load_and_lower()?;
         if self.deny_warnings {
             if let Some(first) = warnings.first() {
                 return Err(Error::DeniedWarnings {
