@@ -1370,7 +1370,7 @@ impl Differ<'_> {
         for j in added {
             let Some(f) = n.fields.get(j) else { continue };
             let t = field_type(new, f);
-            let req = if (option_depth(f) > 0) { "optional" } else { "required" };
+            let req = if option_depth(f) > 0 { "optional" } else { "required" };
             let (severity, message) = if response_only {
                 let extra = if f.required && !f.nullable { "; responses without it now fail to decode" } else { "" };
                 (
