@@ -22,8 +22,9 @@
 //! - Methods are matched by HTTP method and path (path parameter names ignored), then by
 //!   name. A removed or renamed method, or a changed signature (path arguments, params
 //!   struct, body type or optionality, return type), is **breaking**; a new method is
-//!   **minor**. A new parameter is **breaking** (it is a field of the params struct, and a
-//!   required one is also a new argument of its `new`); a changed default is **minor**.
+//!   **minor**. Params structs are `#[non_exhaustive]` (built with `new`, then fields
+//!   set), so a new optional parameter is **minor** and a new required one (a new argument
+//!   of `new`) is **breaking**; a changed default is **minor**.
 //! - Doc-only changes (descriptions, summaries, `deprecated`, which the generator writes
 //!   into docs) are **patch**.
 //!
@@ -1103,16 +1104,24 @@ impl Differ<'_> {
         for j in added {
             let Some(p) = n.fields.get(j) else { continue };
             let t = param_type(new, p);
-            let message = if p.required {
-                format!("new required parameter `{}`: `{name}::new` takes it as an argument", p.wire)
+            // Params structs are `#[non_exhaustive]`: users build them with `new` and set
+            // fields, so only a new argument of `new` breaks them.
+            let (severity, message) = if p.required {
+                (
+                    Severity::Breaking,
+                    format!("new required parameter `{}`: `{name}::new` takes it as an argument", p.wire),
+                )
             } else {
-                format!(
-                    "new optional parameter `{}`: `{name}::new` is unchanged, but struct literals of `{name}` must name it",
-                    p.wire
+                (
+                    Severity::Minor,
+                    format!(
+                        "new optional parameter `{}`: `{name}::new` is unchanged (the struct is `#[non_exhaustive]`)",
+                        p.wire
+                    ),
                 )
             };
             self.push(
-                Severity::Breaking,
+                severity,
                 ChangeKind::ParamAdded,
                 format!("{name}.{}", p.ident),
                 None,

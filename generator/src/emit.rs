@@ -982,7 +982,9 @@ impl Emitter<'_> {
         } else {
             "Parameters"
         };
-        let doc = format!(" {what} of [`{client}::{method}`].");
+        let doc = format!(
+            " {what} of [`{client}::{method}`]: build it with `new`, then set the optional fields."
+        );
         let fields = p.fields.iter().map(|f| {
             let fname = ident(&f.ident);
             let inner = self.field_ty(f);
@@ -1040,6 +1042,7 @@ impl Emitter<'_> {
         quote! {
             #[doc = #doc]
             #derives
+            #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }

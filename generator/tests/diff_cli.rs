@@ -85,7 +85,7 @@ fn json_output_is_parseable_and_stable() {
     assert_eq!(a.stdout, b.stdout);
     let v: serde_json::Value = serde_json::from_slice(&a.stdout).expect("JSON on stdout");
     assert_eq!(v["bump"], "major");
-    assert_eq!(v["counts"]["breaking"], 3);
+    assert_eq!(v["counts"]["breaking"], 2);
     let kinds: Vec<&str> = v["changes"].as_array().unwrap().iter().filter_map(|c| c["kind"].as_str()).collect();
     assert!(kinds.contains(&"enum_value_added") && kinds.contains(&"field_removed"), "{kinds:?}");
 }

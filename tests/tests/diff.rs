@@ -56,9 +56,9 @@ fn expected(name: &str) -> (Bump, Vec<(ChangeKind, Severity, &'static str)>) {
         "many-changes" => (
             Bump::Major,
             vec![
-                (ParamAdded, Breaking, "GetUserParams.lang"),
                 (FieldRemoved, Breaking, "User.email"),
                 (FieldTypeChanged, Breaking, "User.login_count"),
+                (ParamAdded, Minor, "GetUserParams.lang"),
                 (MethodAdded, Minor, "delete_user"),
                 (TypeAdded, Minor, "Group"),
                 (FieldAdded, Minor, "User.created_at"),

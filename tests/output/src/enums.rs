@@ -378,8 +378,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::list_items`].
+    /// Parameters of [`ManagementClient::list_items`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ListItemsParams {
         /// Sort direction.
         ///

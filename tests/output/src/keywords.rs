@@ -184,8 +184,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::new_op`].
+    /// Parameters of [`ManagementClient::new_op`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct NewOpParams {
         pub self_: Option<String>,
         pub r#async: Option<String>,

@@ -215,8 +215,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::search_items`].
+    /// Parameters of [`ManagementClient::search_items`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SearchItemsParams {
         pub filter: Option<SearchItemsFilter>,
         pub ids: Option<Vec<i64>>,
@@ -247,8 +248,9 @@ pub mod client {
         Other(rt::Response),
     }
 
-    /// The form body of [`ManagementClient::post_items`].
+    /// The form body of [`ManagementClient::post_items`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PostItemsForm {
         pub name: String,
         pub tags: Option<Vec<String>>,
@@ -266,8 +268,9 @@ pub mod client {
         }
     }
 
-    /// The form body of [`ManagementClient::upload_photo`].
+    /// The form body of [`ManagementClient::upload_photo`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct UploadPhotoForm {
         pub file: rt::FilePart,
         pub thumbnails: Option<Vec<rt::FilePart>>,

@@ -179,8 +179,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::get_post`].
+    /// Parameters of [`ManagementClient::get_post`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct GetPostParams {
         pub x_trace_id: Option<String>,
         /// Defaults to `1`.
@@ -217,8 +218,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::ping`].
+    /// Parameters of [`ManagementClient::ping`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PingParams {
         pub verbose: Option<bool>,
     }
