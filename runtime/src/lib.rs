@@ -34,3 +34,37 @@ pub use request::{Body, BoxFuture, FilePart, Method, Multipart, Part, Request, R
 
 #[doc(hidden)]
 pub use serde as __serde;
+
+/// Serializes a value to JSON the way requests are sent: like `serde_json::to_value`, but
+/// a floating-point number with no fractional part is written as an integer (`200`, not
+/// `200.0`). JSON does not tell the two apart, most servers are written as if it did not,
+/// and specs often type integral values as `number`.
+pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, Error> {
+    fn whole(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Number(n) if n.is_f64() => {
+                if let Some(f) = n.as_f64() {
+                    // Within ±2^53 every integer is exact in an f64.
+                    if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
+                        *n = serde_json::Number::from(f as i64);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(whole),
+            serde_json::Value::Object(map) => map.values_mut().for_each(whole),
+            _ => {}
+        }
+    }
+    let mut json = serde_json::to_value(value).map_err(Error::Serialize)?;
+    whole(&mut json);
+    Ok(json)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn whole_floats_are_sent_as_integers() {
+        let v = super::to_json(&serde_json::json!({"a": 200.0, "b": [1.5, -3.0], "c": 1e300})).unwrap();
+        assert_eq!(v.to_string(), r#"{"a":200,"b":[1.5,-3],"c":1e300}"#);
+    }
+}

@@ -216,7 +216,7 @@ impl Request {
 
     /// Serializes `body` as the JSON body of the request.
     pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
-        let value = serde_json::to_value(body).map_err(Error::Serialize)?;
+        let value = crate::to_json(body)?;
         self.body = Some(Body::Json(value));
         Ok(self)
     }

@@ -1,0 +1,476 @@
+//! Project chores, run with `cargo run -p xtask -- <command>`.
+//!
+//! `corpus`: for every OpenAPI document in `../shared/specs-real` and `../shared/corpus`,
+//! generate a crate, `cargo check` it (one shared target directory), round-trip the
+//! documents' schema examples through the generated types, and print a table.
+//!
+//! ```text
+//! cargo run -p xtask -- corpus                       # every document
+//! cargo run -p xtask -- corpus --only stripe,github  # some of them
+//! cargo run -p xtask -- corpus --shared DIR --out DIR
+//! ```
+//!
+//! It exits non-zero when any document fails to generate, fails to compile, compiles with
+//! warnings, or has an example that does not survive the round trip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use genauth_codegen::ir::{IntKind, Ir, TypeKind, TypeRef};
+use genauth_codegen::{Builder, RuntimeDependency};
+use serde_json::Value;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("corpus") => match corpus(&args[1..]) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        _ => {
+            eprintln!("usage: cargo run -p xtask -- corpus [--only NAME,...] [--shared DIR] [--out DIR] [--no-check]");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// One document of the corpus.
+struct Doc {
+    name: String,
+    path: PathBuf,
+    /// Round-trip its examples (the real Authing documents).
+    examples: bool,
+}
+
+fn documents(shared: &Path) -> Result<Vec<Doc>, String> {
+    let mut docs = Vec::new();
+    let real = shared.join("specs-real");
+    let mut real_files: Vec<PathBuf> = std::fs::read_dir(&real)
+        .map_err(|e| format!("{}: {e}", real.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml"))
+        .collect();
+    real_files.sort();
+    for p in real_files {
+        let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        docs.push(Doc { name, path: p, examples: true });
+    }
+    let manifest = shared.join("corpus/MANIFEST.tsv");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    for line in text.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if let (Some(name), Some(file)) = (cols.first(), cols.get(1)) {
+            docs.push(Doc {
+                name: (*name).to_owned(),
+                path: shared.join("corpus").join(file),
+                examples: false,
+            });
+        }
+    }
+    Ok(docs)
+}
+
+struct Row {
+    name: String,
+    version: String,
+    operations: usize,
+    types: usize,
+    gen_warnings: usize,
+    gen_ms: f64,
+    lines: usize,
+    check: String,
+    rustc_warnings: usize,
+    /// Examples: passed, run, and left out because they contradict their own schema.
+    examples: Option<(usize, usize, usize)>,
+    ok: bool,
+}
+
+fn corpus(args: &[String]) -> Result<bool, String> {
+    let mut shared = repo_root().join("../shared");
+    let mut out = repo_root().join("target/corpus");
+    let mut only: Option<Vec<String>> = None;
+    let mut check = true;
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1).cloned();
+        match args[i].as_str() {
+            "--shared" => shared = PathBuf::from(value.ok_or("--shared needs a directory")?),
+            "--out" => out = PathBuf::from(value.ok_or("--out needs a directory")?),
+            "--only" => only = Some(value.ok_or("--only needs names")?.split(',').map(str::to_owned).collect()),
+            "--no-check" => {
+                check = false;
+                i += 1;
+                continue;
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+        i += 2;
+    }
+    if !shared.is_dir() {
+        return Err(format!("{} does not exist; the corpus lives in ../shared beside the repository", shared.display()));
+    }
+    let shared = shared.canonicalize().map_err(|e| format!("{}: {e}", shared.display()))?;
+    let mut docs = documents(&shared)?;
+    if let Some(only) = &only {
+        docs.retain(|d| only.iter().any(|o| o == &d.name));
+        if docs.len() != only.len() {
+            return Err(format!("unknown document in --only {only:?}"));
+        }
+    }
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let target = out.join("target");
+    let runtime = repo_root().join("runtime");
+    let mut rows = Vec::new();
+    for doc in &docs {
+        eprintln!("== {}", doc.name);
+        let row = run_one(doc, &out.join(&doc.name), &target, &runtime, check);
+        rows.push(row);
+    }
+    print_table(&rows);
+    Ok(rows.iter().all(|r| r.ok))
+}
+
+fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, check: bool) -> Row {
+    let mut row = Row {
+        name: doc.name.clone(),
+        version: openapi_version(&doc.path),
+        operations: 0,
+        types: 0,
+        gen_warnings: 0,
+        gen_ms: 0.0,
+        lines: 0,
+        check: "-".into(),
+        rustc_warnings: 0,
+        examples: None,
+        ok: false,
+    };
+    let builder = Builder::new()
+        .spec(&doc.path)
+        .crate_name(format!("corpus-{}", doc.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")))
+        .runtime_dependency(RuntimeDependency::Path(runtime.to_owned()));
+    let start = Instant::now();
+    let generated = match builder.generate() {
+        Ok(g) => g,
+        Err(e) => {
+            row.check = format!("generate failed: {e}");
+            return row;
+        }
+    };
+    if let Err(e) = generated.write_crate(dir) {
+        row.check = format!("write failed: {e}");
+        return row;
+    }
+    row.gen_ms = start.elapsed().as_secs_f64() * 1000.0;
+    row.operations = generated.operation_count();
+    row.types = generated.type_count();
+    row.gen_warnings = generated.warnings().len();
+    row.lines = generated.files().iter().map(|(_, s)| s.lines().count()).sum();
+    for w in generated.warnings() {
+        eprintln!("  {w}");
+    }
+    let invalid;
+    let cases = if doc.examples {
+        let copied = std::fs::copy(&doc.path, dir.join(".spec.json")).map_err(|e| e.to_string());
+        copied.and_then(|_| write_roundtrip_harness(&builder, dir))
+    } else {
+        Ok(Examples::default())
+    };
+    let cases = match cases {
+        Ok(counts) => {
+            invalid = counts.invalid;
+            counts.cases
+        }
+        Err(e) => {
+            row.check = format!("harness failed: {e}");
+            return row;
+        }
+    };
+    if !check {
+        row.check = "not checked".into();
+        row.ok = true;
+        return row;
+    }
+    let (errors, warnings, messages) = cargo_check(dir, target);
+    row.rustc_warnings = warnings;
+    row.check = if errors == 0 { "ok".into() } else { format!("{errors} error(s)") };
+    for m in messages.iter().take(10) {
+        eprintln!("  {m}");
+    }
+    row.ok = errors == 0 && warnings == 0;
+    if cases > 0 && errors == 0 {
+        match run_roundtrip(dir, target) {
+            Ok((passed, total)) => {
+                row.examples = Some((passed, total, invalid));
+                row.ok &= passed == total;
+            }
+            Err(e) => {
+                row.check = format!("round trip failed to run: {e}");
+                row.ok = false;
+            }
+        }
+    }
+    row
+}
+
+fn openapi_version(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    if text.trim_start().starts_with('{') {
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        return v["openapi"].as_str().unwrap_or("?").to_owned();
+    }
+    text.lines()
+        .find_map(|l| l.strip_prefix("openapi:"))
+        .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\'').to_owned())
+        .unwrap_or_else(|| "?".into())
+}
+
+/// `cargo check` in `dir`; returns (errors, warnings, rendered messages) for the crate itself.
+fn cargo_check(dir: &Path, target: &Path) -> (usize, usize, Vec<String>) {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--examples", "--message-format=json", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output();
+    let Ok(output) = output else { return (1, 0, vec!["cargo could not be started".into()]) };
+    let mut errors = 0;
+    let mut warnings = 0;
+    let mut messages = Vec::new();
+    for line in output.stdout.split(|b| *b == b'\n') {
+        let Ok(v) = serde_json::from_slice::<Value>(line) else { continue };
+        if v["reason"] != "compiler-message" {
+            continue;
+        }
+        let local = v["manifest_path"].as_str().is_some_and(|m| Path::new(m).starts_with(dir));
+        if !local {
+            continue;
+        }
+        match v["message"]["level"].as_str() {
+            Some("error") => errors += 1,
+            Some("warning") => warnings += 1,
+            _ => continue,
+        }
+        if let Some(r) = v["message"]["rendered"].as_str() {
+            messages.push(r.lines().take(6).collect::<Vec<_>>().join("\n  "));
+        }
+    }
+    if !output.status.success() && errors == 0 {
+        errors = 1;
+        messages.push(String::from_utf8_lossy(&output.stderr).lines().take(10).collect::<Vec<_>>().join("\n  "));
+    }
+    (errors, warnings, messages)
+}
+
+/// The Rust spelling of a type reference, as the generated crate names it.
+fn render(ir: &Ir, t: &TypeRef) -> String {
+    match t {
+        TypeRef::Bool => "bool".into(),
+        TypeRef::Int(k) => match k {
+            IntKind::I8 => "i8",
+            IntKind::I16 => "i16",
+            IntKind::I32 => "i32",
+            IntKind::I64 => "i64",
+            IntKind::U8 => "u8",
+            IntKind::U16 => "u16",
+            IntKind::U32 => "u32",
+            IntKind::U64 => "u64",
+        }
+        .into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::String => "String".into(),
+        TypeRef::Value => "serde_json::Value".into(),
+        TypeRef::Vec(i) => format!("Vec<{}>", render(ir, i)),
+        TypeRef::Map(i) if **i == TypeRef::Value => "serde_json::Map<String, serde_json::Value>".into(),
+        TypeRef::Map(i) => format!("std::collections::BTreeMap<String, {}>", render(ir, i)),
+        TypeRef::Option(i) => format!("Option<{}>", render(ir, i)),
+        TypeRef::Named(id) => ir.get(*id).map(|t| t.name.clone()).unwrap_or_default(),
+        TypeRef::Boxed(i) => format!("Box<{}>", render(ir, i)),
+    }
+}
+
+/// Whether an example conforms to its schema as the generator read it: the right JSON
+/// kinds, every required property present (and not `null` unless nullable), no
+/// properties the schema does not declare. Examples that do not are mistakes in the
+/// document (a strict validator flags many of them), not round-trip failures.
+fn fits(ir: &Ir, t: &TypeRef, v: &Value) -> bool {
+    match t {
+        TypeRef::Bool => v.is_boolean(),
+        TypeRef::Int(_) => v.is_i64() || v.is_u64(),
+        TypeRef::F32 | TypeRef::F64 => v.is_number(),
+        TypeRef::String => v.is_string(),
+        TypeRef::Value => true,
+        TypeRef::Vec(i) => v.as_array().is_some_and(|a| a.iter().all(|x| fits(ir, i, x))),
+        TypeRef::Map(i) => v.as_object().is_some_and(|m| m.values().all(|x| fits(ir, i, x))),
+        TypeRef::Option(i) => v.is_null() || fits(ir, i, v),
+        TypeRef::Boxed(i) => fits(ir, i, v),
+        TypeRef::Named(id) => match ir.get(*id).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => {
+                let Some(obj) = v.as_object() else { return false };
+                let declared = obj.keys().all(|k| s.additional.is_some() || s.fields.iter().any(|f| &f.wire == k));
+                declared
+                    && s.fields.iter().all(|f| match obj.get(&f.wire) {
+                        None => !f.required,
+                        Some(Value::Null) => f.nullable,
+                        Some(x) => fits(ir, &f.ty, x),
+                    })
+            }
+            Some(TypeKind::Enum(_)) => v.is_string(),
+            Some(TypeKind::Alias(a)) => fits(ir, a, v),
+            Some(TypeKind::Union(u)) => u.variants.iter().any(|var| fits(ir, &var.ty, v)),
+            None => false,
+        },
+    }
+}
+
+/// Counts of the document's examples.
+#[derive(Default)]
+struct Examples {
+    /// Examples written into the harness.
+    cases: usize,
+    /// Examples whose JSON shape contradicts their own schema.
+    invalid: usize,
+}
+
+/// Writes `examples/roundtrip.rs` and its cases into the generated crate: every property
+/// and parameter example of the document, keyed by the Rust type it belongs to.
+fn write_roundtrip_harness(builder: &Builder, dir: &Path) -> Result<Examples, String> {
+    let (ir, _) = builder.ir().map_err(|e| e.to_string())?;
+    let spec = builder_spec_text(dir)?;
+    let doc: Value = serde_json::from_str(&spec).map_err(|e| e.to_string())?;
+    let mut cases = Vec::new();
+    let mut types = std::collections::BTreeSet::new();
+    let mut counts = Examples::default();
+    let mut add = |ty: &TypeRef, value: &Value, pointer: String, types: &mut std::collections::BTreeSet<String>| {
+        if !fits(&ir, ty, value) {
+            counts.invalid += 1;
+            return;
+        }
+        let rendered = render(&ir, ty);
+        types.insert(rendered.clone());
+        cases.push(serde_json::json!({"type": rendered, "pointer": pointer, "value": value}));
+    };
+    // Property examples, through the struct fields they became.
+    for t in &ir.types {
+        let TypeKind::Struct(s) = &t.kind else { continue };
+        let Some(schema) = doc.pointer(t.pointer.trim_start_matches('#')) else { continue };
+        for f in &s.fields {
+            let Some(example) = schema.get("properties").and_then(|p| p.get(&f.wire)).and_then(|p| p.get("example")) else {
+                continue;
+            };
+            let pointer = format!("{}/properties/{}/example", t.pointer, f.wire);
+            add(&f.ty, example, pointer, &mut types);
+        }
+    }
+    // Parameter examples, through the parameter types.
+    for op in &ir.operations {
+        let params = op.params.iter().flat_map(|p| p.fields.iter()).chain(op.path_params.iter());
+        for p in params {
+            if let Some(example) = &p.example {
+                add(&p.ty, example, format!("{}/parameters/{}/example", op.pointer, p.wire), &mut types);
+            }
+        }
+    }
+    counts.cases = cases.len();
+    let examples = dir.join("examples");
+    std::fs::create_dir_all(&examples).map_err(|e| e.to_string())?;
+    std::fs::write(examples.join("cases.json"), Value::Array(cases).to_string()).map_err(|e| e.to_string())?;
+    let arms: String = types
+        .iter()
+        .map(|t| format!("        {t:?} => round_trip::<{t}>(value),\n"))
+        .collect();
+    let harness = format!(
+        r#"//! Written by `cargo run -p xtask -- corpus`: round-trips every example of the document.
+#![allow(unused_imports)]
+use {krate}::*;
+
+/// Decode with the generated type, encode the way the SDK sends JSON.
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(v: &serde_json::Value) -> Result<serde_json::Value, String> {{
+    let typed: T = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+    {krate}::rt::to_json(&typed).map_err(|e| e.to_string())
+}}
+
+fn dispatch(name: &str, value: &serde_json::Value) -> Result<serde_json::Value, String> {{
+    match name {{
+{arms}        other => Err(format!("no type {{other}}")),
+    }}
+}}
+
+fn main() {{
+    let cases: Vec<serde_json::Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
+    let mut passed = 0;
+    for case in &cases {{
+        let name = case["type"].as_str().unwrap_or_default();
+        let value = &case["value"];
+        match dispatch(name, value) {{
+            Ok(back) if &back == value => passed += 1,
+            Ok(back) => println!("CHANGED {{}}: in {{}} out {{}}", case["pointer"], value, back),
+            Err(e) => println!("FAILED {{}}: {{}}", case["pointer"], e),
+        }}
+    }}
+    println!("ROUNDTRIP {{passed}}/{{}}", cases.len());
+}}
+"#,
+        krate = ir_crate_ident(dir)
+    );
+    std::fs::write(examples.join("roundtrip.rs"), harness).map_err(|e| e.to_string())?;
+    Ok(counts)
+}
+
+/// The spec text of the document being run (kept beside the crate by `run_one`).
+fn builder_spec_text(dir: &Path) -> Result<String, String> {
+    std::fs::read_to_string(dir.join(".spec.json")).map_err(|e| e.to_string())
+}
+
+/// The generated crate's library name (package name with `-` as `_`).
+fn ir_crate_ident(dir: &Path) -> String {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("name = "))
+        .map(|n| n.trim_matches('"').replace('-', "_"))
+        .unwrap_or_else(|| "genauth_sdk".into())
+}
+
+fn run_roundtrip(dir: &Path, target: &Path) -> Result<(usize, usize), String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["run", "--quiet", "--example", "roundtrip"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in stdout.lines().filter(|l| !l.starts_with("ROUNDTRIP")).take(20) {
+        eprintln!("  {line}");
+    }
+    let summary = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("ROUNDTRIP "))
+        .ok_or_else(|| format!("no summary; stderr: {}", String::from_utf8_lossy(&output.stderr)))?;
+    let (p, t) = summary.split_once('/').ok_or("bad summary")?;
+    Ok((p.parse().map_err(|_| "bad count")?, t.parse().map_err(|_| "bad count")?))
+}
+
+fn print_table(rows: &[Row]) {
+    println!("| spec | OpenAPI | operations | types | generator warnings | generation | lines | cargo check | rustc warnings | examples round-tripped |");
+    println!("|---|---|---:|---:|---:|---:|---:|---|---:|---:|");
+    for r in rows {
+        let examples = match r.examples {
+            Some((p, t, 0)) => format!("{p}/{t}"),
+            Some((p, t, bad)) => format!("{p}/{t} (+{bad} invalid in the spec)"),
+            None => "-".into(),
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {:.0} ms | {} | {} | {} | {} |",
+            r.name, r.version, r.operations, r.types, r.gen_warnings, r.gen_ms, r.lines, r.check, r.rustc_warnings, examples
+        );
+    }
+}
