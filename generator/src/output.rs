@@ -69,6 +69,12 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
         .filter_map(|a| syn::parse_str::<syn::Path>(a).ok())
         .collect();
     let mod_names: Vec<_> = emitted.modules.iter().map(|m| ident(m.name)).collect();
+    // `pub use client::*; pub use types::*;` for the modules there are.
+    let reexports: Vec<_> = ["client", "types"]
+        .into_iter()
+        .filter(|name| emitted.modules.iter().any(|m| m.name == *name))
+        .map(ident)
+        .collect();
     match layout {
         Layout::Crate => {
             let crate_doc = inner_doc_attrs(&emitted.crate_doc);
@@ -81,8 +87,7 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
 
                 #(pub mod #mod_names;)*
 
-                pub use client::*;
-                pub use types::*;
+                #(pub use #reexports::*;)*
             };
             let mut files = vec![(
                 PathBuf::from("src/lib.rs"),
@@ -112,8 +117,7 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
 
                 #(#modules)*
 
-                pub use client::*;
-                pub use types::*;
+                #(pub use #reexports::*;)*
             };
             Ok(vec![(
                 PathBuf::from(crate::SINGLE_FILE_NAME),

@@ -231,3 +231,21 @@ fn one_file_output_is_rewritten_only_when_it_changes_and_leaves_the_directory_al
     assert!(dir.join("other_sdk.rs").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_filter_that_keeps_no_types_emits_no_types_module() {
+    let generated = Builder::new()
+        .spec(spec())
+        .exclude_tag("users")
+        .exclude_tag("auth")
+        .layout(Layout::SingleFile)
+        .generate()
+        .unwrap();
+    assert_eq!((generated.operation_count(), generated.type_count()), (0, 0));
+    let text = generated.file(SINGLE_FILE_NAME).unwrap();
+    // An empty `types` module's glob re-export would be an unused import (a warning).
+    assert!(!text.contains("pub mod types"), "{text}");
+    assert!(!text.contains("pub use types::*;"), "{text}");
+    assert!(text.contains("pub use client::*;"), "{text}");
+    assert!(text.contains("pub struct ManagementClient"), "{text}");
+}
