@@ -84,16 +84,19 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
         ir.operations.len(),
         ir.types.len()
     ));
-    let modules = vec![
-        Module {
+    // No `types` module when there are no types (an operation filter can leave none): its
+    // glob re-export would be an unused import.
+    let mut modules = Vec::with_capacity(2);
+    if !ir.types.is_empty() {
+        modules.push(Module {
             name: "types",
             tokens: e.types_module(),
-        },
-        Module {
-            name: "client",
-            tokens: e.client_module(),
-        },
-    ];
+        });
+    }
+    modules.push(Module {
+        name: "client",
+        tokens: e.client_module(),
+    });
     Ok(Emitted {
         header,
         crate_doc,

@@ -74,6 +74,17 @@ pub enum Error {
         /// The first of them.
         first: Box<Warning>,
     },
+    /// An operation filter names a tag or an operation the document does not have.
+    #[error("{}: {message}", file.display())]
+    Filter {
+        /// The document.
+        file: PathBuf,
+        /// Which selector matched nothing, and what there is instead.
+        message: String,
+    },
+    /// `write_to_out_dir` was called outside a build script.
+    #[error("OUT_DIR is not set: Builder::write_to_out_dir is meant to run in a build script (build.rs); elsewhere use Builder::write_to(dir)")]
+    NoOutDir,
     /// No spec was given to the builder.
     #[error("no OpenAPI document given (use Builder::spec or Builder::spec_source)")]
     NoSpec,

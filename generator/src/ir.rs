@@ -299,3 +299,157 @@ pub enum BodyKind {
     /// Text (`text/plain` and other text types).
     Text,
 }
+
+impl TypeRef {
+    /// Calls `f` with every named type this reference mentions, at any depth.
+    pub fn for_each_named(&self, f: &mut impl FnMut(TypeId)) {
+        match self {
+            TypeRef::Named(id) => f(*id),
+            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => i.for_each_named(f),
+            _ => {}
+        }
+    }
+
+    /// Calls `f` on every named type id in this reference, to rewrite it.
+    pub fn for_each_named_mut(&mut self, f: &mut impl FnMut(&mut TypeId)) {
+        match self {
+            TypeRef::Named(id) => f(id),
+            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => i.for_each_named_mut(f),
+            _ => {}
+        }
+    }
+}
+
+impl TypeKind {
+    /// Every type reference this type holds (fields, extra properties, alias target,
+    /// union variants).
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter().map(|(_, t)| t)).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+
+    /// Every type reference this type holds, to rewrite them.
+    pub fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .map(|f| &mut f.ty)
+                .chain(s.additional.iter_mut().map(|(_, t)| t))
+                .collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+}
+
+/// Which side of a call a type reference of an operation is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Path, query and header parameters and request bodies.
+    Request,
+    /// Response bodies.
+    Response,
+}
+
+impl Operation {
+    /// Every type reference the operation uses, with the side it is on.
+    pub fn refs(&self) -> Vec<(Side, &TypeRef)> {
+        let mut out: Vec<(Side, &TypeRef)> = Vec::new();
+        let params = self.params.iter().flat_map(|p| p.fields.iter());
+        out.extend(self.path_params.iter().chain(params).map(|p| (Side::Request, &p.ty)));
+        match self.body.as_ref().map(|b| &b.kind) {
+            Some(BodyKind::Json(t)) => out.push((Side::Request, t)),
+            Some(BodyKind::Form(p)) => out.extend(p.fields.iter().map(|f| (Side::Request, &f.ty))),
+            _ => {}
+        }
+        out.extend(self.response.iter().map(|t| (Side::Response, t)));
+        for (_, body) in self.responses_by_status.iter().flat_map(|(_, b)| b) {
+            if let StatusBody::Json(t) = body {
+                out.push((Side::Response, t));
+            }
+        }
+        out
+    }
+
+    /// Every type reference the operation uses, to rewrite them.
+    pub fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let mut out: Vec<&mut TypeRef> = Vec::new();
+        let params = self.params.iter_mut().flat_map(|p| p.fields.iter_mut());
+        out.extend(self.path_params.iter_mut().chain(params).map(|p| &mut p.ty));
+        match self.body.as_mut().map(|b| &mut b.kind) {
+            Some(BodyKind::Json(t)) => out.push(t),
+            Some(BodyKind::Form(p)) => out.extend(p.fields.iter_mut().map(|f| &mut f.ty)),
+            _ => {}
+        }
+        out.extend(self.response.iter_mut());
+        for (_, body) in self.responses_by_status.iter_mut().flat_map(|(_, b)| b.iter_mut()) {
+            if let StatusBody::Json(t) = body {
+                out.push(t);
+            }
+        }
+        out
+    }
+}
+
+impl Ir {
+    /// Keeps only the types marked in `keep` (indexed by type id), renumbering the ids
+    /// everywhere. References to dropped types must not remain.
+    pub fn retain_types(&mut self, keep: &[bool]) {
+        let mut new_id: Vec<Option<TypeId>> = Vec::with_capacity(keep.len());
+        let mut next = 0;
+        for k in keep {
+            if *k {
+                new_id.push(Some(TypeId(next)));
+                next += 1;
+            } else {
+                new_id.push(None);
+            }
+        }
+        let mut remap = |id: &mut TypeId| {
+            if let Some(Some(n)) = new_id.get(id.0) {
+                *id = *n;
+            }
+        };
+        let types = std::mem::take(&mut self.types);
+        self.types = types
+            .into_iter()
+            .zip(keep.iter().copied().chain(std::iter::repeat(false)))
+            .filter(|(_, k)| *k)
+            .map(|(mut t, _)| {
+                for r in t.kind.refs_mut() {
+                    r.for_each_named_mut(&mut remap);
+                }
+                t
+            })
+            .collect();
+        for op in &mut self.operations {
+            for r in op.refs_mut() {
+                r.for_each_named_mut(&mut remap);
+            }
+        }
+    }
+
+    /// Marks every type reachable from `roots`, following what each type holds.
+    pub fn reachable(&self, roots: impl IntoIterator<Item = TypeId>) -> Vec<bool> {
+        let mut seen = vec![false; self.types.len()];
+        let mut stack: Vec<TypeId> = roots.into_iter().collect();
+        while let Some(id) = stack.pop() {
+            match seen.get_mut(id.0) {
+                Some(s) if !*s => *s = true,
+                _ => continue,
+            }
+            if let Some(t) = self.types.get(id.0) {
+                for r in t.kind.refs() {
+                    r.for_each_named(&mut |n| stack.push(n));
+                }
+            }
+        }
+        seen
+    }
+}

@@ -10,6 +10,27 @@
 //! generated.write_crate("generated")?;
 //! # Ok::<(), genauth_codegen::Error>(())
 //! ```
+//!
+//! In a build script, [`Builder::write_to_out_dir`] writes one file for `include!` and tells
+//! cargo when to run the script again:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     if let Err(e) = generate() {
+//!         eprintln!("error: {e}"); // the same message as the CLI's, no backtrace
+//!         std::process::exit(1);
+//!     }
+//! }
+//!
+//! fn generate() -> Result<(), genauth_codegen::Error> {
+//!     genauth_codegen::Builder::new()
+//!         .spec("specs/genauth-v3.yaml")
+//!         .include_tag("users")
+//!         .write_to_out_dir()?;
+//!     Ok(())
+//! }
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -17,6 +38,7 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+mod filter;
 pub mod ir;
 pub mod load;
 mod lower;
@@ -33,12 +55,17 @@ pub use output::{CheckReport, RuntimeDependency, WriteReport};
 /// How generated code is laid out in files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Layout {
-    /// A library crate: `src/lib.rs` plus one file per module (the default).
+    /// A library crate: `src/lib.rs` plus one file per module (the default of
+    /// [`Builder::generate`]).
     #[default]
     Crate,
-    /// One file holding every module inline, for `include!` from a build script.
+    /// One file, `genauth_sdk.rs`, holding every module inline, for `include!` (the default
+    /// of [`Builder::write_to_out_dir`] and [`Builder::write_to`]).
     SingleFile,
 }
+
+/// The file [`Layout::SingleFile`] writes; `include!` it from `OUT_DIR`.
+pub const SINGLE_FILE_NAME: &str = "genauth_sdk.rs";
 
 /// Where the OpenAPI document comes from.
 #[derive(Debug, Clone)]
@@ -56,9 +83,10 @@ pub struct Builder {
     crate_version: String,
     extra_derives: Vec<String>,
     deny_warnings: bool,
-    layout: Layout,
+    layout: Option<Layout>,
     runtime: Option<RuntimeDependency>,
     strict_responses: bool,
+    filter: filter::Filter,
 }
 
 impl Default for Builder {
@@ -78,9 +106,10 @@ impl Builder {
             crate_version: "0.1.0".to_owned(),
             extra_derives: Vec::new(),
             deny_warnings: false,
-            layout: Layout::Crate,
+            layout: None,
             runtime: None,
             strict_responses: false,
+            filter: filter::Filter::default(),
         }
     }
 
@@ -130,9 +159,38 @@ impl Builder {
         self
     }
 
-    /// How the output is split into files.
+    /// How the output is split into files. Unset, [`Builder::generate`] lays out a crate and
+    /// [`Builder::write_to_out_dir`] / [`Builder::write_to`] one file.
     pub fn layout(mut self, layout: Layout) -> Self {
-        self.layout = layout;
+        self.layout = Some(layout);
+        self
+    }
+
+    /// Keeps the operations tagged `tag` (repeatable). With any include or exclude
+    /// selector, only the types the kept operations use are generated; unused component
+    /// schemas are left out. Names do not change: they are those of the whole document.
+    pub fn include_tag(mut self, tag: impl Into<String>) -> Self {
+        self.filter.include_tags.push(tag.into());
+        self
+    }
+
+    /// Keeps the operation with this `operationId` or generated method name (repeatable;
+    /// adds to [`Builder::include_tag`]).
+    pub fn include_operation(mut self, name: impl Into<String>) -> Self {
+        self.filter.include_operations.push(name.into());
+        self
+    }
+
+    /// Leaves out the operations tagged `tag`, even when otherwise included.
+    pub fn exclude_tag(mut self, tag: impl Into<String>) -> Self {
+        self.filter.exclude_tags.push(tag.into());
+        self
+    }
+
+    /// Leaves out the operation with this `operationId` or method name, even when
+    /// otherwise included.
+    pub fn exclude_operation(mut self, name: impl Into<String>) -> Self {
+        self.filter.exclude_operations.push(name.into());
         self
     }
 
@@ -153,33 +211,78 @@ impl Builder {
         self
     }
 
-    /// Loads the spec and lowers it to the generator's IR without emitting code, for tools
-    /// that inspect the API (such as [`diff::compare`]). Returns the warnings raised on the
-    /// way; `deny_warnings` does not apply.
+    /// Loads the spec and lowers it to the generator's IR (with the operation filters
+    /// applied) without emitting code, for tools that inspect the API (such as
+    /// [`diff::compare`]). Returns the warnings raised on the way; `deny_warnings` does
+    /// not apply.
     pub fn ir(&self) -> Result<(ir::Ir, Vec<Warning>), Error> {
-        let (ir, warnings, _) = self.load_and_lower()?;
-        Ok((ir, warnings))
+        let loaded = self.load_and_lower()?;
+        Ok((loaded.ir, loaded.warnings))
     }
 
-    /// Load, normalize and lower; returns the IR, all warnings, and the spec's name.
-    fn load_and_lower(&self) -> Result<(ir::Ir, Vec<Warning>, String), Error> {
-        let (doc, spec_name) = match &self.spec {
+    /// Runs the generator in memory (crate layout unless [`Builder::layout`] says otherwise).
+    pub fn generate(&self) -> Result<Generated, Error> {
+        self.generate_as(self.layout.unwrap_or(Layout::Crate))
+    }
+
+    /// For build scripts: generates one file (unless [`Builder::layout`] says otherwise),
+    /// writes it to `$OUT_DIR` if its bytes changed, prints `cargo:rerun-if-changed=` for
+    /// every file read and `cargo:warning=` for every warning. Include the result with
+    /// `include!(concat!(env!("OUT_DIR"), "/genauth_sdk.rs"));`.
+    ///
+    /// Nothing is printed or written when an error is returned.
+    pub fn write_to_out_dir(&self) -> Result<Generated, Error> {
+        let out_dir = std::env::var_os("OUT_DIR").ok_or(Error::NoOutDir)?;
+        let generated = self.write_to(PathBuf::from(out_dir))?;
+        for line in generated.cargo_directives() {
+            println!("{line}");
+        }
+        Ok(generated)
+    }
+
+    /// Generates one file (unless [`Builder::layout`] says otherwise) and writes it to
+    /// `dir` if its bytes changed. Prints nothing.
+    pub fn write_to(&self, dir: impl AsRef<Path>) -> Result<Generated, Error> {
+        let generated = self.generate_as(self.layout.unwrap_or(Layout::SingleFile))?;
+        generated.write_to(dir)?;
+        Ok(generated)
+    }
+
+    /// Load, normalize, lower and filter.
+    fn load_and_lower(&self) -> Result<Loaded, Error> {
+        let (doc, spec_name, in_memory) = match &self.spec {
             None => return Err(Error::NoSpec),
-            Some(Spec::Path(p)) => (load::load_path(p)?, display_name(p)),
-            Some(Spec::Source { name, text }) => (load::load_str(name, text)?, display_name(name)),
+            Some(Spec::Path(p)) => (load::load_path(p)?, display_name(p), false),
+            Some(Spec::Source { name, text }) => (load::load_str(name, text)?, display_name(name), true),
         };
+        // The files read: the spec (unless it was given as text), then every file an
+        // external `$ref` named.
+        let sources: Vec<PathBuf> = doc.sources.iter().skip(usize::from(in_memory)).cloned().collect();
         let mut warnings = doc.warnings.clone();
         let options = lower::LowerOptions {
             strict_responses: self.strict_responses,
         };
         let (ir, lower_warnings) = lower::lower(&doc, options)?;
         warnings.extend(lower_warnings);
-        Ok((ir, warnings, spec_name))
+        // Each problem once, in the order found.
+        let mut seen = std::collections::BTreeSet::new();
+        warnings.retain(|w| seen.insert((w.code, w.pointer.clone(), w.message.clone())));
+        let ir = filter::apply(ir, &self.filter, &doc.file)?;
+        Ok(Loaded {
+            ir,
+            warnings,
+            spec_name,
+            sources,
+        })
     }
 
-    /// Runs the generator in memory.
-    pub fn generate(&self) -> Result<Generated, Error> {
-        let (ir, warnings, spec_name) = self.load_and_lower()?;
+    fn generate_as(&self, layout: Layout) -> Result<Generated, Error> {
+        let Loaded {
+            ir,
+            warnings,
+            spec_name,
+            sources,
+        } = self.load_and_lower()?;
         if self.deny_warnings {
             if let Some(first) = warnings.first() {
                 return Err(Error::DeniedWarnings {
@@ -194,10 +297,11 @@ impl Builder {
             extra_derives: self.extra_derives.clone(),
         };
         let emitted = emit::emit(&ir, &opts)?;
-        let files = output::lay_out(&emitted, self.layout)?;
+        let files = output::lay_out(&emitted, layout)?;
         Ok(Generated {
             files,
-            layout: self.layout,
+            sources,
+            layout,
             warnings,
             operations: ir.operations.len(),
             types: ir.types.len(),
@@ -208,6 +312,14 @@ impl Builder {
             runtime: self.runtime.clone(),
         })
     }
+}
+
+/// What loading and lowering produce.
+struct Loaded {
+    ir: ir::Ir,
+    warnings: Vec<Warning>,
+    spec_name: String,
+    sources: Vec<PathBuf>,
 }
 
 /// The file name of a spec path, which is all the output mentions of it (so output does
@@ -222,6 +334,7 @@ fn display_name(path: &Path) -> String {
 #[derive(Debug, Clone)]
 pub struct Generated {
     files: Vec<(PathBuf, String)>,
+    sources: Vec<PathBuf>,
     layout: Layout,
     warnings: Vec<Warning>,
     operations: usize,
@@ -250,6 +363,34 @@ impl Generated {
     /// Problems that were worked around.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+
+    /// The files the generator read, as given (the spec first); empty for
+    /// [`Builder::spec_source`]. A build script reruns when one of them changes.
+    pub fn sources(&self) -> &[PathBuf] {
+        &self.sources
+    }
+
+    /// What [`Builder::write_to_out_dir`] prints for cargo: one `cargo:rerun-if-changed=`
+    /// line per source file and one `cargo:warning=` line per warning. Nothing else, so cargo
+    /// reruns the build script only when a source changes (or the build script itself).
+    pub fn cargo_directives(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for path in &self.sources {
+            match path.to_str() {
+                // A path cargo could not read back from one line is not watched; cargo
+                // then falls back to rerunning on any change in the package.
+                Some(p) if !p.contains(['\n', '\r']) => lines.push(format!("cargo:rerun-if-changed={p}")),
+                _ => lines.push(format!(
+                    "cargo:warning=genauth-codegen cannot ask cargo to watch {}",
+                    path.display().to_string().replace(['\n', '\r'], " ")
+                )),
+            }
+        }
+        for w in &self.warnings {
+            lines.push(format!("cargo:warning={}", w.to_string().replace(['\n', '\r'], " ")));
+        }
+        lines
     }
 
     /// How many client methods were generated.
@@ -299,8 +440,21 @@ impl Generated {
         output::check_tree(dir, &files)
     }
 
-    /// Writes the source files (no `Cargo.toml`) to `dir`, only where bytes changed.
+    /// Writes the source files (no `Cargo.toml`) to `dir`, only where bytes changed. In the
+    /// crate layout, generated sources the output no longer has are removed; one file
+    /// (`genauth_sdk.rs`) is written without touching anything else in `dir`.
     pub fn write_to(&self, dir: impl AsRef<Path>) -> Result<WriteReport, Error> {
-        output::write_tree(dir.as_ref(), &self.files)
+        match self.layout {
+            Layout::Crate => output::write_tree(dir.as_ref(), &self.files),
+            Layout::SingleFile => output::write_files(dir.as_ref(), &self.files),
+        }
+    }
+
+    /// Compares the source files under `dir` with what [`Generated::write_to`] would write.
+    pub fn check_to(&self, dir: impl AsRef<Path>) -> Result<CheckReport, Error> {
+        match self.layout {
+            Layout::Crate => output::check_tree(dir.as_ref(), &self.files),
+            Layout::SingleFile => output::check_files(dir.as_ref(), &self.files),
+        }
     }
 }

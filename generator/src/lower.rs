@@ -1340,7 +1340,7 @@ impl<'a> Lowerer<'a> {
 
         let status_code_envelope = detect_envelope(&types, &operations);
         let api = &self.doc.api;
-        let ir = Ir {
+        let mut ir = Ir {
             title: api.info.title.clone(),
             description: api.info.description.clone(),
             version: api.info.version.clone(),
@@ -1349,6 +1349,27 @@ impl<'a> Lowerer<'a> {
             types,
             operations,
         };
+        // Inline types nothing uses any more (enums of tag properties that unions took
+        // over) are dropped; every component schema stays.
+        let mut roots: Vec<TypeId> = Vec::new();
+        for (i, t) in ir.types.iter().enumerate() {
+            let component = t
+                .pointer
+                .strip_prefix("#/components/schemas/")
+                .is_some_and(|rest| !rest.contains('/'));
+            if component {
+                roots.push(TypeId(i));
+            }
+        }
+        for op in &ir.operations {
+            for (_, t) in op.refs() {
+                t.for_each_named(&mut |id| roots.push(id));
+            }
+        }
+        let keep = ir.reachable(roots);
+        if keep.iter().any(|k| !k) {
+            ir.retain_types(&keep);
+        }
         Ok((ir, self.warnings))
     }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use genauth_codegen::diff::{self, Baseline, Report, Severity, SpecRef};
-use genauth_codegen::{Builder, Error, Generated};
+use genauth_codegen::{Builder, Error, Generated, Layout};
 
 #[derive(Parser)]
 #[command(name = "genauth-codegen", version, about = "Generate a typed Rust SDK from an OpenAPI description")]
@@ -19,9 +19,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the SDK crate (Cargo.toml + src/) to the output directory.
+    /// Write the SDK (a crate, or one file with `--layout single-file`) to the output directory.
     Generate(GenerateArgs),
-    /// Exit 1 if the SDK crate in the output directory is not what `generate` would write.
+    /// Exit 1 if the output directory does not hold what `generate` would write.
     Check(Common),
     /// Report what changed in the generated Rust API between two specs, and the semver
     /// bump it implies.
@@ -81,9 +81,26 @@ struct Common {
     /// The OpenAPI document (YAML or JSON) [default: specs/genauth-v3.yaml]
     #[arg(long)]
     spec: Option<PathBuf>,
-    /// The crate directory to write or check [default: generated]
-    #[arg(long)]
+    /// The crate directory to write or check [default: generated]; with
+    /// `--layout single-file`, the directory that holds `genauth_sdk.rs` (required)
+    #[arg(long, required_if_eq("layout", "single-file"))]
     out: Option<PathBuf>,
+    /// `crate`: Cargo.toml + src/; `single-file`: one `genauth_sdk.rs` to `include!`,
+    /// the same bytes a build script writes with `Builder::write_to_out_dir`.
+    #[arg(long, value_enum, default_value = "crate")]
+    layout: LayoutArg,
+    /// Keep only operations with this tag (repeatable); only the types they use are kept.
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Keep this operation, by operationId or method name (repeatable; adds to --tag).
+    #[arg(long = "operation", value_name = "NAME")]
+    operations: Vec<String>,
+    /// Leave out operations with this tag (repeatable).
+    #[arg(long = "exclude-tag", value_name = "TAG")]
+    exclude_tags: Vec<String>,
+    /// Leave out this operation, by operationId or method name (repeatable).
+    #[arg(long = "exclude-operation", value_name = "NAME")]
+    exclude_operations: Vec<String>,
     /// Name of the generated client struct.
     #[arg(long, default_value = "ManagementClient")]
     client_name: String,
@@ -99,6 +116,12 @@ struct Common {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    Crate,
+    SingleFile,
 }
 
 /// Defaults are relative to the current directory; when run elsewhere (e.g. from a
@@ -121,9 +144,25 @@ impl Common {
             .spec(self.spec())
             .client_name(&self.client_name)
             .crate_name(&self.crate_name)
-            .deny_warnings(self.deny_warnings);
+            .deny_warnings(self.deny_warnings)
+            .layout(match self.layout {
+                LayoutArg::Crate => Layout::Crate,
+                LayoutArg::SingleFile => Layout::SingleFile,
+            });
         for d in &self.derives {
             b = b.extra_derive(d);
+        }
+        for t in &self.tags {
+            b = b.include_tag(t);
+        }
+        for o in &self.operations {
+            b = b.include_operation(o);
+        }
+        for t in &self.exclude_tags {
+            b = b.exclude_tag(t);
+        }
+        for o in &self.exclude_operations {
+            b = b.exclude_operation(o);
         }
         b
     }
@@ -151,7 +190,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if let Some(format) = report {
                 print_generate_report(&c, &out, format)?;
             }
-            let report = generated.write_crate(&out)?;
+            let report = match generated.layout() {
+                Layout::Crate => generated.write_crate(&out)?,
+                Layout::SingleFile => generated.write_to(&out)?,
+            };
             if !c.quiet {
                 eprintln!(
                     "generated {} operations and {} types into {}: {} file(s) written, {} unchanged, {} removed",
@@ -168,7 +210,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Check(c) => {
             let generated = c.generate()?;
             let out = c.out();
-            let report = generated.check_crate(&out)?;
+            let report = match generated.layout() {
+                Layout::Crate => generated.check_crate(&out)?,
+                Layout::SingleFile => generated.check_to(&out)?,
+            };
             if report.is_up_to_date() {
                 if !c.quiet {
                     eprintln!("{} is up to date", out.display());

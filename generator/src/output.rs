@@ -69,6 +69,12 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
         .filter_map(|a| syn::parse_str::<syn::Path>(a).ok())
         .collect();
     let mod_names: Vec<_> = emitted.modules.iter().map(|m| ident(m.name)).collect();
+    // `pub use client::*; pub use types::*;` for the modules there are.
+    let reexports: Vec<_> = ["client", "types"]
+        .into_iter()
+        .filter(|name| emitted.modules.iter().any(|m| m.name == *name))
+        .map(ident)
+        .collect();
     match layout {
         Layout::Crate => {
             let crate_doc = inner_doc_attrs(&emitted.crate_doc);
@@ -81,8 +87,7 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
 
                 #(pub mod #mod_names;)*
 
-                pub use client::*;
-                pub use types::*;
+                #(pub use #reexports::*;)*
             };
             let mut files = vec![(
                 PathBuf::from("src/lib.rs"),
@@ -112,12 +117,11 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
 
                 #(#modules)*
 
-                pub use client::*;
-                pub use types::*;
+                #(pub use #reexports::*;)*
             };
             Ok(vec![(
-                PathBuf::from("genauth_sdk.rs"),
-                format!("{}{}", emitted.header, format_file("genauth_sdk.rs", file)?),
+                PathBuf::from(crate::SINGLE_FILE_NAME),
+                format!("{}{}", emitted.header, format_file(crate::SINGLE_FILE_NAME, file)?),
             )])
         }
     }
@@ -310,9 +314,26 @@ fn generated_sources(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Writes `files` under `dir`: each file only when its bytes change, through a temporary
-/// file and a rename, so a reader never sees half a file.
+/// Writes `files` under `dir` like [`write_files`], then removes the generated sources
+/// under `dir` that `files` no longer has.
 pub fn write_tree(dir: &Path, files: &[(PathBuf, String)]) -> Result<WriteReport, Error> {
+    let mut report = write_files(dir, files)?;
+    for stale in generated_sources(dir) {
+        if !files.iter().any(|(rel, _)| rel == &stale) {
+            std::fs::remove_file(dir.join(&stale)).map_err(|source| Error::Io {
+                path: dir.join(&stale),
+                action: "cannot remove a stale generated file",
+                source,
+            })?;
+            report.removed.push(stale);
+        }
+    }
+    Ok(report)
+}
+
+/// Writes `files` under `dir`: each file only when its bytes change, through a temporary
+/// file and a rename, so a reader never sees half a file. Nothing else is touched.
+pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<WriteReport, Error> {
     let mut report = WriteReport::default();
     for (rel, _) in files {
         if !safe_relative(rel) {
@@ -349,21 +370,23 @@ pub fn write_tree(dir: &Path, files: &[(PathBuf, String)]) -> Result<WriteReport
         })?;
         report.written.push(rel.clone());
     }
+    Ok(report)
+}
+
+/// Compares `files` with what is under `dir`, including generated sources `files` no
+/// longer has.
+pub fn check_tree(dir: &Path, files: &[(PathBuf, String)]) -> Result<CheckReport, Error> {
+    let mut report = check_files(dir, files)?;
     for stale in generated_sources(dir) {
         if !files.iter().any(|(rel, _)| rel == &stale) {
-            std::fs::remove_file(dir.join(&stale)).map_err(|source| Error::Io {
-                path: dir.join(&stale),
-                action: "cannot remove a stale generated file",
-                source,
-            })?;
-            report.removed.push(stale);
+            report.extra.push(stale);
         }
     }
     Ok(report)
 }
 
-/// Compares `files` with what is under `dir`.
-pub fn check_tree(dir: &Path, files: &[(PathBuf, String)]) -> Result<CheckReport, Error> {
+/// Compares `files` with what is under `dir`; other files are not looked at.
+pub fn check_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<CheckReport, Error> {
     let mut report = CheckReport::default();
     for (rel, text) in files {
         match std::fs::read(dir.join(rel)) {
@@ -377,11 +400,6 @@ pub fn check_tree(dir: &Path, files: &[(PathBuf, String)]) -> Result<CheckReport
                     source,
                 })
             }
-        }
-    }
-    for stale in generated_sources(dir) {
-        if !files.iter().any(|(rel, _)| rel == &stale) {
-            report.extra.push(stale);
         }
     }
     Ok(report)

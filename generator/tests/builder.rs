@@ -1,0 +1,251 @@
+//! The builder's build-script side, in process: the CLI maps every option onto the same
+//! output, operation filters keep what was asked for and only the types it needs, the
+//! files to watch are reported, and one-file output leaves the rest of its directory alone.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use genauth_codegen::{Builder, Error, Layout, SINGLE_FILE_NAME};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn spec() -> PathBuf {
+    repo().join("specs/genauth-v3.yaml")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("genauth-builder-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn cli(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_genauth-codegen")).args(args).output().unwrap()
+}
+
+/// Every file under `dir`, relative, with its text, sorted.
+fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_owned(), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn with_options(b: Builder) -> Builder {
+    b.spec(spec())
+        .include_tag("users")
+        .include_operation("V3ManagementController_getManagementToken")
+        .exclude_tag("auth")
+        .include_operation("kick_users")
+        .exclude_operation("UsersManagementController_importOtp")
+        .exclude_operation("resign_user")
+        .client_name("UserAdmin")
+        .crate_name("user-admin")
+        .extra_derive("Hash")
+}
+
+const OPTION_FLAGS: &[&str] = &[
+    "--tag",
+    "users",
+    "--operation",
+    "V3ManagementController_getManagementToken",
+    "--exclude-tag",
+    "auth",
+    "--operation",
+    "kick_users",
+    "--exclude-operation",
+    "UsersManagementController_importOtp",
+    "--exclude-operation",
+    "resign_user",
+    "--client-name",
+    "UserAdmin",
+    "--crate-name",
+    "user-admin",
+    "--derive",
+    "Hash",
+];
+
+#[test]
+fn cli_and_builder_write_the_same_bytes_for_the_same_options() {
+    let dir = scratch("same");
+    let spec = spec();
+    let spec = spec.to_str().unwrap();
+
+    // One file: Builder::write_to (what write_to_out_dir does, minus OUT_DIR) vs the CLI.
+    let generated = with_options(Builder::new()).write_to(dir.join("builder")).unwrap();
+    assert_eq!(generated.layout(), Layout::SingleFile, "write_to defaults to one file");
+    let mut args = vec!["generate", "-q", "--layout", "single-file", "--spec", spec, "--out"];
+    let cli_dir = dir.join("cli");
+    args.push(cli_dir.to_str().unwrap());
+    args.extend_from_slice(OPTION_FLAGS);
+    let out = cli(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let builder_files = tree(&dir.join("builder"));
+    assert_eq!(builder_files.len(), 1);
+    assert_eq!(builder_files[0].0, PathBuf::from(SINGLE_FILE_NAME));
+    assert!(builder_files == tree(&cli_dir), "the builder and the CLI wrote different single files");
+
+    // A crate: Builder::generate + write_crate vs the CLI's default layout.
+    let generated = with_options(Builder::new()).generate().unwrap();
+    assert_eq!(generated.layout(), Layout::Crate, "generate defaults to a crate");
+    generated.write_crate(dir.join("builder-crate")).unwrap();
+    let mut args = vec!["generate", "-q", "--spec", spec, "--out"];
+    let cli_dir = dir.join("cli-crate");
+    args.push(cli_dir.to_str().unwrap());
+    args.extend_from_slice(OPTION_FLAGS);
+    let out = cli(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let crate_files = tree(&dir.join("builder-crate"));
+    assert!(crate_files.iter().any(|(p, _)| p == Path::new("src/client.rs")));
+    assert!(crate_files == tree(&cli_dir), "the builder and the CLI wrote different crates");
+
+    // The options took effect.
+    let text = &builder_files[0].1;
+    assert!(text.contains("pub struct UserAdmin"));
+    assert!(text.contains("Hash)]"), "extra derive missing");
+    assert!(text.contains("pub async fn kick_users("));
+    assert!(!text.contains("pub async fn get_management_token("), "excluded by tag");
+    assert!(!text.contains("pub async fn import_otp("), "excluded by operationId");
+    assert!(!text.contains("pub async fn resign_user("), "excluded by method name");
+    assert!(text.contains("pub async fn resign_user_batch("), "only the named operation is excluded");
+
+    // `check` reads the same layout back.
+    let mut args = vec!["check", "-q", "--layout", "single-file", "--spec", spec, "--out"];
+    let builder_dir = dir.join("builder");
+    args.push(builder_dir.to_str().unwrap());
+    args.extend_from_slice(OPTION_FLAGS);
+    let out = cli(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_tag_filter_keeps_its_operations_and_only_the_types_they_use() {
+    let full = Builder::new().spec(spec()).layout(Layout::SingleFile).generate().unwrap();
+    let auth = Builder::new().spec(spec()).layout(Layout::SingleFile).include_tag("auth").generate().unwrap();
+    assert_eq!(auth.operation_count(), 1);
+    let text = auth.file(SINGLE_FILE_NAME).unwrap();
+    assert!(text.contains("pub async fn get_management_token("));
+    assert!(text.contains("pub struct GetManagementAccessTokenDto"));
+    // Component schemas no kept operation uses are left out, not just unused inline types.
+    assert!(!text.contains("pub struct UserDto"), "UserDto is not used by the auth operations");
+    assert!(!text.contains("pub enum UserIdType"));
+    assert!(auth.type_count() < 10, "{} types kept for one operation", auth.type_count());
+    assert!(full.type_count() > 100);
+
+    // Names do not depend on the filter: every kept item reads as in the full output.
+    let full_text = full.file(SINGLE_FILE_NAME).unwrap();
+    for line in text.lines().filter(|l| l.trim_start().starts_with("pub struct ") || l.trim_start().starts_with("pub async fn ")) {
+        assert!(full_text.contains(line), "`{}` is not in the unfiltered output", line.trim());
+    }
+
+    // Tags without operations, and operation names nobody has, are errors, not empty SDKs.
+    let err = Builder::new().spec(spec()).include_tag("Users").generate().unwrap_err();
+    assert!(matches!(err, Error::Filter { .. }));
+    assert!(err.to_string().ends_with("genauth-v3.yaml: no operation has the tag `Users`; the tags in use are: users, auth"), "{err}");
+    let err = Builder::new().spec(spec()).exclude_operation("getUser").generate().unwrap_err();
+    assert!(err.to_string().contains("no operation has the operationId or method name `getUser`"), "{err}");
+}
+
+#[test]
+fn the_cli_reports_a_filter_that_matches_nothing_with_exit_code_2() {
+    let dir = scratch("nomatch");
+    let spec = spec();
+    let out = cli(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+        "--operation",
+        "no_such_operation",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("genauth-v3.yaml: no operation has the operationId or method name `no_such_operation`"), "{stderr}");
+    assert!(!dir.join("out").exists(), "nothing may be written on error");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sources_and_cargo_directives_name_the_files_read_and_the_warnings() {
+    let generated = Builder::new().spec(spec()).generate().unwrap();
+    assert_eq!(generated.sources(), [spec()]);
+    assert_eq!(generated.warnings(), []);
+    assert_eq!(generated.cargo_directives(), [format!("cargo:rerun-if-changed={}", spec().display())]);
+
+    // A document given as text was read from no file; its warnings still reach cargo.
+    let text = r#"
+openapi: 3.0.3
+info: {title: Cookies, version: "1"}
+paths:
+  /ping:
+    get:
+      operationId: ping
+      parameters:
+        - {name: session, in: cookie, schema: {type: string}}
+      responses:
+        '204': {description: no content}
+"#;
+    let generated = Builder::new().spec_source("cookies.yaml", text).generate().unwrap();
+    assert_eq!(generated.sources(), [] as [PathBuf; 0]);
+    let directives = generated.cargo_directives();
+    assert_eq!(directives.len(), 1, "{directives:?}");
+    assert!(directives[0].starts_with("cargo:warning=warning[W006]: cookies.yaml: "), "{directives:?}");
+    assert!(!directives[0].contains('\n'));
+}
+
+#[test]
+fn one_file_output_is_rewritten_only_when_it_changes_and_leaves_the_directory_alone() {
+    let dir = scratch("one-file");
+    // Another generated file in the same directory (say, from a second spec) stays.
+    let other = "// @generated by genauth-codegen from other.yaml. Do not edit by hand; regenerate instead.\n";
+    std::fs::write(dir.join("other_sdk.rs"), other).unwrap();
+
+    let generated = Builder::new().spec(spec()).write_to(&dir).unwrap();
+    let report = generated.write_to(&dir).unwrap();
+    assert_eq!(report.unchanged, [PathBuf::from(SINGLE_FILE_NAME)]);
+    assert!(report.written.is_empty() && report.removed.is_empty(), "{report:?}");
+    assert_eq!(std::fs::read_to_string(dir.join("other_sdk.rs")).unwrap(), other);
+    assert_eq!(std::fs::read_to_string(dir.join(SINGLE_FILE_NAME)).unwrap(), generated.files()[0].1);
+
+    // Different options, different bytes: written again.
+    let filtered = Builder::new().spec(spec()).include_tag("auth").layout(Layout::SingleFile).generate().unwrap();
+    let report = filtered.write_to(&dir).unwrap();
+    assert_eq!(report.written, [PathBuf::from(SINGLE_FILE_NAME)]);
+    assert!(dir.join("other_sdk.rs").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_filter_that_keeps_no_types_emits_no_types_module() {
+    let generated = Builder::new()
+        .spec(spec())
+        .exclude_tag("users")
+        .exclude_tag("auth")
+        .layout(Layout::SingleFile)
+        .generate()
+        .unwrap();
+    assert_eq!((generated.operation_count(), generated.type_count()), (0, 0));
+    let text = generated.file(SINGLE_FILE_NAME).unwrap();
+    // An empty `types` module's glob re-export would be an unused import (a warning).
+    assert!(!text.contains("pub mod types"), "{text}");
+    assert!(!text.contains("pub use types::*;"), "{text}");
+    assert!(text.contains("pub use client::*;"), "{text}");
+    assert!(text.contains("pub struct ManagementClient"), "{text}");
+}
