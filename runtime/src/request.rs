@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::error::{redact_json, REDACTED};
 use crate::{Error, Query};
 
 /// A boxed, sendable future, the return type of [`Transport::send`].
@@ -62,7 +63,10 @@ pub enum Body {
 }
 
 /// One API call, described independently of any HTTP library.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` output hides credentials: the values of `authorization`-like headers and of
+/// JSON body keys that name a secret, a password or a token.
+#[derive(Clone, PartialEq)]
 pub struct Request {
     /// The HTTP method.
     pub method: Method,
@@ -101,6 +105,24 @@ impl Request {
         Ok(self)
     }
 
+    /// Sets header `name` (stored in lower case), replacing an earlier value.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        let name = name.to_ascii_lowercase();
+        let value = value.into();
+        match self.headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&name)) {
+            Some(slot) => *slot = (name, value),
+            None => self.headers.push((name, value)),
+        }
+    }
+
+    /// The first header with this name (compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The JSON body, if the request has one.
     pub fn json_body(&self) -> Option<&serde_json::Value> {
         match &self.body {
@@ -111,7 +133,10 @@ impl Request {
 }
 
 /// What came back from the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` output shows the body as text, with values of secret-looking JSON keys (a
+/// token endpoint's `access_token`, say) hidden.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Response {
     /// The HTTP status code.
     pub status: u16,
@@ -137,6 +162,61 @@ impl Response {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Header names whose values are credentials.
+pub(crate) fn is_secret_header(name: &str) -> bool {
+    ["authorization", "proxy-authorization", "cookie", "set-cookie"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+        || crate::error::is_secret_key(name)
+}
+
+struct RedactedHeaders<'a>(&'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, v)| {
+                let v = if is_secret_header(k) { REDACTED } else { v.as_str() };
+                (k.as_str(), v)
+            }))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = self.json_body().map(|v| {
+            let mut v = v.clone();
+            redact_json(&mut v);
+            v
+        });
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &body)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = match serde_json::from_slice::<serde_json::Value>(&self.body) {
+            Ok(mut v) => {
+                redact_json(&mut v);
+                v.to_string()
+            }
+            Err(_) => String::from_utf8_lossy(&self.body).into_owned(),
+        };
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &body)
+            .finish()
     }
 }
 
