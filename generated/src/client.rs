@@ -586,8 +586,9 @@ impl ManagementClient {
     }
 }
 
-/// Parameters of [`ManagementClient::list_users_legacy`].
+/// Parameters of [`ManagementClient::list_users_legacy`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListUsersLegacyParams {
     /// Page number, starting at 1.
     ///
@@ -649,8 +650,9 @@ impl Default for ListUsersLegacyParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user`].
+/// Parameters of [`ManagementClient::get_user`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -707,8 +709,9 @@ impl GetUserParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_batch`].
+/// Parameters of [`ManagementClient::get_user_batch`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserBatchParams {
     /// Identifiers of the users (1 to 50); read according to `userIdType`.
     pub user_ids: Vec<String>,
@@ -760,8 +763,9 @@ impl GetUserBatchParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_identities`].
+/// Parameters of [`ManagementClient::get_user_identities`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserIdentitiesParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -793,8 +797,9 @@ impl GetUserIdentitiesParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_roles`].
+/// Parameters of [`ManagementClient::get_user_roles`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserRolesParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -829,8 +834,9 @@ impl GetUserRolesParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_principal_authentication_info`].
+/// Parameters of [`ManagementClient::get_user_principal_authentication_info`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserPrincipalAuthenticationInfoParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -862,8 +868,9 @@ impl GetUserPrincipalAuthenticationInfoParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_departments`].
+/// Parameters of [`ManagementClient::get_user_departments`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserDepartmentsParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -925,8 +932,9 @@ impl GetUserDepartmentsParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_groups`].
+/// Parameters of [`ManagementClient::get_user_groups`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserGroupsParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -958,8 +966,9 @@ impl GetUserGroupsParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_mfa_info`].
+/// Parameters of [`ManagementClient::get_user_mfa_info`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserMfaInfoParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -991,8 +1000,9 @@ impl GetUserMfaInfoParams {
     }
 }
 
-/// Parameters of [`ManagementClient::list_archived_users`].
+/// Parameters of [`ManagementClient::list_archived_users`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListArchivedUsersParams {
     /// Page number, starting at 1.
     ///
@@ -1023,8 +1033,9 @@ impl Default for ListArchivedUsersParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_accessible_apps`].
+/// Parameters of [`ManagementClient::get_user_accessible_apps`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserAccessibleAppsParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -1056,8 +1067,9 @@ impl GetUserAccessibleAppsParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_authorized_apps`].
+/// Parameters of [`ManagementClient::get_user_authorized_apps`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserAuthorizedAppsParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -1089,8 +1101,9 @@ impl GetUserAuthorizedAppsParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_login_history`].
+/// Parameters of [`ManagementClient::get_user_login_history`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserLoginHistoryParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -1144,8 +1157,9 @@ impl GetUserLoginHistoryParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_loggedin_apps`].
+/// Parameters of [`ManagementClient::get_user_loggedin_apps`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserLoggedinAppsParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -1177,8 +1191,9 @@ impl GetUserLoggedinAppsParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_loggedin_identities`].
+/// Parameters of [`ManagementClient::get_user_loggedin_identities`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserLoggedinIdentitiesParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
@@ -1210,8 +1225,9 @@ impl GetUserLoggedinIdentitiesParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_authorized_resources`].
+/// Parameters of [`ManagementClient::get_user_authorized_resources`]: build it with `new`, then set the optional fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserAuthorizedResourcesParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,

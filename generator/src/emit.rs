@@ -124,6 +124,7 @@ fn space_items(source: &str) -> String {
         let next_indent = next.len() - next.trim_start().len();
         let t = line.trim();
         let ends_item = t == "}"
+            || t.ends_with(" {}")
             || t == "};"
             || (t.ends_with(';') && (indent == 0 || t.starts_with("rt::") || t.starts_with("pub type ") || t.starts_with("pub const "))
                 && !t.starts_with("use ")
@@ -165,6 +166,11 @@ pub fn ident(name: &str) -> Ident {
     } else {
         Ident::new(bare, Span::call_site())
     }
+}
+
+/// The variant of a per-status response enum (`200` → `Status200`, `2XX` → `Status2xx`).
+fn status_variant(code: &str) -> String {
+    naming::type_name(&format!("status {code}"))
 }
 
 /// Characters that may not appear in generated comments or literals as they are:
@@ -321,13 +327,7 @@ impl Emitter<'_> {
     // ----- types --------------------------------------------------------------------
 
     fn types_module(&self) -> TokenStream {
-        let uses_rt = self.ir.types.iter().any(|t| matches!(t.kind, TypeKind::Enum(_)));
-        let rt = if uses_rt {
-            quote!(use genauth_runtime as rt;)
-        } else {
-            TokenStream::new()
-        };
-        let uses_serde = self.ir.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_)));
+        let uses_serde = self.ir.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
         let serde = if uses_serde {
             quote!(use serde::{Deserialize, Serialize};)
         } else {
@@ -336,9 +336,54 @@ impl Emitter<'_> {
         let items = self.ir.types.iter().map(|t| self.type_def(t));
         quote! {
             //! Request and response types.
-            #rt
+            #[allow(unused_imports)]
+            use genauth_runtime as rt;
             #serde
             #(#items)*
+        }
+    }
+
+    /// Follows aliases to the type they name.
+    fn resolve<'t>(&'t self, t: &'t TypeRef) -> &'t TypeRef {
+        let mut current = t;
+        for _ in 0..=self.ir.types.len() {
+            match current {
+                TypeRef::Named(id) => match self.ir.get(*id).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(next)) => current = next,
+                    _ => return current,
+                },
+                TypeRef::Boxed(inner) => current = inner,
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    fn is_numeric(&self, t: &TypeRef) -> bool {
+        matches!(self.resolve(t), TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64)
+    }
+
+    fn has_default(&self, t: &TypeRef) -> bool {
+        match self.resolve(t) {
+            TypeRef::Named(id) => match self.ir.get(*id).map(|d| &d.kind) {
+                Some(TypeKind::Struct(s)) => s.default,
+                Some(TypeKind::Enum(_)) => true,
+                _ => false,
+            },
+            _ => true,
+        }
+    }
+
+    /// Whether values of `t` have a plain text form for queries, headers and forms.
+    fn is_plain(&self, t: &TypeRef) -> bool {
+        match self.resolve(t) {
+            TypeRef::Bool | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::String | TypeRef::Value => true,
+            TypeRef::Vec(inner) => matches!(
+                self.resolve(inner),
+                TypeRef::Bool | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::String
+            ) || matches!(self.resolve(inner), TypeRef::Named(id) if matches!(self.ir.get(*id).map(|d| &d.kind), Some(TypeKind::Enum(_)))),
+            TypeRef::Named(id) => matches!(self.ir.get(*id).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+            _ => false,
         }
     }
 
@@ -354,6 +399,35 @@ impl Emitter<'_> {
                     #doc
                     pub type #name = #target;
                 }
+            }
+            TypeKind::Union(u) => self.union_def(&name, doc, u),
+        }
+    }
+
+    fn union_def(&self, name: &Ident, doc: TokenStream, u: &UnionDef) -> TokenStream {
+        let mode = match &u.tag {
+            Some(tag) => quote!(#[serde(tag = #tag)]),
+            None => quote!(#[serde(untagged)]),
+        };
+        let variants = u.variants.iter().map(|v| {
+            let vname = ident(&v.ident);
+            let ty = self.ty(&v.ty);
+            let rename = match &v.tag_value {
+                Some(value) if *value != v.ident => quote!(#[serde(rename = #value)]),
+                _ => TokenStream::new(),
+            };
+            quote! {
+                #rename
+                #vname(#ty),
+            }
+        });
+        let derives = self.derives(&["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]);
+        quote! {
+            #doc
+            #derives
+            #mode
+            pub enum #name {
+                #(#variants)*
             }
         }
     }
@@ -381,13 +455,36 @@ impl Emitter<'_> {
                 args.push(quote!(rename = #wire));
             }
             let inner = self.ty(&f.ty);
-            let ty = if f.required && !f.nullable {
-                inner
-            } else {
-                if !f.required {
-                    args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            let numeric = self.is_numeric(&f.ty);
+            let ty = match (f.required, f.nullable) {
+                (true, false) => {
+                    if s.lenient && numeric {
+                        args.push(quote!(default, deserialize_with = "rt::lenient::number"));
+                    } else if s.lenient && self.has_default(&f.ty) {
+                        args.push(quote!(default, deserialize_with = "rt::lenient::or_default"));
+                    }
+                    inner
                 }
-                quote!(Option<#inner>)
+                (true, true) => {
+                    if s.lenient {
+                        args.push(quote!(default));
+                        if numeric {
+                            args.push(quote!(deserialize_with = "rt::lenient::opt_number"));
+                        }
+                    }
+                    quote!(Option<#inner>)
+                }
+                (false, false) => {
+                    args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                    if s.lenient && numeric {
+                        args.push(quote!(deserialize_with = "rt::lenient::opt_number"));
+                    }
+                    quote!(Option<#inner>)
+                }
+                (false, true) => {
+                    args.push(quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::lenient::nullable"));
+                    quote!(Option<Option<#inner>>)
+                }
             };
             let serde_attr = if args.is_empty() {
                 TokenStream::new()
@@ -408,6 +505,15 @@ impl Emitter<'_> {
                 pub #fname: #ty,
             }
         });
+        let additional = s.additional.as_ref().map(|(fname, t)| {
+            let fname = ident(fname);
+            let t = self.ty(t);
+            quote! {
+                /// Properties the API description does not list.
+                #[serde(flatten)]
+                pub #fname: std::collections::BTreeMap<String, #t>,
+            }
+        });
         let derives = if s.default {
             self.derives(&["Debug", "Clone", "PartialEq", "Default", "Serialize", "Deserialize"])
         } else {
@@ -419,6 +525,7 @@ impl Emitter<'_> {
             #rename_all
             pub struct #name {
                 #(#fields)*
+                #additional
             }
         }
     }
@@ -458,6 +565,19 @@ impl Emitter<'_> {
         } else {
             self.derives(&["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"])
         };
+        // Without a default in the spec, the default is the empty unknown value, so that
+        // structs holding the enum can still have `Default`.
+        let default_impl = if e.default.is_none() {
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::#unknown(String::new())
+                    }
+                }
+            }
+        } else {
+            TokenStream::new()
+        };
         quote! {
             #doc
             #derives
@@ -485,6 +605,7 @@ impl Emitter<'_> {
                 }
             }
             rt::string_enum!(#name);
+            #default_impl
         }
     }
 
@@ -515,11 +636,15 @@ impl Emitter<'_> {
             None => TokenStream::new(),
         };
         let methods = self.ir.operations.iter().map(|op| self.method(op, &client));
-        let params = self
-            .ir
-            .operations
-            .iter()
-            .filter_map(|op| op.params.as_ref().map(|p| self.params_struct(op, p, &client)));
+        let params = self.ir.operations.iter().map(|op| {
+            let params = op.params.as_ref().map(|p| self.params_struct(op, p, &client));
+            let form = match &op.body {
+                Some(Body { kind: BodyKind::Form(p), .. }) => Some(self.params_struct(op, p, &client)),
+                _ => None,
+            };
+            let statuses = self.status_enum(op, &client);
+            quote!(#params #form #statuses)
+        });
         let uses_types = !self.ir.types.is_empty();
         let types_use = if uses_types {
             quote!(#[allow(unused_imports)] use super::types::*;)
@@ -585,7 +710,7 @@ impl Emitter<'_> {
         doc_attrs(&text)
     }
 
-    fn method(&self, op: &Operation, _client: &Ident) -> TokenStream {
+    fn method(&self, op: &Operation, client: &Ident) -> TokenStream {
         let name = ident(&op.ident);
         let doc = self.method_doc(op);
         let method = match op.method.as_str() {
@@ -602,11 +727,11 @@ impl Emitter<'_> {
         let mut args: Vec<TokenStream> = Vec::new();
         for p in &op.path_params {
             let pname = ident(&p.ident);
-            let pty = match &p.ty {
+            let pty = match self.resolve(&p.ty) {
                 TypeRef::String => quote!(&str),
                 TypeRef::Bool | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 => self.ty(&p.ty),
-                other => {
-                    let t = self.ty(other);
+                _ => {
+                    let t = self.ty(&p.ty);
                     quote!(&#t)
                 }
             };
@@ -617,8 +742,93 @@ impl Emitter<'_> {
             args.push(quote!(params: &#pty));
         }
         let body_stmt = match &op.body {
-            Some(b) => {
-                let bty = self.ty(&b.ty);
+            Some(b) => self.body_stmt(b, &mut args),
+            None => TokenStream::new(),
+        };
+
+        let path_expr = self.path_expr(op);
+        let (query_stmts, header_stmts) = match &op.params {
+            Some(params) => self.param_pushes(params),
+            None => (TokenStream::new(), TokenStream::new()),
+        };
+
+        let (ret, send) = if let Some((enum_name, bodies)) = &op.responses_by_status {
+            let enum_ident = ident(enum_name);
+            let mut exact = Vec::new();
+            let mut ranges = Vec::new();
+            for (code, body) in bodies {
+                let variant = ident(&status_variant(code));
+                let value = match body {
+                    StatusBody::Empty => quote!(#enum_ident::#variant),
+                    StatusBody::Json(_) => quote!(#enum_ident::#variant(rt::decode(&response)?)),
+                    StatusBody::Raw => quote!(#enum_ident::#variant(response)),
+                };
+                if let Ok(n) = code.parse::<u16>() {
+                    let lit = Literal::u16_unsuffixed(n);
+                    exact.push(quote!(#lit => #value,));
+                } else if let Some(first) = code.chars().next().and_then(|c| c.to_digit(10)) {
+                    let lo = Literal::u16_unsuffixed((first * 100) as u16);
+                    let hi = Literal::u16_unsuffixed((first * 100 + 99) as u16);
+                    ranges.push(quote!(#lo..=#hi => #value,));
+                }
+            }
+            (
+                quote!(#enum_ident),
+                quote! {
+                    let response = self.client.send_raw(request).await?;
+                    Ok(match response.status {
+                        #(#exact)*
+                        #(#ranges)*
+                        _ => #enum_ident::Other(response),
+                    })
+                },
+            )
+        } else if op.raw_response {
+            (quote!(rt::Response), quote!(self.client.send_raw(request).await))
+        } else {
+            match &op.response {
+                Some(t) => {
+                    let t = self.ty(t);
+                    (t, quote!(self.client.send(request).await))
+                }
+                None => (
+                    quote!(()),
+                    quote! {
+                        self.client.send_raw(request).await?;
+                        Ok(())
+                    },
+                ),
+            }
+        };
+        let query_attach = if query_stmts.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(.query(query))
+        };
+        let headers_attach = if header_stmts.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(.headers(headers))
+        };
+        let _ = client;
+        quote! {
+            #doc
+            pub async fn #name(&self, #(#args),*) -> Result<#ret, rt::Error> {
+                #query_stmts
+                #header_stmts
+                let request = rt::Request::new(#method, #path_expr)#query_attach #headers_attach;
+                #body_stmt
+                #send
+            }
+        }
+    }
+
+    /// The body argument(s) and the statements that attach the body to `request`.
+    fn body_stmt(&self, b: &Body, args: &mut Vec<TokenStream>) -> TokenStream {
+        let media_type = &b.media_type;
+        match &b.kind {
+            BodyKind::Json(t) => {
+                let bty = self.ty(t);
                 if b.required {
                     args.push(quote!(body: &#bty));
                     quote!(let request = request.json(body)?;)
@@ -632,43 +842,32 @@ impl Emitter<'_> {
                     }
                 }
             }
-            None => TokenStream::new(),
-        };
-
-        let path_expr = self.path_expr(op);
-        let (query_stmts, header_stmts) = match &op.params {
-            Some(params) => self.param_pushes(params),
-            None => (TokenStream::new(), TokenStream::new()),
-        };
-        let mutable = !header_stmts.is_empty();
-        let request_binding = if mutable { quote!(let mut request) } else { quote!(let request) };
-
-        let (ret, send) = match &op.response {
-            Some(t) => {
-                let t = self.ty(t);
-                (t, quote!(self.client.send(request).await))
+            BodyKind::Form(p) => {
+                let fty = ident(&p.name);
+                args.push(quote!(body: &#fty));
+                let multipart = p.fields.iter().any(|f| f.location == ParamIn::Multipart);
+                let pushes = p.fields.iter().map(|f| self.push_stmt(quote!(form), quote!(body), f));
+                if multipart {
+                    quote! {
+                        let mut form = rt::Multipart::new();
+                        #(#pushes)*
+                        let request = request.multipart(form);
+                    }
+                } else {
+                    quote! {
+                        let mut form = rt::Query::new();
+                        #(#pushes)*
+                        let request = request.form(form);
+                    }
+                }
             }
-            None => (
-                quote!(()),
-                quote! {
-                    self.client.send_raw(request).await?;
-                    Ok(())
-                },
-            ),
-        };
-        let query_attach = if query_stmts.is_empty() {
-            TokenStream::new()
-        } else {
-            quote!(.query(query))
-        };
-        quote! {
-            #doc
-            pub async fn #name(&self, #(#args),*) -> Result<#ret, rt::Error> {
-                #query_stmts
-                #request_binding = rt::Request::new(#method, #path_expr)#query_attach;
-                #header_stmts
-                #body_stmt
-                #send
+            BodyKind::Bytes => {
+                args.push(quote!(body: impl Into<Vec<u8>>));
+                quote!(let request = request.bytes(#media_type, body);)
+            }
+            BodyKind::Text => {
+                args.push(quote!(body: impl Into<String>));
+                quote!(let request = request.text(#media_type, body);)
             }
         }
     }
@@ -720,17 +919,10 @@ impl Emitter<'_> {
         let mut query = Vec::new();
         let mut headers = Vec::new();
         for f in &params.fields {
-            let fname = ident(&f.ident);
-            let wire = &f.wire;
-            let (list, var) = match f.location {
-                ParamIn::Header => (&mut headers, quote!(headers)),
-                _ => (&mut query, quote!(query)),
-            };
-            list.push(if f.required {
-                quote!(#var.push(#wire, &params.#fname);)
-            } else {
-                quote!(#var.push_opt(#wire, params.#fname.as_ref());)
-            });
+            match f.location {
+                ParamIn::Header => headers.push(self.push_stmt(quote!(headers), quote!(params), f)),
+                _ => query.push(self.push_stmt(quote!(query), quote!(params), f)),
+            }
         }
         let query = if query.is_empty() {
             TokenStream::new()
@@ -746,19 +938,56 @@ impl Emitter<'_> {
             quote! {
                 let mut headers = rt::Query::new();
                 #(#headers)*
-                request.headers = headers.into_pairs();
             }
         };
         (query, headers)
     }
 
+    /// One statement adding field `f` of `source` (`params` or `body`) to `var`.
+    fn push_stmt(&self, var: TokenStream, source: TokenStream, f: &Param) -> TokenStream {
+        let fname = ident(&f.ident);
+        let wire = &f.wire;
+        let method = if f.file {
+            match self.resolve(&f.ty) {
+                TypeRef::Vec(_) => quote!(files),
+                _ => quote!(file),
+            }
+        } else if f.location == ParamIn::DeepQuery {
+            quote!(push_deep)
+        } else if self.is_plain(&f.ty) {
+            quote!(push)
+        } else {
+            quote!(push_json)
+        };
+        let fallible = !f.file && (f.location == ParamIn::DeepQuery || !self.is_plain(&f.ty));
+        let question = if fallible { quote!(?) } else { TokenStream::new() };
+        if f.required {
+            quote!(#var.#method(#wire, &#source.#fname)#question;)
+        } else if !fallible && !f.file {
+            quote!(#var.push_opt(#wire, #source.#fname.as_ref());)
+        } else {
+            quote! {
+                if let Some(value) = &#source.#fname {
+                    #var.#method(#wire, value)#question;
+                }
+            }
+        }
+    }
+
     fn params_struct(&self, op: &Operation, p: &ParamsDef, client: &Ident) -> TokenStream {
         let name = ident(&p.name);
         let method = ident(&op.ident);
-        let doc = format!(" Parameters of [`{client}::{method}`].");
+        let what = if p.fields.iter().all(|f| matches!(f.location, ParamIn::Form | ParamIn::Multipart)) {
+            "The form body"
+        } else {
+            "Parameters"
+        };
+        let doc = format!(
+            " {what} of [`{client}::{method}`]: build it with `new`, then set the optional fields."
+        );
         let fields = p.fields.iter().map(|f| {
             let fname = ident(&f.ident);
-            let inner = self.ty(&f.ty);
+            let inner = self.field_ty(f);
             let ty = if f.required { inner } else { quote!(Option<#inner>) };
             let mut text = f.doc.clone().unwrap_or_default();
             if let Some(d) = &f.default {
@@ -776,17 +1005,17 @@ impl Emitter<'_> {
         let required: Vec<&Param> = p.fields.iter().filter(|f| f.required).collect();
         let ctor_args = required.iter().map(|f| {
             let fname = ident(&f.ident);
-            if f.ty == TypeRef::String {
+            if f.ty == TypeRef::String && !f.file {
                 quote!(#fname: impl Into<String>)
             } else {
-                let t = self.ty(&f.ty);
+                let t = self.field_ty(f);
                 quote!(#fname: #t)
             }
         });
         let inits = p.fields.iter().map(|f| {
             let fname = ident(&f.ident);
             if f.required {
-                if f.ty == TypeRef::String {
+                if f.ty == TypeRef::String && !f.file {
                     quote!(#fname: #fname.into(),)
                 } else {
                     quote!(#fname,)
@@ -813,6 +1042,7 @@ impl Emitter<'_> {
         quote! {
             #[doc = #doc]
             #derives
+            #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }
@@ -827,6 +1057,47 @@ impl Emitter<'_> {
             }
 
             #default_impl
+        }
+    }
+
+    /// A parameter's Rust type: files are `rt::FilePart`s.
+    fn field_ty(&self, f: &Param) -> TokenStream {
+        if f.file {
+            match self.resolve(&f.ty) {
+                TypeRef::Vec(_) => quote!(Vec<rt::FilePart>),
+                _ => quote!(rt::FilePart),
+            }
+        } else {
+            self.ty(&f.ty)
+        }
+    }
+
+    /// The enum a method returns when success statuses carry different bodies.
+    fn status_enum(&self, op: &Operation, client: &Ident) -> TokenStream {
+        let Some((name, bodies)) = &op.responses_by_status else { return TokenStream::new() };
+        let name = ident(name);
+        let method = ident(&op.ident);
+        let doc = format!(" What [`{client}::{method}`] returns: one variant per success status in the API description.");
+        let variants = bodies.iter().map(|(code, body)| {
+            let variant = ident(&status_variant(code));
+            let vdoc = format!(" Status `{}`.", sanitize_line(code));
+            match body {
+                StatusBody::Empty => quote!(#[doc = #vdoc] #variant,),
+                StatusBody::Json(t) => {
+                    let t = self.ty(t);
+                    quote!(#[doc = #vdoc] #variant(#t),)
+                }
+                StatusBody::Raw => quote!(#[doc = #vdoc] #variant(rt::Response),),
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+                /// A success status the API description does not list.
+                Other(rt::Response),
+            }
         }
     }
 

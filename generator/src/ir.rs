@@ -59,6 +59,29 @@ pub enum TypeKind {
     Enum(EnumDef),
     /// Another name for a type (`pub type Name = Target;`).
     Alias(TypeRef),
+    /// One of several schemas (`oneOf`/`anyOf`).
+    Union(UnionDef),
+}
+
+/// A Rust enum for `oneOf`/`anyOf`.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// The property that names the variant (`discriminator.propertyName`, or a property
+    /// that every member pins to one value); `None` for an untagged union.
+    pub tag: Option<String>,
+    /// Variants, in the order serde tries them (untagged) or document order (tagged).
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The Rust name.
+    pub ident: String,
+    /// The payload type.
+    pub ty: TypeRef,
+    /// For tagged unions, the tag value that selects this variant.
+    pub tag_value: Option<String>,
 }
 
 /// A struct.
@@ -66,8 +89,14 @@ pub enum TypeKind {
 pub struct StructDef {
     /// Fields in document order.
     pub fields: Vec<Field>,
+    /// Properties not listed (typed `additionalProperties`), kept in a flattened map:
+    /// the field's name and the values' type.
+    pub additional: Option<(String, TypeRef)>,
     /// Whether `Default` can be derived.
     pub default: bool,
+    /// Whether responses use this type: then decoding forgives servers that stray from
+    /// the spec (a required field missing or `null`, a number sent as a string).
+    pub lenient: bool,
 }
 
 /// A struct field.
@@ -177,8 +206,24 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The success response body type; `None` when there is none.
     pub response: Option<TypeRef>,
+    /// The success response's body is not JSON: the method returns the raw response.
+    pub raw_response: bool,
+    /// When 2xx statuses carry different bodies: the name of the enum the method
+    /// returns, and each status (`"200"`, `"2XX"`) with its body.
+    pub responses_by_status: Option<(String, Vec<(String, StatusBody)>)>,
     /// Where the operation is (JSON pointer).
     pub pointer: String,
+}
+
+/// The body of one success status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusBody {
+    /// No body.
+    Empty,
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Something else (bytes, text): handed over as the raw response.
+    Raw,
 }
 
 /// Query and header parameters of one operation.
@@ -197,8 +242,14 @@ pub enum ParamIn {
     Path,
     /// In the query string.
     Query,
+    /// In the query string as `name[key]=value` pairs (`style: deepObject`).
+    DeepQuery,
     /// In a header.
     Header,
+    /// A field of an `application/x-www-form-urlencoded` body.
+    Form,
+    /// A part of a `multipart/form-data` body.
+    Multipart,
 }
 
 /// One parameter.
@@ -220,15 +271,31 @@ pub struct Param {
     pub doc: Option<String>,
     /// Examples.
     pub example: Option<Value>,
+    /// Whether a multipart field is a file (`format: binary`).
+    pub file: bool,
 }
 
 /// A request body.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// The body type.
-    pub ty: TypeRef,
+    /// How the body is encoded, and its type.
+    pub kind: BodyKind,
     /// The media type (`application/json`).
     pub media_type: String,
     /// `required: true`.
     pub required: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    /// JSON of the given type.
+    Json(TypeRef),
+    /// A form (`application/x-www-form-urlencoded` or `multipart/form-data`): its fields
+    /// are gathered in a struct like query parameters are.
+    Form(ParamsDef),
+    /// Raw bytes (`application/octet-stream` and other binary types).
+    Bytes,
+    /// Text (`text/plain` and other text types).
+    Text,
 }

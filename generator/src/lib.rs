@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -22,6 +23,7 @@ mod lower;
 pub mod naming;
 mod normalize;
 mod output;
+mod resolve;
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +58,7 @@ pub struct Builder {
     deny_warnings: bool,
     layout: Layout,
     runtime: Option<RuntimeDependency>,
+    strict_responses: bool,
 }
 
 impl Default for Builder {
@@ -77,6 +80,7 @@ impl Builder {
             deny_warnings: false,
             layout: Layout::Crate,
             runtime: None,
+            strict_responses: false,
         }
     }
 
@@ -140,16 +144,42 @@ impl Builder {
         self
     }
 
-    /// Runs the generator in memory.
-    pub fn generate(&self) -> Result<Generated, Error> {
+    /// Decode responses exactly as the spec says. By default, types used in responses
+    /// forgive servers that stray from their spec: a required field that is missing or
+    /// `null` takes its default, and a number sent as a string (`"1669881887852"`) is
+    /// read as the number. Request types are always exact.
+    pub fn strict_responses(mut self, strict: bool) -> Self {
+        self.strict_responses = strict;
+        self
+    }
+
+    /// Loads the spec and lowers it to the generator's IR without emitting code, for tools
+    /// that inspect the API (such as [`diff::compare`]). Returns the warnings raised on the
+    /// way; `deny_warnings` does not apply.
+    pub fn ir(&self) -> Result<(ir::Ir, Vec<Warning>), Error> {
+        let (ir, warnings, _) = self.load_and_lower()?;
+        Ok((ir, warnings))
+    }
+
+    /// Load, normalize and lower; returns the IR, all warnings, and the spec's name.
+    fn load_and_lower(&self) -> Result<(ir::Ir, Vec<Warning>, String), Error> {
         let (doc, spec_name) = match &self.spec {
             None => return Err(Error::NoSpec),
             Some(Spec::Path(p)) => (load::load_path(p)?, display_name(p)),
             Some(Spec::Source { name, text }) => (load::load_str(name, text)?, display_name(name)),
         };
         let mut warnings = doc.warnings.clone();
-        let (ir, lower_warnings) = lower::lower(&doc)?;
+        let options = lower::LowerOptions {
+            strict_responses: self.strict_responses,
+        };
+        let (ir, lower_warnings) = lower::lower(&doc, options)?;
         warnings.extend(lower_warnings);
+        Ok((ir, warnings, spec_name))
+    }
+
+    /// Runs the generator in memory.
+    pub fn generate(&self) -> Result<Generated, Error> {
+        let (ir, warnings, spec_name) = self.load_and_lower()?;
         if self.deny_warnings {
             if let Some(first) = warnings.first() {
                 return Err(Error::DeniedWarnings {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::{pointer_push, Error, Location, Warning};
-use crate::normalize;
+use crate::{normalize, resolve};
 
 /// A loaded document.
 #[derive(Debug)]
@@ -19,6 +19,8 @@ pub struct Document {
     pub api: openapiv3::OpenAPI,
     /// Problems tolerated while loading.
     pub warnings: Vec<Warning>,
+    /// Every file read: the document itself, then the files its `$ref`s named.
+    pub sources: Vec<PathBuf>,
 }
 
 /// Reads and loads `path`.
@@ -83,6 +85,8 @@ pub fn load_str(file: &Path, text: &str) -> Result<Document, Error> {
 pub fn load_value(file: &Path, mut value: Value) -> Result<Document, Error> {
     let mut warnings = Vec::new();
     let version = check_version(file, &value)?;
+    let mut sources = vec![file.to_owned()];
+    sources.extend(resolve::resolve(file, &mut value, &mut warnings)?);
     normalize::normalize(file, &version, &mut value, &mut warnings)?;
     let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
         let pointer = path_to_pointer(e.path());
@@ -97,6 +101,7 @@ pub fn load_value(file: &Path, mut value: Value) -> Result<Document, Error> {
         raw: value,
         api,
         warnings,
+        sources,
     })
 }
 

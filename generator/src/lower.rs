@@ -17,9 +17,17 @@ use crate::naming::{self, Namespace};
 /// How deep `$ref` chains and `allOf` merges may go before we call it a cycle.
 const MAX_REF_DEPTH: usize = 64;
 
+/// Choices that change the IR.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LowerOptions {
+    /// Decode responses exactly as the spec says (no forgiveness for missing required
+    /// fields, `null`s or numbers sent as strings).
+    pub strict_responses: bool,
+}
+
 /// Lowers a loaded document into the IR.
-pub fn lower(doc: &Document) -> Result<(Ir, Vec<Warning>), Error> {
-    let mut l = Lowerer::new(doc);
+pub fn lower(doc: &Document, options: LowerOptions) -> Result<(Ir, Vec<Warning>), Error> {
+    let mut l = Lowerer::new(doc, options);
     l.lower_components()?;
     let operations = l.lower_operations()?;
     l.finish(operations)
@@ -212,6 +220,7 @@ fn int_kind(format: Option<&str>) -> IntKind {
 
 struct Lowerer<'a> {
     doc: &'a Document,
+    options: LowerOptions,
     file: &'a Path,
     drafts: Vec<Draft>,
     components: IndexMap<&'a str, TypeId>,
@@ -220,9 +229,10 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a Document) -> Self {
+    fn new(doc: &'a Document, options: LowerOptions) -> Self {
         Lowerer {
             doc,
+            options,
             file: &doc.file,
             drafts: Vec::new(),
             components: IndexMap::new(),
@@ -307,8 +317,157 @@ impl<'a> Lowerer<'a> {
             Shape::String(values) if !values.is_empty() => {
                 Ok(self.enum_def(&values, schema.schema_data.default.as_ref(), pointer))
             }
+            Shape::OneOf(members) => Ok(match self.union(schema, members, ctx, pointer)? {
+                Lowered::Type(t) => TypeKind::Alias(t),
+                Lowered::Union(u) => TypeKind::Union(u),
+            }),
             _ => Ok(TypeKind::Alias(self.type_of(schema, ctx, pointer)?)),
         }
+    }
+
+    /// `oneOf`/`anyOf`: a Rust enum, or just the member's type when only one is left
+    /// after `null` members are dropped (the field becomes nullable instead).
+    fn union(&mut self, schema: &'a oa::Schema, members: &'a [oa::ReferenceOr<oa::Schema>], ctx: &Ctx, pointer: &str) -> Result<Lowered, Error> {
+        let key = match &schema.schema_kind {
+            oa::SchemaKind::AnyOf { .. } => "anyOf",
+            oa::SchemaKind::Any(any) if any.one_of.is_empty() => "anyOf",
+            _ => "oneOf",
+        };
+        // (type, reference text, object schema) per member.
+        let mut found: Vec<(TypeRef, Option<&'a str>, Option<&'a oa::Schema>)> = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let mpointer = pointer_push(&pointer_push(pointer, key), &i.to_string());
+            let (ty, reference, target) = match member {
+                oa::ReferenceOr::Reference { reference } => {
+                    let target = match self.component_name(reference, &mpointer) {
+                        Ok(name) => self.schemas().and_then(|s| s.get(name.as_str())).and_then(|s| s.as_item()),
+                        Err(_) => None,
+                    };
+                    if target.is_some_and(is_null_only) {
+                        continue;
+                    }
+                    (self.resolve_schema_ref(reference, &mpointer)?, Some(reference.as_str()), target)
+                }
+                oa::ReferenceOr::Item(s) => {
+                    if is_null_only(s) {
+                        continue;
+                    }
+                    let name = match &s.schema_data.title {
+                        Some(t) if !t.trim().is_empty() => format!("{}{}", ctx.name, naming::pascal(t)),
+                        _ => format!("{}Variant{}", ctx.name, i + 1),
+                    };
+                    let mctx = Ctx {
+                        name,
+                        prop: None,
+                        parent: ctx.parent.clone(),
+                    };
+                    (self.type_of(s, &mctx, &mpointer)?, None, Some(s))
+                }
+            };
+            if !found.iter().any(|(t, _, _)| *t == ty) {
+                found.push((ty, reference, target));
+            }
+        }
+        match found.len() {
+            0 => return Ok(Lowered::Type(TypeRef::Value)),
+            1 => return Ok(Lowered::Type(found.swap_remove(0).0)),
+            _ => {}
+        }
+        // Tagged when a discriminator (or a property every member pins to one value) says
+        // which member a value is.
+        let all_objects = found.iter().all(|(t, _, s)| matches!(t, TypeRef::Named(_)) && s.is_some_and(|s| matches!(shape(s), Shape::Object | Shape::AllOf(_))));
+        if all_objects {
+            if let Some(d) = &schema.schema_data.discriminator {
+                let mut variants = Vec::with_capacity(found.len());
+                for (ty, reference, _) in &found {
+                    let from_mapping = reference.and_then(|r| {
+                        d.mapping.iter().find(|(_, target)| {
+                            let t = target.as_str();
+                            t == r || r.rsplit('/').next() == Some(t)
+                        })
+                    });
+                    let tag_value = match (from_mapping, reference) {
+                        (Some((k, _)), _) => Some(k.clone()),
+                        (None, Some(r)) => r.rsplit('/').next().map(crate::error::pointer_unescape),
+                        (None, None) => None,
+                    };
+                    variants.push(UnionVariant {
+                        ident: String::new(),
+                        ty: ty.clone(),
+                        tag_value,
+                    });
+                }
+                if variants.iter().all(|v| v.tag_value.is_some()) {
+                    return Ok(Lowered::Union(UnionDef {
+                        tag: Some(d.property_name.clone()),
+                        variants,
+                    }));
+                }
+            } else if let Some((tag, values)) = self.common_const_property(&found, pointer)? {
+                let variants = found
+                    .iter()
+                    .zip(values)
+                    .map(|((ty, _, _), v)| UnionVariant {
+                        ident: String::new(),
+                        ty: ty.clone(),
+                        tag_value: Some(v),
+                    })
+                    .collect();
+                return Ok(Lowered::Union(UnionDef { tag: Some(tag), variants }));
+            }
+        }
+        Ok(Lowered::Union(UnionDef {
+            tag: None,
+            variants: found
+                .into_iter()
+                .map(|(ty, _, _)| UnionVariant {
+                    ident: String::new(),
+                    ty,
+                    tag_value: None,
+                })
+                .collect(),
+        }))
+    }
+
+    /// A property that every member declares with exactly one (distinct) string value.
+    fn common_const_property(&mut self, found: &[(TypeRef, Option<&'a str>, Option<&'a oa::Schema>)], pointer: &str) -> Result<Option<(String, Vec<String>)>, Error> {
+        let mut per_member: Vec<BTreeMap<&'a str, String>> = Vec::new();
+        let mut first_order: Vec<&'a str> = Vec::new();
+        for (i, (_, _, schema)) in found.iter().enumerate() {
+            let Some(schema) = schema else { return Ok(None) };
+            let mut parts = ObjectParts::default();
+            if !self.gather_object(schema, pointer, &mut parts, 0)? {
+                return Ok(None);
+            }
+            let mut consts = BTreeMap::new();
+            for (name, prop, _) in &parts.properties {
+                let s = match prop {
+                    oa::ReferenceOr::Item(s) => Some(s.as_ref()),
+                    oa::ReferenceOr::Reference { reference } => {
+                        self.component_schema(reference, pointer)?.map(|(s, _)| s)
+                    }
+                };
+                if let Some(Shape::String(values)) = s.map(shape) {
+                    if let [only] = values.as_slice() {
+                        consts.insert(*name, only.clone());
+                        if i == 0 {
+                            first_order.push(name);
+                        }
+                    }
+                }
+            }
+            per_member.push(consts);
+        }
+        for candidate in first_order {
+            let values: Option<Vec<String>> = per_member.iter().map(|m| m.get(candidate).cloned()).collect();
+            if let Some(values) = values {
+                let distinct: BTreeSet<&String> = values.iter().collect();
+                if distinct.len() == values.len() {
+                    return Ok(Some((candidate.to_owned(), values)));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// A struct for an object schema (or an `allOf` of objects); `None` when the schema
@@ -323,7 +482,8 @@ impl<'a> Lowerer<'a> {
         if !self.gather_object(schema, pointer, &mut parts, 0)? {
             return Ok(None);
         }
-        if parts.properties.is_empty() && parts.additional.is_some() {
+        // No properties: a map (free-form unless `additionalProperties: false`).
+        if parts.properties.is_empty() && !matches!(parts.additional, Some(oa::AdditionalProperties::Any(false))) {
             return Ok(None);
         }
         let mut fields = Vec::with_capacity(parts.properties.len());
@@ -353,7 +513,26 @@ impl<'a> Lowerer<'a> {
                 deprecated,
             });
         }
-        Ok(Some(TypeKind::Struct(StructDef { fields, default: false })))
+        // Properties not listed, when the schema types them, are kept in a flattened map.
+        let additional = match parts.additional {
+            Some(oa::AdditionalProperties::Schema(s)) => {
+                let apointer = pointer_push(pointer, "additionalProperties");
+                Some(match s.as_ref() {
+                    oa::ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, &apointer)?,
+                    oa::ReferenceOr::Item(s) => self.type_of(s, &ctx.suffixed("Value"), &apointer)?,
+                })
+            }
+            Some(oa::AdditionalProperties::Any(true)) => Some(TypeRef::Value),
+            _ => None,
+        };
+        // The flattened map's field name must not clash with a property's.
+        let additional = additional.map(|t| (idents.claim("additional_properties".to_owned()), t));
+        Ok(Some(TypeKind::Struct(StructDef {
+            fields,
+            additional,
+            default: false,
+            lenient: false,
+        })))
     }
 
     /// The one member of an `allOf` that carries a type, when the others only add docs.
@@ -384,7 +563,10 @@ impl<'a> Lowerer<'a> {
         for (i, member) in members.iter().enumerate() {
             let mpointer = pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
             let (target, tpointer) = match member {
-                oa::ReferenceOr::Reference { reference } => self.component_schema(reference, &mpointer)?,
+                oa::ReferenceOr::Reference { reference } => match self.component_schema(reference, &mpointer)? {
+                    Some(found) => found,
+                    None => continue,
+                },
                 oa::ReferenceOr::Item(s) => (s, mpointer),
             };
             if is_unconstrained(target) {
@@ -411,16 +593,25 @@ impl<'a> Lowerer<'a> {
         Ok(true)
     }
 
-    /// Follows a `$ref` to a component schema (through chains of references).
-    fn component_schema(&mut self, reference: &str, pointer: &str) -> Result<(&'a oa::Schema, String), Error> {
+    /// Follows a `$ref` to a component schema (through chains of references); `None`
+    /// (with a warning) when it points at nothing.
+    fn component_schema(&mut self, reference: &str, pointer: &str) -> Result<Option<(&'a oa::Schema, String)>, Error> {
         let mut reference = reference.to_owned();
         for _ in 0..MAX_REF_DEPTH {
             let name = self.component_name(&reference, pointer)?;
             let schema = self.schemas().and_then(|s| s.get(name.as_str()));
             match schema {
-                Some(oa::ReferenceOr::Item(s)) => return Ok((s, pointer_push("#/components/schemas", &name))),
+                Some(oa::ReferenceOr::Item(s)) => return Ok(Some((s, pointer_push("#/components/schemas", &name)))),
                 Some(oa::ReferenceOr::Reference { reference: next }) => reference = next.clone(),
-                None => return Err(self.dangling(&reference, pointer)),
+                None => {
+                    self.warn(
+                        "W001",
+                        &pointer_push(pointer, "$ref"),
+                        format!("`{reference}` points at nothing; it adds no fields"),
+                        "fix the reference or add the missing schema under #/components/schemas",
+                    );
+                    return Ok(None);
+                }
             }
         }
         Err(Error::invalid(self.file, pointer, format!("`$ref: {reference}` is part of a reference cycle with no schema in it; expected the chain to end at a schema")))
@@ -437,19 +628,19 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn dangling(&self, reference: &str, pointer: &str) -> Error {
-        Error::invalid(
-            self.file,
-            &pointer_push(pointer, "$ref"),
-            format!("`{reference}` does not exist in this document; expected the name of a schema under #/components/schemas"),
-        )
-    }
-
     fn resolve_schema_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
         let name = self.component_name(reference, pointer)?;
         match self.components.get(name.as_str()) {
             Some(&id) => Ok(TypeRef::Named(id)),
-            None => Err(self.dangling(reference, pointer)),
+            None => {
+                self.warn(
+                    "W001",
+                    &pointer_push(pointer, "$ref"),
+                    format!("`{reference}` points at nothing; the value is kept as `serde_json::Value`"),
+                    "fix the reference or add the missing schema under #/components/schemas",
+                );
+                Ok(TypeRef::Value)
+            }
         }
     }
 
@@ -526,18 +717,14 @@ impl<'a> Lowerer<'a> {
                 }
                 self.inline_struct(schema, ctx, pointer)?
             }
-            Shape::OneOf(members) => {
-                self.warn(
-                    "W002",
-                    pointer,
-                    format!(
-                        "`oneOf`/`anyOf` with {} members is not turned into a Rust enum yet; the value is kept as `serde_json::Value`",
-                        members.len()
-                    ),
-                    "use a single schema, or read the value with serde_json",
-                );
-                TypeRef::Value
-            }
+            Shape::OneOf(members) => match self.union(schema, members, ctx, pointer)? {
+                Lowered::Type(t) => t,
+                Lowered::Union(u) => {
+                    let id = self.new_draft(ctx.name.clone(), Origin::Inline, pointer, schema.schema_data.title.clone());
+                    self.set_kind(id, TypeKind::Union(u));
+                    TypeRef::Named(id)
+                }
+            },
             Shape::Any => TypeRef::Value,
         })
     }
@@ -672,7 +859,19 @@ impl<'a> Lowerer<'a> {
                     Some(id) if !id.trim().is_empty() => naming::method_name(id),
                     _ => naming::method_name_from_path(method, path),
                 };
-                let ident = names.claim(base.clone());
+                // A name taken by an earlier operation: prefer the controller's name as a
+                // qualifier (`TerminalManagementController_deleteDevice` →
+                // `terminal_management_delete_device`), else a number.
+                let ident = if names.contains(&base) {
+                    match op.operation_id.as_deref().and_then(|id| id.split_once("Controller_")) {
+                        Some((controller, _)) if !controller.is_empty() => {
+                            names.claim(naming::field_ident(&format!("{controller} {}", naming::unraw(&base))))
+                        }
+                        _ => names.claim(base.clone()),
+                    }
+                } else {
+                    names.claim(base.clone())
+                };
                 if ident != base {
                     self.warn(
                         "W005",
@@ -746,6 +945,7 @@ impl<'a> Lowerer<'a> {
         for (p, ppointer) in params {
             let location = match p {
                 oa::Parameter::Path { .. } => ParamIn::Path,
+                oa::Parameter::Query { style: oa::QueryStyle::DeepObject, .. } => ParamIn::DeepQuery,
                 oa::Parameter::Query { .. } => ParamIn::Query,
                 oa::Parameter::Header { .. } => ParamIn::Header,
                 oa::Parameter::Cookie { .. } => {
@@ -801,6 +1001,7 @@ impl<'a> Lowerer<'a> {
                 default,
                 doc: data.description.clone(),
                 example: data.example.clone(),
+                file: false,
             };
             if location == ParamIn::Path {
                 path_params.push(Param {
@@ -835,7 +1036,7 @@ impl<'a> Lowerer<'a> {
             }
         };
 
-        let response = self.lower_response(op, &op_name, pointer)?;
+        let (response, raw_response, responses_by_status) = self.lower_responses(op, &op_name, pointer)?;
 
         Ok(Operation {
             ident,
@@ -850,6 +1051,8 @@ impl<'a> Lowerer<'a> {
             params,
             body,
             response,
+            raw_response,
+            responses_by_status,
             pointer: pointer.to_owned(),
         })
     }
@@ -901,44 +1104,146 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_body(&mut self, rb: &'a oa::RequestBody, op_name: &str, pointer: &str) -> Result<Option<Body>, Error> {
-        let Some((media_type, media)) = pick_json(&rb.content) else {
-            if let Some((media_type, _)) = rb.content.first() {
-                self.warn(
-                    "W008",
-                    &pointer_push(pointer, "content"),
-                    format!("request body media type `{media_type}` is not supported yet; the operation takes no body"),
-                    "offer an application/json body",
-                );
-            }
+        // The richest media type the operation accepts: JSON, then forms, text, bytes.
+        let Some((media_type, media, class)) = rb
+            .content
+            .iter()
+            .map(|(k, v)| (k.as_str(), v, classify(k)))
+            .min_by_key(|(_, _, c)| *c)
+        else {
             return Ok(None);
         };
         let mpointer = pointer_push(&pointer_push(pointer, "content"), media_type);
-        let ty = match &media.schema {
-            Some(s) => self.type_of_ref(RefOrSchema::from(s), &Ctx::root(format!("{op_name}Body")), &pointer_push(&mpointer, "schema"))?,
-            None => TypeRef::Value,
+        let spointer = pointer_push(&mpointer, "schema");
+        let kind = match class {
+            MediaClass::Json => BodyKind::Json(match &media.schema {
+                Some(s) => self.type_of_ref(RefOrSchema::from(s), &Ctx::root(format!("{op_name}Body")), &spointer)?,
+                None => TypeRef::Value,
+            }),
+            MediaClass::Form | MediaClass::Multipart => {
+                let location = if class == MediaClass::Form { ParamIn::Form } else { ParamIn::Multipart };
+                match self.form_fields(media.schema.as_ref(), op_name, location, &spointer)? {
+                    Some(fields) => BodyKind::Form(ParamsDef {
+                        name: format!("{op_name}Form"),
+                        fields,
+                    }),
+                    None => {
+                        self.warn(
+                            "W008",
+                            &spointer,
+                            format!("the `{media_type}` body is not described as an object, so it is sent as raw bytes"),
+                            "describe form bodies with an object schema",
+                        );
+                        BodyKind::Bytes
+                    }
+                }
+            }
+            MediaClass::Text => BodyKind::Text,
+            MediaClass::Bytes => BodyKind::Bytes,
         };
         Ok(Some(Body {
-            ty,
+            kind,
             media_type: media_type.to_owned(),
             required: rb.required,
         }))
     }
 
-    fn lower_response(&mut self, op: &'a oa::Operation, op_name: &str, pointer: &str) -> Result<Option<TypeRef>, Error> {
-        let rpointer = pointer_push(pointer, "responses");
-        let success = op.responses.responses.iter().find(|(code, _)| match code {
-            oa::StatusCode::Code(c) => (200..300).contains(c),
-            oa::StatusCode::Range(r) => *r == 2,
-        });
-        let Some((code, response)) = success else { return Ok(None) };
-        let cpointer = pointer_push(&rpointer, &code.to_string());
-        let response = self.resolve_response(response, &cpointer)?;
-        let Some((media_type, media)) = pick_json(&response.content) else { return Ok(None) };
-        let mpointer = pointer_push(&pointer_push(&cpointer, "content"), media_type);
-        match &media.schema {
-            Some(s) => Ok(Some(self.type_of_ref(RefOrSchema::from(s), &Ctx::root(format!("{op_name}Response")), &pointer_push(&mpointer, "schema"))?)),
-            None => Ok(Some(TypeRef::Value)),
+    /// The fields of a form body, one per property of its object schema.
+    fn form_fields(&mut self, schema: Option<&'a oa::ReferenceOr<oa::Schema>>, op_name: &str, location: ParamIn, pointer: &str) -> Result<Option<Vec<Param>>, Error> {
+        let (schema, spointer) = match schema {
+            None => return Ok(None),
+            Some(oa::ReferenceOr::Item(s)) => (s, pointer.to_owned()),
+            Some(oa::ReferenceOr::Reference { reference }) => match self.component_schema(reference, pointer)? {
+                Some(found) => found,
+                None => return Ok(None),
+            },
+        };
+        let mut parts = ObjectParts::default();
+        if !self.gather_object(schema, &spointer, &mut parts, 0)? || parts.properties.is_empty() {
+            return Ok(None);
         }
+        let mut names = Namespace::new();
+        let mut fields = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (wire, prop, ppointer) in parts.properties {
+            if !seen.insert(wire) {
+                continue;
+            }
+            let ctx = Ctx::property(&format!("{op_name}Form"), wire);
+            let ty = self.type_of_ref(prop_box_as_ref(prop), &ctx, &ppointer)?;
+            let (doc, file) = match prop {
+                oa::ReferenceOr::Item(s) => (field_doc(s), location == ParamIn::Multipart && is_binary(s)),
+                oa::ReferenceOr::Reference { .. } => (None, false),
+            };
+            fields.push(Param {
+                ident: names.claim(naming::field_ident(wire)),
+                wire: wire.to_owned(),
+                location,
+                ty,
+                required: parts.required.contains(wire),
+                default: None,
+                doc,
+                example: None,
+                file,
+            });
+        }
+        Ok(Some(fields))
+    }
+
+    /// The success response: its JSON type (or none), whether it is raw, and per-status
+    /// bodies when 2xx statuses differ.
+    #[allow(clippy::type_complexity)]
+    fn lower_responses(
+        &mut self,
+        op: &'a oa::Operation,
+        op_name: &str,
+        pointer: &str,
+    ) -> Result<(Option<TypeRef>, bool, Option<(String, Vec<(String, StatusBody)>)>), Error> {
+        let rpointer = pointer_push(pointer, "responses");
+        let mut successes: Vec<(String, &'a oa::ReferenceOr<oa::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                oa::StatusCode::Code(c) => (200..300).contains(c),
+                oa::StatusCode::Range(r) => *r == 2,
+            })
+            .map(|(code, r)| (code.to_string(), r))
+            .collect();
+        // Only a `default` response: that is what success looks like.
+        if successes.is_empty() {
+            if let Some(d) = &op.responses.default {
+                successes.push(("default".to_owned(), d));
+            }
+        }
+        let several = successes.len() > 1;
+        let mut bodies: Vec<(String, StatusBody)> = Vec::with_capacity(successes.len());
+        for (code, response) in successes {
+            let cpointer = pointer_push(&rpointer, &code);
+            let response = self.resolve_response(response, &cpointer)?;
+            let body = match response.content.iter().map(|(k, v)| (k.as_str(), v, classify(k))).min_by_key(|(_, _, c)| *c) {
+                None => StatusBody::Empty,
+                Some((media_type, media, MediaClass::Json)) => {
+                    let mpointer = pointer_push(&pointer_push(&cpointer, "content"), media_type);
+                    let name = if several { format!("{op_name}Response{code}") } else { format!("{op_name}Response") };
+                    StatusBody::Json(match &media.schema {
+                        Some(s) => self.type_of_ref(RefOrSchema::from(s), &Ctx::root(name), &pointer_push(&mpointer, "schema"))?,
+                        None => TypeRef::Value,
+                    })
+                }
+                Some(_) => StatusBody::Raw,
+            };
+            bodies.push((code, body));
+        }
+        let first = bodies.first().map(|(_, b)| b.clone()).unwrap_or(StatusBody::Empty);
+        if bodies.iter().all(|(_, b)| *b == first) {
+            return Ok(match first {
+                StatusBody::Empty => (None, false, None),
+                StatusBody::Json(t) => (Some(t), false, None),
+                StatusBody::Raw => (None, true, None),
+            });
+        }
+        Ok((None, false, Some((format!("{op_name}Response"), bodies))))
     }
 
     /// Whether a spec default can be written as a value of `ty`.
@@ -1000,10 +1305,16 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        // Params structs share the type namespace.
+        // Params structs, form structs and per-status response enums share the type namespace.
         for op in &mut operations {
             if let Some(p) = &mut op.params {
                 p.name = types_ns.claim(naming::type_name(&p.name));
+            }
+            if let Some(Body { kind: BodyKind::Form(p), .. }) = &mut op.body {
+                p.name = types_ns.claim(naming::type_name(&p.name));
+            }
+            if let Some((name, _)) = &mut op.responses_by_status {
+                *name = types_ns.claim(naming::type_name(name));
             }
         }
 
@@ -1018,8 +1329,14 @@ impl<'a> Lowerer<'a> {
             });
         }
         check_alias_cycles(&types, self.file)?;
+        let mut warnings = std::mem::take(&mut self.warnings);
+        finish_unions(&mut types, &operations, &mut types_ns, self.file, &mut warnings);
         box_cycles(&mut types);
         compute_defaults(&mut types);
+        if !self.options.strict_responses {
+            mark_lenient(&mut types, &operations);
+        }
+        self.warnings = warnings;
 
         let status_code_envelope = detect_envelope(&types, &operations);
         let api = &self.doc.api;
@@ -1034,6 +1351,17 @@ impl<'a> Lowerer<'a> {
         };
         Ok((ir, self.warnings))
     }
+}
+
+/// What a union lowers to.
+enum Lowered {
+    Type(TypeRef),
+    Union(UnionDef),
+}
+
+/// A schema that only admits `null` (3.1 `type: "null"`, marked by normalization).
+fn is_null_only(s: &oa::Schema) -> bool {
+    s.schema_data.extensions.contains_key(crate::normalize::NULL_MARK)
 }
 
 /// A reference or an inline schema, whichever container `openapiv3` used.
@@ -1063,16 +1391,40 @@ fn field_doc(s: &oa::Schema) -> Option<String> {
     s.schema_data.description.clone().or_else(|| s.schema_data.title.clone())
 }
 
-/// The JSON media type of a content map, if it has one.
-fn pick_json(content: &IndexMap<String, oa::MediaType>) -> Option<(&str, &oa::MediaType)> {
-    content
-        .iter()
-        .find(|(k, _)| {
-            let k = k.to_ascii_lowercase();
-            k == "application/json" || k.starts_with("application/json;")
-        })
-        .or_else(|| content.iter().find(|(k, _)| k.to_ascii_lowercase().contains("json")))
-        .map(|(k, v)| (k.as_str(), v))
+/// Kinds of media types, in order of preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MediaClass {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Bytes,
+}
+
+fn classify(media_type: &str) -> MediaClass {
+    let m = media_type.to_ascii_lowercase();
+    let essence = m.split(';').next().unwrap_or("").trim();
+    if essence == "application/json" || essence.ends_with("+json") || essence.contains("json") {
+        MediaClass::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        MediaClass::Form
+    } else if essence.starts_with("multipart/") {
+        MediaClass::Multipart
+    } else if essence.starts_with("text/") || essence.ends_with("+xml") || essence == "application/xml" {
+        MediaClass::Text
+    } else {
+        MediaClass::Bytes
+    }
+}
+
+/// `format: binary` (a file in a multipart body).
+fn is_binary(s: &oa::Schema) -> bool {
+    match &s.schema_kind {
+        oa::SchemaKind::Type(oa::Type::String(st)) => format_str(&st.format).as_deref() == Some("binary"),
+        oa::SchemaKind::Type(oa::Type::Array(a)) => matches!(&a.items, Some(oa::ReferenceOr::Item(i)) if is_binary(i)),
+        oa::SchemaKind::Any(any) => any.format.as_deref() == Some("binary") || matches!(&any.items, Some(oa::ReferenceOr::Item(i)) if is_binary(i)),
+        _ => false,
+    }
 }
 
 /// `type A = B; type B = A;` can never be written; report it.
@@ -1152,10 +1504,15 @@ fn box_cycles(types: &mut [TypeDef]) {
         }
     }
     for (t, f) in to_box {
-        if let Some(TypeKind::Struct(s)) = types.get_mut(t).map(|t| &mut t.kind) {
-            if let Some(field) = s.fields.get_mut(f) {
-                let inner = std::mem::replace(&mut field.ty, TypeRef::Value);
-                field.ty = TypeRef::Boxed(Box::new(inner));
+        let slot = match types.get_mut(t).map(|t| &mut t.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.get_mut(f).map(|field| &mut field.ty),
+            Some(TypeKind::Union(u)) => u.variants.get_mut(f).map(|v| &mut v.ty),
+            _ => None,
+        };
+        if let Some(ty) = slot {
+            if !matches!(ty, TypeRef::Boxed(_)) {
+                let inner = std::mem::replace(ty, TypeRef::Value);
+                *ty = TypeRef::Boxed(Box::new(inner));
             }
         }
     }
@@ -1177,20 +1534,312 @@ fn edges_of(t: Option<&TypeDef>) -> Vec<(usize, TypeId)> {
             direct_refs(a, &mut refs);
             out.extend(refs.into_iter().map(|r| (usize::MAX, r)));
         }
+        Some(TypeKind::Union(u)) => {
+            for (i, v) in u.variants.iter().enumerate() {
+                let mut refs = Vec::new();
+                direct_refs(&v.ty, &mut refs);
+                out.extend(refs.into_iter().map(|r| (i, r)));
+            }
+        }
         _ => {}
     }
     out
 }
 
+/// Follows aliases to the type they name.
+fn resolve_alias<'t>(types: &'t [TypeDef], t: &'t TypeRef) -> &'t TypeRef {
+    let mut current = t;
+    for _ in 0..=types.len() {
+        match current {
+            TypeRef::Named(id) => match types.get(id.0).map(|d| &d.kind) {
+                Some(TypeKind::Alias(next)) => current = next,
+                _ => return current,
+            },
+            _ => return current,
+        }
+    }
+    current
+}
+
+/// How an untagged union's variant competes with the others: serde tries variants in
+/// order and takes the first that fits, so specific shapes go first and catch-alls last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    /// A struct with required fields (more required fields first).
+    Struct(std::cmp::Reverse<usize>),
+    Union,
+    Bool,
+    Int,
+    Float,
+    Array,
+    /// Anything string-shaped (string enums keep unknown values, so they take any string).
+    Str,
+    /// Objects that any object fits: structs without required fields, maps.
+    AnyObject,
+    Value,
+}
+
+fn rank(types: &[TypeDef], t: &TypeRef) -> Rank {
+    match resolve_alias(types, t) {
+        TypeRef::Boxed(inner) | TypeRef::Option(inner) => rank(types, inner),
+        TypeRef::Bool => Rank::Bool,
+        TypeRef::Int(_) => Rank::Int,
+        TypeRef::F32 | TypeRef::F64 => Rank::Float,
+        TypeRef::String => Rank::Str,
+        TypeRef::Vec(_) => Rank::Array,
+        TypeRef::Map(_) => Rank::AnyObject,
+        TypeRef::Value => Rank::Value,
+        TypeRef::Named(id) => match types.get(id.0).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => {
+                let required = s.fields.iter().filter(|f| f.required).count();
+                if required == 0 {
+                    Rank::AnyObject
+                } else {
+                    Rank::Struct(std::cmp::Reverse(required))
+                }
+            }
+            Some(TypeKind::Enum(_)) => Rank::Str,
+            Some(TypeKind::Union(_)) => Rank::Union,
+            _ => Rank::Value,
+        },
+    }
+}
+
+/// A variant's base name from its type.
+fn variant_base(types: &[TypeDef], t: &TypeRef) -> String {
+    match t {
+        TypeRef::Boxed(inner) | TypeRef::Option(inner) => variant_base(types, inner),
+        TypeRef::Named(id) => types.get(id.0).map(|d| d.name.clone()).unwrap_or_else(|| "Variant".to_owned()),
+        TypeRef::Bool => "Boolean".to_owned(),
+        TypeRef::Int(_) => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Vec(inner) => format!("{}List", variant_base(types, inner)),
+        TypeRef::Map(_) => "Map".to_owned(),
+        TypeRef::Value => "Value".to_owned(),
+    }
+}
+
+/// Names union variants; orders untagged unions so every variant stays reachable (and
+/// drops, with a warning, variants no value could ever reach); removes the tag field from
+/// the structs of tagged unions (serde reads the tag itself), copying a struct first when
+/// other places still need it with the field.
+fn finish_unions(types: &mut Vec<TypeDef>, operations: &[Operation], names: &mut Namespace, file: &Path, warnings: &mut Vec<Warning>) {
+    // Who uses each struct, other than as a variant of a tagged union with a given tag.
+    let mut plain_uses: BTreeSet<usize> = BTreeSet::new();
+    let mut tagged_uses: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    fn note(t: &TypeRef, out: &mut BTreeSet<usize>) {
+        match t {
+            TypeRef::Named(id) => {
+                out.insert(id.0);
+            }
+            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => note(i, out),
+            _ => {}
+        }
+    }
+    for t in types.iter() {
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    note(&f.ty, &mut plain_uses);
+                }
+                if let Some((_, a)) = &s.additional {
+                    note(a, &mut plain_uses);
+                }
+            }
+            TypeKind::Alias(a) => note(a, &mut plain_uses),
+            TypeKind::Union(u) => {
+                for v in &u.variants {
+                    match (&u.tag, &v.ty) {
+                        (Some(tag), TypeRef::Named(id)) => {
+                            tagged_uses.entry(id.0).or_default().insert(tag.clone());
+                        }
+                        _ => note(&v.ty, &mut plain_uses),
+                    }
+                }
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
+    for op in operations {
+        for t in op.response.iter() {
+            note(t, &mut plain_uses);
+        }
+        if let Some((_, bodies)) = &op.responses_by_status {
+            for (_, b) in bodies {
+                if let StatusBody::Json(t) = b {
+                    note(t, &mut plain_uses);
+                }
+            }
+        }
+        if let Some(Body { kind: BodyKind::Json(t), .. }) = &op.body {
+            note(t, &mut plain_uses);
+        }
+        let params = op.params.iter().flat_map(|p| p.fields.iter());
+        let form = match &op.body {
+            Some(Body { kind: BodyKind::Form(p), .. }) => Some(p.fields.iter()),
+            _ => None,
+        };
+        for p in op.path_params.iter().chain(params).chain(form.into_iter().flatten()) {
+            note(&p.ty, &mut plain_uses);
+        }
+    }
+
+    // Copies of structs without a tag field, by (struct, tag), shared by every union
+    // that needs the same one.
+    let mut copies: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    let count = types.len();
+    for ui in 0..count {
+        let Some(TypeKind::Union(u)) = types.get(ui).map(|t| t.kind.clone()) else { continue };
+        let union_pointer = types.get(ui).map(|t| t.pointer.clone()).unwrap_or_default();
+        let mut u = u;
+        // Variant names come from the member types as the spec names them.
+        let mut vnames = Namespace::with_reserved(&["Unknown"]);
+        for v in &mut u.variants {
+            v.ident = vnames.claim(naming::variant_name(&variant_base(types, &v.ty)));
+        }
+        if let Some(tag) = u.tag.clone() {
+            for v in &mut u.variants {
+                let TypeRef::Named(id) = v.ty else { continue };
+                let has_tag = matches!(types.get(id.0).map(|t| &t.kind), Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.wire == tag));
+                if !has_tag {
+                    continue;
+                }
+                let shared = plain_uses.contains(&id.0) || tagged_uses.get(&id.0).is_some_and(|tags| tags.len() > 1);
+                let target = if shared {
+                    // A copy without the tag field, for the tagged unions.
+                    let new_id = match copies.get(&(id.0, tag.clone())) {
+                        Some(&existing) => existing,
+                        None => {
+                            let Some(original) = types.get(id.0).cloned() else { continue };
+                            let name = names.claim(naming::type_name(&format!("{}Variant", original.name)));
+                            types.push(TypeDef {
+                                name,
+                                doc: original.doc.clone(),
+                                pointer: original.pointer.clone(),
+                                kind: original.kind.clone(),
+                                examples: Vec::new(),
+                            });
+                            let new_id = types.len() - 1;
+                            copies.insert((id.0, tag.clone()), new_id);
+                            new_id
+                        }
+                    };
+                    v.ty = TypeRef::Named(TypeId(new_id));
+                    new_id
+                } else {
+                    id.0
+                };
+                if let Some(TypeKind::Struct(s)) = types.get_mut(target).map(|t| &mut t.kind) {
+                    s.fields.retain(|f| f.wire != tag);
+                }
+            }
+        } else {
+            // Untagged: order by rank (stable), then drop what can never be reached.
+            let ranked: Vec<(Rank, UnionVariant)> = u.variants.drain(..).map(|v| (rank(types, &v.ty), v)).collect();
+            let mut ranked = ranked;
+            ranked.sort_by_key(|(r, _)| *r);
+            let mut seen_catch_all: BTreeSet<u8> = BTreeSet::new();
+            let mut kept = Vec::new();
+            for (r, v) in ranked {
+                let class = match r {
+                    Rank::Str => Some(0u8),
+                    Rank::AnyObject => Some(1),
+                    Rank::Value => Some(2),
+                    _ => None,
+                };
+                if seen_catch_all.contains(&2) || class.is_some_and(|c| !seen_catch_all.insert(c)) {
+                    warnings.push(Warning {
+                        code: "W012",
+                        file: file.to_owned(),
+                        pointer: union_pointer.clone(),
+                        message: format!(
+                            "union member `{}` can never be told apart from an earlier one, so it gets no variant of its own",
+                            variant_base(types, &v.ty)
+                        ),
+                        hint: "add a `discriminator`, or make the members' shapes distinct",
+                    });
+                    continue;
+                }
+                kept.push(v);
+            }
+            u.variants = kept;
+        }
+        if let Some(t) = types.get_mut(ui) {
+            t.kind = TypeKind::Union(u);
+        }
+    }
+}
+
+/// Marks the structs reachable from response bodies as lenient, except structs that are
+/// members of untagged unions (their strictness is what tells the variants apart).
+fn mark_lenient(types: &mut [TypeDef], operations: &[Operation]) {
+    let mut untagged_members: BTreeSet<usize> = BTreeSet::new();
+    for t in types.iter() {
+        if let TypeKind::Union(u) = &t.kind {
+            if u.tag.is_none() {
+                for v in &u.variants {
+                    if let TypeRef::Named(id) = resolve_alias(types, &v.ty) {
+                        untagged_members.insert(id.0);
+                    }
+                }
+            }
+        }
+    }
+    let mut stack: Vec<usize> = Vec::new();
+    fn push(t: &TypeRef, stack: &mut Vec<usize>) {
+        match t {
+            TypeRef::Named(id) => stack.push(id.0),
+            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => push(i, stack),
+            _ => {}
+        }
+    }
+    for op in operations {
+        if let Some(t) = &op.response {
+            push(t, &mut stack);
+        }
+        if let Some((_, bodies)) = &op.responses_by_status {
+            for (_, b) in bodies {
+                if let StatusBody::Json(t) = b {
+                    push(t, &mut stack);
+                }
+            }
+        }
+    }
+    let mut seen = vec![false; types.len()];
+    while let Some(i) = stack.pop() {
+        if seen.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(s) = seen.get_mut(i) {
+            *s = true;
+        }
+        let Some(t) = types.get_mut(i) else { continue };
+        match &mut t.kind {
+            TypeKind::Struct(s) => {
+                s.lenient = !untagged_members.contains(&i);
+                for f in &s.fields {
+                    push(&f.ty, &mut stack);
+                }
+                if let Some((_, a)) = &s.additional {
+                    push(a, &mut stack);
+                }
+            }
+            TypeKind::Alias(a) => push(a, &mut stack),
+            TypeKind::Union(u) => {
+                for v in &u.variants {
+                    push(&v.ty, &mut stack);
+                }
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
 /// Marks structs whose every required field has a default, to the fixpoint.
 fn compute_defaults(types: &mut [TypeDef]) {
-    let mut can: Vec<bool> = types
-        .iter()
-        .map(|t| match &t.kind {
-            TypeKind::Enum(e) => e.default.is_some(),
-            _ => true,
-        })
-        .collect();
+    // Every enum has a default (the spec's, else `Unknown("")`); unions have none.
+    let mut can: Vec<bool> = types.iter().map(|t| !matches!(t.kind, TypeKind::Union(_))).collect();
     loop {
         let mut changed = false;
         for (i, t) in types.iter().enumerate() {
@@ -1200,7 +1849,8 @@ fn compute_defaults(types: &mut [TypeDef]) {
             let ok = match &t.kind {
                 TypeKind::Struct(s) => s.fields.iter().all(|f| !f.required || f.nullable || type_has_default(&f.ty, &can)),
                 TypeKind::Alias(a) => type_has_default(a, &can),
-                TypeKind::Enum(e) => e.default.is_some(),
+                TypeKind::Enum(_) => true,
+                TypeKind::Union(_) => false,
             };
             if !ok {
                 if let Some(c) = can.get_mut(i) {

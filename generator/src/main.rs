@@ -1,11 +1,13 @@
 //! The `genauth-codegen` command line: flags map onto [`genauth_codegen::Builder`].
 //!
-//! Exit codes: 0 success, 1 `check` found stale output, 2 bad input or I/O error.
+//! Exit codes: 0 success, 1 `check` found stale output or `diff --fail-on` matched,
+//! 2 bad input or I/O error.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use genauth_codegen::diff::{self, Baseline, Report, Severity, SpecRef};
 use genauth_codegen::{Builder, Error, Generated};
 
 #[derive(Parser)]
@@ -18,9 +20,60 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Write the SDK crate (Cargo.toml + src/) to the output directory.
-    Generate(Common),
+    Generate(GenerateArgs),
     /// Exit 1 if the SDK crate in the output directory is not what `generate` would write.
     Check(Common),
+    /// Report what changed in the generated Rust API between two specs, and the semver
+    /// bump it implies.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Also print (to stdout) a change report against the spec the output was last
+    /// generated from: the spec as committed in the last git commit that changed the
+    /// output directory (or HEAD).
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "text")]
+    report: Option<Format>,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The spec before the change: a file, or REV:PATH read from git (e.g.
+    /// `HEAD~1:specs/genauth-v3.yaml`; PATH from the repository root, or `./PATH`).
+    #[arg(long)]
+    old: String,
+    /// The spec after the change: a file or REV:PATH.
+    #[arg(long)]
+    new: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit 1 when a change is at least this severe.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
+    Minor,
+    Patch,
+}
+
+fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Text => report.to_text(),
+        Format::Json => report.to_json(),
+    }
 }
 
 #[derive(Args)]
@@ -59,9 +112,13 @@ fn default_path(rel: &str) -> PathBuf {
 }
 
 impl Common {
+    fn spec(&self) -> PathBuf {
+        self.spec.clone().unwrap_or_else(|| default_path("specs/genauth-v3.yaml"))
+    }
+
     fn builder(&self) -> Builder {
         let mut b = Builder::new()
-            .spec(self.spec.clone().unwrap_or_else(|| default_path("specs/genauth-v3.yaml")))
+            .spec(self.spec())
             .client_name(&self.client_name)
             .crate_name(&self.crate_name)
             .deny_warnings(self.deny_warnings);
@@ -88,9 +145,12 @@ impl Common {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Generate(c) => {
+        Command::Generate(GenerateArgs { common: c, report }) => {
             let generated = c.generate()?;
             let out = c.out();
+            if let Some(format) = report {
+                print_generate_report(&c, &out, format)?;
+            }
             let report = generated.write_crate(&out)?;
             if !c.quiet {
                 eprintln!(
@@ -127,6 +187,42 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::from(1))
         }
+        Command::Diff(args) => run_diff(&args),
+    }
+}
+
+/// The change report of `generate --report`. A missing or unreadable baseline is noted,
+/// not an error: the report must not stop a regeneration.
+fn print_generate_report(c: &Common, out: &Path, format: Format) -> Result<(), Error> {
+    let spec = c.spec();
+    match diff::git_baseline(&spec, out) {
+        Baseline::Missing { reason } => eprintln!("no change report: no baseline to compare with: {reason}"),
+        Baseline::Found { label, reason, text } => match diff::ir_from_text(&label, &text) {
+            Err(e) => eprintln!("no change report: the baseline {label} ({reason}) does not load: {e}"),
+            Ok((old, _)) => {
+                let (new, _) = c.builder().ir()?;
+                let report = diff::compare(&old, &new).with_labels(format!("{label} ({reason})"), spec.display().to_string());
+                print!("{}", render(&report, format));
+            }
+        },
+    }
+    Ok(())
+}
+
+fn run_diff(args: &DiffArgs) -> Result<ExitCode, Error> {
+    let (old_ref, new_ref) = (SpecRef::parse(&args.old), SpecRef::parse(&args.new));
+    let (old, _) = old_ref.load_ir()?;
+    let (new, _) = new_ref.load_ir()?;
+    let report = diff::compare(&old, &new).with_labels(old_ref.label(), new_ref.label());
+    print!("{}", render(&report, args.format));
+    let threshold = args.fail_on.map(|f| match f {
+        FailOn::Breaking => Severity::Breaking,
+        FailOn::Minor => Severity::Minor,
+        FailOn::Patch => Severity::Patch,
+    });
+    match (threshold, report.max_severity()) {
+        (Some(limit), Some(worst)) if worst <= limit => Ok(ExitCode::from(1)),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::client::{check, decode};
+use crate::client::{check, decode_with_id};
 use crate::error::REDACTED;
 use crate::{sign, BoxFuture, Envelope, Error, Method, Request, Response, Transport};
 
@@ -229,7 +229,7 @@ impl<T: Transport> Authenticated<T> {
         let started = Instant::now();
         let response = self.inner.send(request).await?;
         let meta = check(&response, Envelope::StatusCode)?;
-        let envelope: TokenEnvelope = decode(&response, meta.request_id)?;
+        let envelope: TokenEnvelope = decode_with_id(&response, meta.request_id)?;
         let user_pool_id = user_pool_id_claim(&envelope.data.access_token)?;
         let lifetime = Duration::from_secs(envelope.data.expires_in.unwrap_or(7200));
         let margin = self.settings.token_refresh_margin.min(lifetime / 2);

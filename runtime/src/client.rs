@@ -67,7 +67,7 @@ impl Client {
     pub async fn send<R: DeserializeOwned>(&self, request: Request) -> Result<R, Error> {
         let response = self.transport.send(request).await?;
         let meta = check(&response, self.envelope)?;
-        decode(&response, meta.request_id)
+        decode_with_id(&response, meta.request_id)
     }
 
     /// Sends `request` and checks the response, without decoding it.
@@ -205,15 +205,23 @@ fn parse_json<R: DeserializeOwned>(response: &Response, request_id: Option<Strin
     } else {
         &response.body
     };
+    // Only on the way to an error: the header's or the envelope's request id, if any.
+    let request_id = || {
+        request_id.clone().or_else(|| header_request_id(response)).or_else(|| {
+            serde_json::from_slice::<EnvelopeHead>(&response.body)
+                .ok()
+                .and_then(|h| h.request_id.as_ref().and_then(value_to_text))
+        })
+    };
     let mut de = serde_json::Deserializer::from_slice(body);
     let classify = |path: String, inner: serde_json::Error| match inner.classify() {
         Category::Syntax | Category::Eof | Category::Io => Error::NotJson {
             status: response.status,
-            request_id: request_id.clone(),
+            request_id: request_id(),
             reason: inner.to_string(),
             excerpt: excerpt(&response.body),
         },
-        Category::Data => decode_error(response, request_id.clone(), &path, inner.to_string()),
+        Category::Data => decode_error(response, request_id(), &path, inner.to_string()),
     };
     let value: R = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -223,6 +231,13 @@ fn parse_json<R: DeserializeOwned>(response: &Response, request_id: Option<Strin
     Ok(value)
 }
 
-pub(crate) fn decode<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
+/// Decodes a response body as `R` (an empty body reads as `null`), mapping failures to
+/// [`Error::NotJson`] or [`Error::Decode`] (which names the JSON path of the mismatch).
+pub fn decode<R: DeserializeOwned>(response: &Response) -> Result<R, Error> {
+    parse_json(response, None)
+}
+
+/// [`decode`] when the request id is already known (from the envelope).
+pub(crate) fn decode_with_id<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
     parse_json(response, request_id)
 }

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use crate::{BoxFuture, ClientOptions, Error, Request, Response, Transport};
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
+
+use crate::{Body, BoxFuture, ClientOptions, Error, Multipart, Part, Request, Response, Transport};
 
 /// Bodies larger than this are refused rather than buffered.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -76,13 +78,23 @@ impl HttpTransport {
             headers.insert(name, value);
         }
         let mut builder = self.client.request(method, url);
-        if let Some(body) = request.json_body() {
-            let bytes = serde_json::to_vec(body).map_err(Error::Serialize)?;
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                reqwest::header::HeaderValue::from_static("application/json"),
-            );
-            builder = builder.body(bytes);
+        match &request.body {
+            None => {}
+            Some(Body::Json(value)) => {
+                let bytes = serde_json::to_vec(value).map_err(Error::Serialize)?;
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                builder = builder.body(bytes);
+            }
+            Some(Body::Form(pairs)) => builder = builder.form(pairs),
+            Some(Body::Multipart(form)) => builder = builder.multipart(multipart(form)?),
+            Some(Body::Bytes { content_type, bytes }) => {
+                headers.insert(CONTENT_TYPE, content_type_value(content_type)?);
+                builder = builder.body(bytes.clone());
+            }
+            Some(Body::Text { content_type, text }) => {
+                headers.insert(CONTENT_TYPE, content_type_value(content_type)?);
+                builder = builder.body(text.clone());
+            }
         }
         let mut response = builder
             .headers(headers)
@@ -123,6 +135,33 @@ impl HttpTransport {
         }
         Ok(Response { body, ..partial })
     }
+}
+
+fn content_type_value(content_type: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(content_type).map_err(|e| Error::Config {
+        message: format!("content type {content_type:?}: {e}"),
+    })
+}
+
+fn multipart(form: &Multipart) -> Result<reqwest::multipart::Form, Error> {
+    let mut out = reqwest::multipart::Form::new();
+    for part in &form.parts {
+        out = match part {
+            Part::Text { name, value } => out.text(name.clone(), value.clone()),
+            Part::File { name, file } => {
+                let mut p = reqwest::multipart::Part::bytes(file.bytes.clone());
+                if let Some(file_name) = &file.file_name {
+                    p = p.file_name(file_name.clone());
+                }
+                let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
+                p = p.mime_str(content_type).map_err(|e| Error::Config {
+                    message: format!("content type {content_type:?} of file part {name}: {e}"),
+                })?;
+                out.part(name.clone(), p)
+            }
+        };
+    }
+    Ok(out)
 }
 
 impl Transport for HttpTransport {

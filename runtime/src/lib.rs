@@ -33,6 +33,7 @@ mod enums;
 mod error;
 #[cfg(feature = "http")]
 mod http;
+pub mod lenient;
 mod memory;
 mod query;
 mod request;
@@ -46,12 +47,12 @@ pub use builder::{ClientBuilder, ClientOptions, DEFAULT_HOST, DEFAULT_LANG, DEFA
 #[cfg(feature = "http")]
 pub use http::HttpTransport;
 
-pub use client::{Client, Envelope};
+pub use client::{decode, Client, Envelope};
 pub use enums::deserialize_string_enum;
 pub use error::Error;
 pub use memory::MemoryTransport;
 pub use query::{path_param, Query, QueryValue};
-pub use request::{Body, BoxFuture, Method, Request, Response, Transport};
+pub use request::{Body, BoxFuture, FilePart, Method, Multipart, Part, Request, Response, Transport};
 
 #[doc(hidden)]
 pub use serde as __serde;

@@ -24,6 +24,37 @@ impl Query {
         }
     }
 
+    /// Adds `key` with the value written as compact JSON (strings without quotes), for
+    /// values that have no plain text form (objects, nested arrays).
+    pub fn push_json<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), crate::Error> {
+        let value = serde_json::to_value(value).map_err(crate::Error::Serialize)?;
+        value.append_to(key, &mut self.pairs);
+        Ok(())
+    }
+
+    /// Adds an object as `key[field]=value` pairs (`style: deepObject`); nested objects
+    /// and arrays nest the brackets (`key[a][b]`, `key[list][0]`).
+    pub fn push_deep<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), crate::Error> {
+        fn walk(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        walk(&format!("{prefix}[{k}]"), v, out);
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        walk(&format!("{prefix}[{i}]"), v, out);
+                    }
+                }
+                other => other.append_to(prefix, out),
+            }
+        }
+        let value = serde_json::to_value(value).map_err(crate::Error::Serialize)?;
+        walk(key, &value, &mut self.pairs);
+        Ok(())
+    }
+
     /// The pairs collected so far.
     pub fn into_pairs(self) -> Vec<(String, String)> {
         self.pairs
@@ -119,6 +150,25 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         assert_eq!(pairs, expected);
+    }
+
+    #[test]
+    fn deep_objects_and_json_values() {
+        let mut q = Query::new();
+        q.push_deep("filter", &serde_json::json!({"name": "a", "tags": ["x", "y"], "range": {"min": 1}})).unwrap();
+        q.push_json("meta", &serde_json::json!({"k": true})).unwrap();
+        let got = q.into_pairs();
+        let want: Vec<(String, String)> = [
+            ("filter[name]", "a"),
+            ("filter[tags][0]", "x"),
+            ("filter[tags][1]", "y"),
+            ("filter[range][min]", "1"),
+            ("meta", "{\"k\":true}"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

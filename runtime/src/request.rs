@@ -60,6 +60,126 @@ impl fmt::Display for Method {
 pub enum Body {
     /// A JSON document (`application/json`).
     Json(serde_json::Value),
+    /// A URL-encoded form (`application/x-www-form-urlencoded`), as key/value pairs.
+    Form(Vec<(String, String)>),
+    /// A multipart form (`multipart/form-data`).
+    Multipart(Multipart),
+    /// Raw bytes with their media type (e.g. `application/octet-stream`).
+    Bytes {
+        /// The media type sent as `content-type`.
+        content_type: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+    /// Text with its media type (e.g. `text/plain`).
+    Text {
+        /// The media type sent as `content-type`.
+        content_type: String,
+        /// The text.
+        text: String,
+    },
+}
+
+/// A file to upload in a multipart form.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct FilePart {
+    /// The file name reported to the server.
+    pub file_name: Option<String>,
+    /// The file's media type (`application/octet-stream` when unset).
+    pub content_type: Option<String>,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+impl FilePart {
+    /// A file with a name and content.
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        FilePart {
+            file_name: Some(file_name.into()),
+            content_type: None,
+            bytes: bytes.into(),
+        }
+    }
+}
+
+impl fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilePart")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// One part of a multipart form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// A text field.
+    Text {
+        /// The field name.
+        name: String,
+        /// The value.
+        value: String,
+    },
+    /// A file.
+    File {
+        /// The field name.
+        name: String,
+        /// The file.
+        file: FilePart,
+    },
+}
+
+/// The parts of a multipart form, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Multipart {
+    /// The parts.
+    pub parts: Vec<Part>,
+}
+
+impl Multipart {
+    /// An empty form.
+    pub fn new() -> Self {
+        Multipart::default()
+    }
+
+    /// Adds text fields from a value (arrays add one part per element).
+    pub fn push<V: crate::QueryValue + ?Sized>(&mut self, name: &str, value: &V) {
+        let mut pairs = Vec::new();
+        value.append_to(name, &mut pairs);
+        self.parts.extend(pairs.into_iter().map(|(name, value)| Part::Text { name, value }));
+    }
+
+    /// Adds text fields when the value is present.
+    pub fn push_opt<V: crate::QueryValue + ?Sized>(&mut self, name: &str, value: Option<&V>) {
+        if let Some(v) = value {
+            self.push(name, v);
+        }
+    }
+
+    /// Adds a field holding the value as JSON text.
+    pub fn push_json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let mut q = Query::new();
+        q.push_json(name, value)?;
+        self.parts.extend(q.into_pairs().into_iter().map(|(name, value)| Part::Text { name, value }));
+        Ok(())
+    }
+
+    /// Adds a file.
+    pub fn file(&mut self, name: &str, file: &FilePart) {
+        self.parts.push(Part::File {
+            name: name.to_owned(),
+            file: file.clone(),
+        });
+    }
+
+    /// Adds files (one part each).
+    pub fn files(&mut self, name: &str, files: &[FilePart]) {
+        for f in files {
+            self.file(name, f);
+        }
+    }
 }
 
 /// One API call, described independently of any HTTP library.
@@ -123,11 +243,47 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Sets a URL-encoded form body.
+    pub fn form(mut self, fields: Query) -> Self {
+        self.body = Some(Body::Form(fields.into_pairs()));
+        self
+    }
+
+    /// Sets a multipart form body.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Some(Body::Multipart(form));
+        self
+    }
+
+    /// Sets a raw body.
+    pub fn bytes(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(Body::Bytes {
+            content_type: content_type.to_owned(),
+            bytes: bytes.into(),
+        });
+        self
+    }
+
+    /// Sets a text body.
+    pub fn text(mut self, content_type: &str, text: impl Into<String>) -> Self {
+        self.body = Some(Body::Text {
+            content_type: content_type.to_owned(),
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Sets header pairs declared by the operation.
+    pub fn headers(mut self, headers: Query) -> Self {
+        self.headers = headers.into_pairs();
+        self
+    }
+
     /// The JSON body, if the request has one.
     pub fn json_body(&self) -> Option<&serde_json::Value> {
         match &self.body {
             Some(Body::Json(value)) => Some(value),
-            None => None,
+            _ => None,
         }
     }
 }
@@ -186,19 +342,58 @@ impl fmt::Debug for RedactedHeaders<'_> {
     }
 }
 
+/// A body as `Debug` shows it: JSON and form values under secret-looking keys hidden, raw
+/// bodies by length.
+struct RedactedBody<'a>(&'a Body);
+
+impl fmt::Debug for RedactedBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Body::Json(v) => {
+                let mut v = v.clone();
+                redact_json(&mut v);
+                f.debug_tuple("Json").field(&v).finish()
+            }
+            Body::Form(pairs) => f.debug_tuple("Form").field(&RedactedHeaders(pairs)).finish(),
+            Body::Multipart(m) => f.debug_tuple("Multipart").field(&RedactedMultipart(m)).finish(),
+            Body::Bytes { content_type, bytes } => f
+                .debug_struct("Bytes")
+                .field("content_type", content_type)
+                .field("len", &bytes.len())
+                .finish(),
+            Body::Text { content_type, text } => f
+                .debug_struct("Text")
+                .field("content_type", content_type)
+                .field("len", &text.len())
+                .finish(),
+        }
+    }
+}
+
+struct RedactedMultipart<'a>(&'a Multipart);
+
+impl fmt::Debug for RedactedMultipart<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.parts.iter().map(|p| match p {
+                Part::Text { name, value } if crate::error::is_secret_key(name) => {
+                    format!("{name}={REDACTED}")
+                }
+                Part::Text { name, value } => format!("{name}={value}"),
+                Part::File { name, file } => format!("{name}=<file {:?}, {} bytes>", file.file_name, file.bytes.len()),
+            }))
+            .finish()
+    }
+}
+
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body = self.json_body().map(|v| {
-            let mut v = v.clone();
-            redact_json(&mut v);
-            v
-        });
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
             .field("headers", &RedactedHeaders(&self.headers))
-            .field("body", &body)
+            .field("body", &self.body.as_ref().map(RedactedBody))
             .finish()
     }
 }

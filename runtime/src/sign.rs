@@ -19,7 +19,7 @@
 use base64::Engine as _;
 use hmac::{KeyInit, Mac};
 
-use crate::{HeaderPrefix, Method, Request};
+use crate::{Body, HeaderPrefix, Method, Request};
 
 /// The value of the `*-signature-method` header.
 pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
@@ -32,26 +32,14 @@ pub const SIGNATURE_VERSION: &str = "1.0";
 /// `k=a&k=b`) becomes one pair whose value is the JSON array of its values (`["a","b"]`),
 /// which is how the server sees it once it has parsed the query.
 /// Other methods: the top-level keys of the JSON object body; strings as they are,
-/// numbers, booleans and `null` as JSON text, objects and arrays as compact JSON.
+/// numbers, booleans and `null` as JSON text, objects and arrays as compact JSON. A
+/// URL-encoded form body is read like a query; other bodies add no pairs.
 pub fn canonical_params(request: &Request) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = if request.method == Method::Get {
-        let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
-        for (k, v) in &request.query {
-            match grouped.iter_mut().find(|(key, _)| key == k) {
-                Some((_, values)) => values.push(v),
-                None => grouped.push((k.clone(), vec![v])),
-            }
-        }
-        grouped
-            .into_iter()
-            .map(|(k, values)| match values.as_slice() {
-                [one] => (k, (*one).to_owned()),
-                many => (k, serde_json::Value::from(many.to_vec()).to_string()),
-            })
-            .collect()
+        group_repeated(&request.query)
     } else {
-        match request.json_body() {
-            Some(serde_json::Value::Object(map)) => map
+        match &request.body {
+            Some(Body::Json(serde_json::Value::Object(map))) => map
                 .iter()
                 .map(|(k, v)| {
                     let text = match v {
@@ -61,11 +49,31 @@ pub fn canonical_params(request: &Request) -> Vec<(String, String)> {
                     (k.clone(), text)
                 })
                 .collect(),
+            Some(Body::Form(fields)) => group_repeated(fields),
+            // Arrays, scalars, multipart forms and raw bodies have no keys to sign.
             _ => Vec::new(),
         }
     };
     pairs.sort_by(|a, b| a.0.cmp(&b.0));
     pairs
+}
+
+/// One pair per key; a key given several values gets the JSON array of them.
+fn group_repeated(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
+    for (k, v) in pairs {
+        match grouped.iter_mut().find(|(key, _)| key == k) {
+            Some((_, values)) => values.push(v),
+            None => grouped.push((k.clone(), vec![v])),
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(k, values)| match values.as_slice() {
+            [one] => (k, (*one).to_owned()),
+            many => (k, serde_json::Value::from(many.to_vec()).to_string()),
+        })
+        .collect()
 }
 
 /// `path` alone when there are no pairs, else `path?k1=v1&k2=v2` (values not escaped).

@@ -297,21 +297,30 @@ pub fn verify_signature(req: &Recorded, key_id: &str, secret: &str, prefix: &str
         .collect();
     signed.sort();
     // Canonical resource from what the server parsed.
-    let mut params: Vec<(String, String)> = Vec::new();
-    if req.method == "GET" {
-        let mut keys: Vec<&String> = req.query.iter().map(|(k, _)| k).collect();
+    let group = |pairs: &[(String, String)]| -> Result<Vec<(String, String)>, String> {
+        let mut keys: Vec<&String> = pairs.iter().map(|(k, _)| k).collect();
         keys.sort();
         keys.dedup();
+        let mut out = Vec::new();
         for k in keys {
-            let values: Vec<&String> = req.query.iter().filter(|(kk, _)| kk == k).map(|(_, v)| v).collect();
+            let values: Vec<&String> = pairs.iter().filter(|(kk, _)| kk == k).map(|(_, v)| v).collect();
             let text = if values.len() == 1 {
                 values[0].clone()
             } else {
                 serde_json::to_string(&values).map_err(|e| e.to_string())?
             };
-            params.push((k.clone(), text));
+            out.push((k.clone(), text));
         }
-    } else if !req.body.is_empty() {
+        Ok(out)
+    };
+    let content_type = req.header("content-type").unwrap_or("");
+    let mut params: Vec<(String, String)> = Vec::new();
+    if req.method == "GET" {
+        params = group(&req.query)?;
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        let fields: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
+        params = group(&fields)?;
+    } else if content_type.starts_with("application/json") && !req.body.is_empty() {
         let body: Value = serde_json::from_slice(&req.body).map_err(|e| format!("body is not JSON: {e}"))?;
         if let Value::Object(map) = body {
             for (k, v) in map {

@@ -421,6 +421,46 @@ async fn refused_connection_is_a_transport_error() {
     }
 }
 
+#[tokio::test]
+async fn form_multipart_and_raw_bodies_are_sent_and_signed() {
+    use genauth_sdk::rt::{FilePart, Method, Multipart, Query, Request};
+    let server = Server::start(|req: &Recorded| {
+        if let Err(reason) = verify_signature(req, AK, SK, "x-genauth-", "GenAuth") {
+            return rejection(&reason);
+        }
+        Reply::json(&envelope(200, "Success", RID, json!(null)))
+    });
+    let client = ClientBuilder::access_key(AK, SK).host(server.url()).build().unwrap();
+
+    let mut form = Query::new();
+    form.push("userIds", &vec!["a".to_owned(), "b c".to_owned()]);
+    form.push("force", &true);
+    let mut multipart = Multipart::new();
+    multipart.push("kind", "avatar");
+    multipart.file("file", &FilePart::new("a.png", b"\x89PNG-bytes".to_vec()));
+    for request in [
+        Request::new(Method::Post, "/api/v3/form").form(form),
+        Request::new(Method::Post, "/api/v3/upload").multipart(multipart),
+        Request::new(Method::Post, "/api/v3/raw").bytes("application/octet-stream", b"\x00\x01raw".to_vec()),
+        Request::new(Method::Post, "/api/v3/text").text("text/plain; charset=utf-8", "plain text"),
+    ] {
+        let path = request.path.clone();
+        if let Err(e) = client.send::<Value>(request).await {
+            panic!("{path}: {e}");
+        }
+    }
+    let seen = server.requests();
+    assert_eq!(seen[0].header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(String::from_utf8_lossy(&seen[0].body), "userIds=a&userIds=b+c&force=true");
+    let ct = seen[1].header("content-type").unwrap();
+    assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
+    let body = String::from_utf8_lossy(&seen[1].body);
+    assert!(body.contains("name=\"kind\"\r\n\r\navatar\r\n"), "{body}");
+    assert!(body.contains("name=\"file\"; filename=\"a.png\"\r\nContent-Type: application/octet-stream\r\n\r\n\u{fffd}PNG-bytes"), "{body}");
+    assert_eq!((seen[2].header("content-type"), seen[2].body.as_slice()), (Some("application/octet-stream"), &b"\x00\x01raw"[..]));
+    assert_eq!((seen[3].header("content-type"), seen[3].body.as_slice()), (Some("text/plain; charset=utf-8"), &b"plain text"[..]));
+}
+
 #[test]
 fn unusable_hosts_are_configuration_errors() {
     for host in ["api.genauth.ai", "ftp://api.genauth.ai", "https://api.genauth.ai/?x=1"] {

@@ -7,10 +7,11 @@
 use genauth_codegen::{Builder, Layout};
 use genauth_tests::{fixture_specs, repo_root};
 
-fn single_file(spec: &std::path::Path) -> String {
+fn single_file(spec: &std::path::Path, strict: bool) -> String {
     let generated = Builder::new()
         .spec(spec)
         .layout(Layout::SingleFile)
+        .strict_responses(strict)
         .generate()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(generated.files().len(), 1);
@@ -34,11 +35,13 @@ fn genauth_spec_snapshot() {
 fn fixture_snapshots_and_compiled_copies() {
     let out_dir = repo_root().join("tests/output/src");
     let update = std::env::var_os("GENAUTH_UPDATE_FIXTURES").is_some();
-    let fixtures = fixture_specs();
-    assert!(fixtures.len() >= 6, "expected the fixture specs, found {fixtures:?}");
+    // Every fixture with the default options, plus one generated in strict mode.
+    let mut fixtures: Vec<(String, std::path::PathBuf, bool)> = fixture_specs().into_iter().map(|(n, p)| (n, p, false)).collect();
+    assert!(fixtures.len() >= 14, "expected the fixture specs, found {fixtures:?}");
+    fixtures.push(("nullability_strict".to_owned(), repo_root().join("specs/fixtures/nullability.yaml"), true));
     let mut stale = Vec::new();
-    for (name, spec) in &fixtures {
-        let text = single_file(spec);
+    for (name, spec, strict) in &fixtures {
+        let text = single_file(spec, *strict);
         insta::assert_snapshot!(format!("fixture__{name}"), text);
         let copy = out_dir.join(format!("{name}.rs"));
         if update {
@@ -53,7 +56,7 @@ fn fixture_snapshots_and_compiled_copies() {
          //! of the workspace. Written by `GENAUTH_UPDATE_FIXTURES=1 cargo test -p genauth-tests\n\
          //! --test snapshots`; checked by that test.\n\n",
     );
-    for (name, _) in &fixtures {
+    for (name, _, _) in &fixtures {
         lib.push_str(&format!("pub mod {name};\n"));
     }
     let lib_path = out_dir.join("lib.rs");

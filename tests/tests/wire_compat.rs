@@ -32,9 +32,18 @@ const TOKEN_PATH: &str = "/api/v3/get-management-token";
 
 /// Operations of the generated client that the comparison leaves out, and why.
 const NOT_COMPARED: &[(&str, &str)] = &[
-    ("get_user_departments", "not in the Python SDK 5.1.0 (the Authing spec has it)"),
-    ("set_user_departments", "not in the Python SDK 5.1.0 (the Authing spec has it)"),
-    ("get_management_token", "compared as the token request both clients make first"),
+    (
+        "get_user_departments",
+        "not in the Python SDK 5.1.0 (the Authing spec has it)",
+    ),
+    (
+        "set_user_departments",
+        "not in the Python SDK 5.1.0 (the Authing spec has it)",
+    ),
+    (
+        "get_management_token",
+        "compared as the token request both clients make first",
+    ),
 ];
 
 fn skip(why: &str) {
@@ -43,7 +52,11 @@ fn skip(why: &str) {
 
 /// Runs `cmd` to completion within `limit`; `None` when it cannot start or overruns.
 fn run(cmd: &mut Command, limit: Duration) -> Option<std::process::Output> {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().ok()?;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
     let started = Instant::now();
     loop {
         match child.try_wait() {
@@ -63,13 +76,19 @@ fn python_with_sdk() -> Option<PathBuf> {
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-genauth-5.1.0");
     let python = venv.join("bin").join("python");
     let importable = |py: &Path| {
-        run(Command::new(py).args(["-c", "import genauth.ManagementClient"]), Duration::from_secs(60))
-            .is_some_and(|o| o.status.success())
+        run(
+            Command::new(py).args(["-c", "import genauth.ManagementClient"]),
+            Duration::from_secs(60),
+        )
+        .is_some_and(|o| o.status.success())
     };
     if python.exists() && importable(&python) {
         return Some(python);
     }
-    match run(Command::new("python3").arg("--version"), Duration::from_secs(30)) {
+    match run(
+        Command::new("python3").arg("--version"),
+        Duration::from_secs(30),
+    ) {
         Some(o) if o.status.success() => {}
         _ => {
             skip("python3 is not available");
@@ -77,7 +96,9 @@ fn python_with_sdk() -> Option<PathBuf> {
         }
     }
     let created = run(
-        Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv),
+        Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
         Duration::from_secs(120),
     );
     if !created.is_some_and(|o| o.status.success()) {
@@ -103,7 +124,10 @@ fn python_with_sdk() -> Option<PathBuf> {
     match installed {
         Some(o) if o.status.success() && importable(&python) => Some(python),
         Some(o) => {
-            skip(&format!("pip could not install genauth==5.1.0: {}", String::from_utf8_lossy(&o.stderr).trim()));
+            skip(&format!(
+                "pip could not install genauth==5.1.0: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            ));
             None
         }
         None => {
@@ -156,220 +180,376 @@ async fn rust_calls(c: &ManagementClient) -> Vec<&'static str> {
             done.push($label);
         }};
     }
-    call!("list_users", c.list_users(&ListUsersRequestDto {
-        keywords: s("张三"),
-        advanced_filter: Some(vec![ListUsersAdvancedFilterItemDto {
-            field: "lastLogin".into(),
-            operator: ListUsersAdvancedFilterItemDtoOperator::Between,
-            value: Some(json!([1700000000000i64, 1700600000000i64])),
-        }]),
-        search_query: None,
-        options: Some(ListUsersOptionsDto {
-            pagination: Some(PaginationDto { page: Some(2), limit: Some(20) }),
-            sort: Some(vec![SortingDto { field: SortingDtoField::CreatedAt, order: SortingDtoOrder::Desc }]),
-            fuzzy_search_on: Some(vec![ListUsersOptionsDtoFuzzySearchOn::Email, ListUsersOptionsDtoFuzzySearchOn::Phone]),
-            with_custom_data: Some(true),
-            ..Default::default()
-        }),
-    }));
-    call!("list_users_legacy", c.list_users_legacy(&ListUsersLegacyParams {
-        page: Some(2),
-        limit: Some(20),
-        status: Some(Status::Activated),
-        updated_at_start: Some(1700000000),
-        updated_at_end: None,
-        with_custom_data: Some(true),
-        with_post: None,
-        with_identities: Some(false),
-        with_department_ids: None,
-        with_user_password_expire_time: None,
-    }));
-    call!("get_user", c.get_user(&GetUserParams {
-        user_id: "alice@example.com".into(),
-        user_id_type: Some(UserIdType::Email),
-        flat_custom_data: None,
-        with_custom_data: None,
-        with_post: Some(true),
-        with_identities: None,
-        with_department_ids: None,
-    }));
-    call!("get_user_minimal", c.get_user(&GetUserParams {
-        user_id: "u1".into(),
-        user_id_type: None,
-        flat_custom_data: None,
-        with_custom_data: None,
-        with_post: None,
-        with_identities: None,
-        with_department_ids: None,
-    }));
-    call!("get_user_batch", c.get_user_batch(&GetUserBatchParams {
-        user_ids: vec!["u1".into(), "u2".into(), "u3".into()],
-        user_id_type: Some(UserIdType::ExternalId),
-        with_custom_data: None,
-        flat_custom_data: Some(true),
-        with_identities: None,
-        with_department_ids: None,
-    }));
-    call!("create_user", c.create_user(&CreateUserReqDto {
-        status: Some(Status::Activated),
-        email: s("alice@example.com"),
-        phone: s("13800000000"),
-        phone_country_code: s("+86"),
-        username: s("alice"),
-        gender: Some(Gender::F),
-        email_verified: Some(true),
-        birthdate: s("2000-01-01"),
-        password: s("p@ssw0rd"),
-        tenant_ids: Some(vec!["t1".into()]),
-        otp: Some(CreateUserOtpDto { secret: "JBSWY3DPEHPK3PXP".into(), recovery_code: None }),
-        custom_data: Some(json!({"school": "北大", "age": 20})),
-        identities: Some(vec![identity()]),
-        options: Some(CreateUserOptionsDto {
-            keep_password: Some(true),
-            department_id_type: Some(CreateUserOptionsDtoDepartmentIdType::OpenDepartmentId),
-            send_notification: Some(SendCreateAccountNotificationDto {
-                send_email_notification: Some(true),
-                send_phone_notification: None,
-                app_id: s("app1"),
+    call!(
+        "list_users",
+        c.list_users(&ListUsersRequestDto {
+            keywords: s("张三"),
+            advanced_filter: Some(vec![ListUsersAdvancedFilterItemDto {
+                field: "lastLogin".into(),
+                operator: ListUsersAdvancedFilterItemDtoOperator::Between,
+                value: Some(json!([1700000000000i64, 1700600000000i64])),
+            }]),
+            search_query: None,
+            options: Some(ListUsersOptionsDto {
+                pagination: Some(PaginationDto {
+                    page: Some(2),
+                    limit: Some(20)
+                }),
+                sort: Some(vec![SortingDto {
+                    field: SortingDtoField::CreatedAt,
+                    order: SortingDtoOrder::Desc
+                }]),
+                fuzzy_search_on: Some(vec![
+                    ListUsersOptionsDtoFuzzySearchOn::Email,
+                    ListUsersOptionsDtoFuzzySearchOn::Phone
+                ]),
+                with_custom_data: Some(true),
+                ..Default::default()
             }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }));
-    call!("create_users_batch", c.create_users_batch(&CreateUserBatchReqDto {
-        list: vec![
-            CreateUserInfoDto { email: s("a@example.com"), password: s("x"), ..Default::default() },
-            CreateUserInfoDto { phone: s("13900000000"), name: s("Bob"), ..Default::default() },
-        ],
-        options: Some(CreateUserOptionsDto {
-            reset_password_on_first_login: Some(true),
-            password_encrypt_type: Some(PasswordEncryptType::Rsa),
-            ..Default::default()
-        }),
-    }));
-    call!("update_user", c.update_user(&UpdateUserReqDto {
-        user_id: "u1".into(),
-        nickname: s("Ally"),
-        status: Some(Status::Suspended),
-        phone_verified: Some(false),
-        custom_data: Some(json!({"level": 3})),
-        options: Some(UpdateUserOptionsDto {
-            user_id_type: Some(UserIdType::Username),
-            send_password_reseted_notification: Some(SendResetPasswordNotificationDto {
-                send_default_email_notification: Some(true),
+        })
+    );
+    call!(
+        "list_users_legacy",
+        c.list_users_legacy(&{
+            let mut p = ListUsersLegacyParams::new();
+            p.page = Some(2);
+            p.limit = Some(20);
+            p.status = Some(Status::Activated);
+            p.updated_at_start = Some(1700000000);
+            p.updated_at_end = None;
+            p.with_custom_data = Some(true);
+            p.with_post = None;
+            p.with_identities = Some(false);
+            p.with_department_ids = None;
+            p.with_user_password_expire_time = None;
+            p
+        })
+    );
+    call!(
+        "get_user",
+        c.get_user(&{
+            let mut p = GetUserParams::new("alice@example.com");
+            p.user_id_type = Some(UserIdType::Email);
+            p.flat_custom_data = None;
+            p.with_custom_data = None;
+            p.with_post = Some(true);
+            p.with_identities = None;
+            p.with_department_ids = None;
+            p
+        })
+    );
+    call!(
+        "get_user_minimal",
+        c.get_user(&{
+            let mut p = GetUserParams::new("u1");
+            p.user_id_type = None;
+            p.flat_custom_data = None;
+            p.with_custom_data = None;
+            p.with_post = None;
+            p.with_identities = None;
+            p.with_department_ids = None;
+            p
+        })
+    );
+    call!(
+        "get_user_batch",
+        c.get_user_batch(&{
+            let mut p = GetUserBatchParams::new(vec!["u1".into(), "u2".into(), "u3".into()]);
+            p.user_id_type = Some(UserIdType::ExternalId);
+            p.with_custom_data = None;
+            p.flat_custom_data = Some(true);
+            p.with_identities = None;
+            p.with_department_ids = None;
+            p
+        })
+    );
+    call!(
+        "create_user",
+        c.create_user(&CreateUserReqDto {
+            status: Some(Status::Activated),
+            email: s("alice@example.com"),
+            phone: s("13800000000"),
+            phone_country_code: s("+86"),
+            username: s("alice"),
+            gender: Some(Gender::F),
+            email_verified: Some(true),
+            birthdate: s("2000-01-01"),
+            password: s("p@ssw0rd"),
+            tenant_ids: Some(vec!["t1".into()]),
+            otp: Some(CreateUserOtpDto {
+                secret: "JBSWY3DPEHPK3PXP".into(),
+                recovery_code: None
+            }),
+            custom_data: Some(json!({"school": "北大", "age": 20})),
+            identities: Some(vec![identity()]),
+            options: Some(CreateUserOptionsDto {
+                keep_password: Some(true),
+                department_id_type: Some(CreateUserOptionsDtoDepartmentIdType::OpenDepartmentId),
+                send_notification: Some(SendCreateAccountNotificationDto {
+                    send_email_notification: Some(true),
+                    send_phone_notification: None,
+                    app_id: s("app1"),
+                }),
                 ..Default::default()
             }),
             ..Default::default()
-        }),
-        ..Default::default()
-    }));
-    call!("update_user_batch", c.update_user_batch(&UpdateUserBatchReqDto {
-        list: vec![
-            UpdateUserInfoDto { user_id: "u1".into(), name: s("A"), ..Default::default() },
-            UpdateUserInfoDto { user_id: "u2".into(), gender: Some(Gender::M), ..Default::default() },
-        ],
-        options: Some(UpdateUserBatchOptionsDto { auto_generate_password: Some(true), ..Default::default() }),
-    }));
-    call!("delete_users_batch", c.delete_users_batch(&DeleteUsersBatchDto {
-        user_ids: vec!["u1".into(), "u2".into()],
-        options: Some(DeleteUsersBatchOptionsDto { user_id_type: Some(UserIdType::Phone) }),
-    }));
-    call!("get_user_identities", c.get_user_identities(&GetUserIdentitiesParams {
-        user_id: "u1".into(),
-        user_id_type: Some(UserIdType::Identity),
-    }));
-    call!("get_user_roles", c.get_user_roles(&GetUserRolesParams {
-        user_id: "u1".into(),
-        user_id_type: None,
-        namespace: s("default"),
-    }));
-    call!("get_user_principal_authentication_info", c.get_user_principal_authentication_info(
-        &GetUserPrincipalAuthenticationInfoParams { user_id: "u1".into(), user_id_type: None }
-    ));
-    call!("reset_user_principal_authentication_info", c.reset_user_principal_authentication_info(
-        &ResetUserPrincipalAuthenticationInfoDto {
-            user_id: "13800000000".into(),
-            options: Some(ResetUserPrincipalAuthenticationInfoOptionsDto { user_id_type: Some(UserIdType::Phone) }),
-        }
-    ));
-    call!("get_user_groups", c.get_user_groups(&GetUserGroupsParams {
-        user_id: "u1".into(),
-        user_id_type: Some(UserIdType::SyncRelation),
-    }));
-    call!("get_user_mfa_info", c.get_user_mfa_info(&GetUserMfaInfoParams { user_id: "u1".into(), user_id_type: None }));
-    call!("list_archived_users", c.list_archived_users(&ListArchivedUsersParams {
-        page: Some(3),
-        limit: Some(50),
-        start_at: Some(1700000000),
-    }));
-    call!("kick_users", c.kick_users(&KickUsersDto {
-        app_ids: vec!["app1".into(), "app2".into()],
-        user_id: "u1".into(),
-        options: Some(KickUsersOptionsDto { user_id_type: Some(UserIdType::UserId) }),
-    }));
-    call!("is_user_exists", c.is_user_exists(&IsUserExistsReqDto {
-        email: s("alice@example.com"),
-        external_id: s("ext-1"),
-        ..Default::default()
-    }));
-    call!("get_user_accessible_apps", c.get_user_accessible_apps(&GetUserAccessibleAppsParams {
-        user_id: "u1".into(),
-        user_id_type: None,
-    }));
-    call!("get_user_authorized_apps", c.get_user_authorized_apps(&GetUserAuthorizedAppsParams {
-        user_id: "u1".into(),
-        user_id_type: Some(UserIdType::CustomField),
-    }));
-    call!("has_any_role", c.has_any_role(&HasAnyRoleReqDto {
-        roles: vec![
-            HasRoleRolesDto { namespace: None, code: "admin".into() },
-            HasRoleRolesDto { namespace: s("ns1"), code: "editor".into() },
-        ],
-        user_id: "u1".into(),
-        options: None,
-    }));
-    call!("get_user_login_history", c.get_user_login_history(&GetUserLoginHistoryParams {
-        user_id: "u1".into(),
-        user_id_type: None,
-        app_id: s("app1"),
-        client_ip: s("127.0.0.1"),
-        start: Some(1700000000000),
-        end: Some(1700600000000),
-        page: Some(1),
-        limit: Some(5),
-    }));
-    call!("get_user_loggedin_apps", c.get_user_loggedin_apps(&GetUserLoggedinAppsParams {
-        user_id: "u1".into(),
-        user_id_type: None,
-    }));
-    call!("get_user_loggedin_identities", c.get_user_loggedin_identities(&GetUserLoggedinIdentitiesParams {
-        user_id: "u1".into(),
-        user_id_type: Some(UserIdType::Email),
-    }));
-    call!("resign_user", c.resign_user(&ResignUserReqDto {
-        user_id: "u1".into(),
-        user_id_type: Some(UserIdType::ExternalId),
-    }));
-    call!("resign_user_batch", c.resign_user_batch(&ResignUserBatchReqDto {
-        user_ids: vec!["u1".into(), "u2".into()],
-        user_id_type: None,
-    }));
-    call!("get_user_authorized_resources", c.get_user_authorized_resources(&GetUserAuthorizedResourcesParams {
-        user_id: "u1".into(),
-        user_id_type: None,
-        namespace: s("default"),
-        resource_type: Some(ResourceType::Api),
-    }));
-    call!("check_session_status", c.check_session_status(&CheckSessionStatusDto {
-        app_id: "app1".into(),
-        user_id: "u1".into(),
-    }));
-    call!("import_otp", c.import_otp(&ImportOtpReqDto {
-        list: vec![ImportOtpItemDto {
+        })
+    );
+    call!(
+        "create_users_batch",
+        c.create_users_batch(&CreateUserBatchReqDto {
+            list: vec![
+                CreateUserInfoDto {
+                    email: s("a@example.com"),
+                    password: s("x"),
+                    ..Default::default()
+                },
+                CreateUserInfoDto {
+                    phone: s("13900000000"),
+                    name: s("Bob"),
+                    ..Default::default()
+                },
+            ],
+            options: Some(CreateUserOptionsDto {
+                reset_password_on_first_login: Some(true),
+                password_encrypt_type: Some(PasswordEncryptType::Rsa),
+                ..Default::default()
+            }),
+        })
+    );
+    call!(
+        "update_user",
+        c.update_user(&UpdateUserReqDto {
             user_id: "u1".into(),
-            otp: ImportOtpItemDataDto { secret: "JBSWY3DPEHPK3PXP".into(), recovery_code: s("r-1") },
-        }],
-    }));
+            nickname: s("Ally"),
+            status: Some(Status::Suspended),
+            phone_verified: Some(false),
+            custom_data: Some(json!({"level": 3})),
+            options: Some(UpdateUserOptionsDto {
+                user_id_type: Some(UserIdType::Username),
+                send_password_reseted_notification: Some(SendResetPasswordNotificationDto {
+                    send_default_email_notification: Some(true),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    );
+    call!(
+        "update_user_batch",
+        c.update_user_batch(&UpdateUserBatchReqDto {
+            list: vec![
+                UpdateUserInfoDto {
+                    user_id: "u1".into(),
+                    name: s("A"),
+                    ..Default::default()
+                },
+                UpdateUserInfoDto {
+                    user_id: "u2".into(),
+                    gender: Some(Gender::M),
+                    ..Default::default()
+                },
+            ],
+            options: Some(UpdateUserBatchOptionsDto {
+                auto_generate_password: Some(true),
+                ..Default::default()
+            }),
+        })
+    );
+    call!(
+        "delete_users_batch",
+        c.delete_users_batch(&DeleteUsersBatchDto {
+            user_ids: vec!["u1".into(), "u2".into()],
+            options: Some(DeleteUsersBatchOptionsDto {
+                user_id_type: Some(UserIdType::Phone)
+            }),
+        })
+    );
+    call!(
+        "get_user_identities",
+        c.get_user_identities(&{
+            let mut p = GetUserIdentitiesParams::new("u1");
+            p.user_id_type = Some(UserIdType::Identity);
+            p
+        })
+    );
+    call!(
+        "get_user_roles",
+        c.get_user_roles(&{
+            let mut p = GetUserRolesParams::new("u1");
+            p.user_id_type = None;
+            p.namespace = s("default");
+            p
+        })
+    );
+    call!(
+        "get_user_principal_authentication_info",
+        c.get_user_principal_authentication_info(&{
+            let mut p = GetUserPrincipalAuthenticationInfoParams::new("u1");
+            p.user_id_type = None;
+            p
+        })
+    );
+    call!(
+        "reset_user_principal_authentication_info",
+        c.reset_user_principal_authentication_info(&ResetUserPrincipalAuthenticationInfoDto {
+            user_id: "13800000000".into(),
+            options: Some(ResetUserPrincipalAuthenticationInfoOptionsDto {
+                user_id_type: Some(UserIdType::Phone)
+            }),
+        })
+    );
+    call!(
+        "get_user_groups",
+        c.get_user_groups(&{
+            let mut p = GetUserGroupsParams::new("u1");
+            p.user_id_type = Some(UserIdType::SyncRelation);
+            p
+        })
+    );
+    call!(
+        "get_user_mfa_info",
+        c.get_user_mfa_info(&{
+            let mut p = GetUserMfaInfoParams::new("u1");
+            p.user_id_type = None;
+            p
+        })
+    );
+    call!(
+        "list_archived_users",
+        c.list_archived_users(&{
+            let mut p = ListArchivedUsersParams::new();
+            p.page = Some(3);
+            p.limit = Some(50);
+            p.start_at = Some(1700000000);
+            p
+        })
+    );
+    call!(
+        "kick_users",
+        c.kick_users(&KickUsersDto {
+            app_ids: vec!["app1".into(), "app2".into()],
+            user_id: "u1".into(),
+            options: Some(KickUsersOptionsDto {
+                user_id_type: Some(UserIdType::UserId)
+            }),
+        })
+    );
+    call!(
+        "is_user_exists",
+        c.is_user_exists(&IsUserExistsReqDto {
+            email: s("alice@example.com"),
+            external_id: s("ext-1"),
+            ..Default::default()
+        })
+    );
+    call!(
+        "get_user_accessible_apps",
+        c.get_user_accessible_apps(&{
+            let mut p = GetUserAccessibleAppsParams::new("u1");
+            p.user_id_type = None;
+            p
+        })
+    );
+    call!(
+        "get_user_authorized_apps",
+        c.get_user_authorized_apps(&{
+            let mut p = GetUserAuthorizedAppsParams::new("u1");
+            p.user_id_type = Some(UserIdType::CustomField);
+            p
+        })
+    );
+    call!(
+        "has_any_role",
+        c.has_any_role(&HasAnyRoleReqDto {
+            roles: vec![
+                HasRoleRolesDto {
+                    namespace: None,
+                    code: "admin".into()
+                },
+                HasRoleRolesDto {
+                    namespace: s("ns1"),
+                    code: "editor".into()
+                },
+            ],
+            user_id: "u1".into(),
+            options: None,
+        })
+    );
+    call!(
+        "get_user_login_history",
+        c.get_user_login_history(&{
+            let mut p = GetUserLoginHistoryParams::new("u1");
+            p.user_id_type = None;
+            p.app_id = s("app1");
+            p.client_ip = s("127.0.0.1");
+            p.start = Some(1700000000000);
+            p.end = Some(1700600000000);
+            p.page = Some(1);
+            p.limit = Some(5);
+            p
+        })
+    );
+    call!(
+        "get_user_loggedin_apps",
+        c.get_user_loggedin_apps(&{
+            let mut p = GetUserLoggedinAppsParams::new("u1");
+            p.user_id_type = None;
+            p
+        })
+    );
+    call!(
+        "get_user_loggedin_identities",
+        c.get_user_loggedin_identities(&{
+            let mut p = GetUserLoggedinIdentitiesParams::new("u1");
+            p.user_id_type = Some(UserIdType::Email);
+            p
+        })
+    );
+    call!(
+        "resign_user",
+        c.resign_user(&ResignUserReqDto {
+            user_id: "u1".into(),
+            user_id_type: Some(UserIdType::ExternalId),
+        })
+    );
+    call!(
+        "resign_user_batch",
+        c.resign_user_batch(&ResignUserBatchReqDto {
+            user_ids: vec!["u1".into(), "u2".into()],
+            user_id_type: None,
+        })
+    );
+    call!(
+        "get_user_authorized_resources",
+        c.get_user_authorized_resources(&{
+            let mut p = GetUserAuthorizedResourcesParams::new("u1");
+            p.user_id_type = None;
+            p.namespace = s("default");
+            p.resource_type = Some(ResourceType::Api);
+            p
+        })
+    );
+    call!(
+        "check_session_status",
+        c.check_session_status(&CheckSessionStatusDto {
+            app_id: "app1".into(),
+            user_id: "u1".into(),
+        })
+    );
+    call!(
+        "import_otp",
+        c.import_otp(&ImportOtpReqDto {
+            list: vec![ImportOtpItemDto {
+                user_id: "u1".into(),
+                otp: ImportOtpItemDataDto {
+                    secret: "JBSWY3DPEHPK3PXP".into(),
+                    recovery_code: s("r-1")
+                },
+            }],
+        })
+    );
     done
 }
 
@@ -392,7 +572,11 @@ fn wire(r: &Recorded) -> Wire {
         method: r.method.clone(),
         path: r.path.clone(),
         query,
-        body: if r.body.is_empty() { None } else { Some(r.json().unwrap_or(Value::String("<not JSON>".into()))) },
+        body: if r.body.is_empty() {
+            None
+        } else {
+            Some(r.json().unwrap_or(Value::String("<not JSON>".into())))
+        },
         authorization: r.header("authorization").map(str::to_owned),
         user_pool_id: r.header("x-genauth-userpool-id").map(str::to_owned),
     }
@@ -400,7 +584,9 @@ fn wire(r: &Recorded) -> Wire {
 
 #[test]
 fn requests_match_the_official_python_sdk() {
-    let Some(python) = python_with_sdk() else { return };
+    let Some(python) = python_with_sdk() else {
+        return;
+    };
     let script = repo_root().join("tests/wire/python_sdk_calls.py");
 
     // Python side.
@@ -415,29 +601,60 @@ fn requests_match_the_official_python_sdk() {
         Duration::from_secs(120),
     )
     .expect("the Python SDK script did not finish within 120 s");
-    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
-    let py_labels: Vec<String> = serde_json::from_slice(&out.stdout).expect("labels printed by the script");
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let py_labels: Vec<String> =
+        serde_json::from_slice(&out.stdout).expect("labels printed by the script");
     let py_requests = py_server.requests();
 
     // Rust side, bearer mode like the Python SDK.
     let rs_server = server();
     let client = ManagementClient::from_client(
-        ClientBuilder::management_token(AK, SK).host(rs_server.url()).build().unwrap(),
+        ClientBuilder::management_token(AK, SK)
+            .host(rs_server.url())
+            .build()
+            .unwrap(),
     );
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let rs_labels = rt.block_on(rust_calls(&client));
     let rs_requests = rs_server.requests();
 
-    assert_eq!(py_labels, rs_labels, "both sides make the same calls in the same order");
-    assert_eq!(py_requests.len(), py_labels.len() + 1, "one token request, then one request per call");
-    assert_eq!(rs_requests.len(), rs_labels.len() + 1, "one token request, then one request per call");
+    assert_eq!(
+        py_labels, rs_labels,
+        "both sides make the same calls in the same order"
+    );
+    assert_eq!(
+        py_requests.len(),
+        py_labels.len() + 1,
+        "one token request, then one request per call"
+    );
+    assert_eq!(
+        rs_requests.len(),
+        rs_labels.len() + 1,
+        "one token request, then one request per call"
+    );
 
     // Token requests.
     let (py_token, rs_token) = (&py_requests[0], &rs_requests[0]);
-    assert_eq!((py_token.method.as_str(), py_token.path.as_str()), ("POST", TOKEN_PATH));
-    assert_eq!((rs_token.method.as_str(), rs_token.path.as_str()), ("POST", TOKEN_PATH));
+    assert_eq!(
+        (py_token.method.as_str(), py_token.path.as_str()),
+        ("POST", TOKEN_PATH)
+    );
+    assert_eq!(
+        (rs_token.method.as_str(), rs_token.path.as_str()),
+        ("POST", TOKEN_PATH)
+    );
     assert_eq!(py_token.json(), rs_token.json());
-    assert_eq!(rs_token.json(), Some(json!({"accessKeyId": AK, "accessKeySecret": SK})));
+    assert_eq!(
+        rs_token.json(),
+        Some(json!({"accessKeyId": AK, "accessKeySecret": SK}))
+    );
 
     // Every call.
     let mut capitalized_booleans = Vec::new();
@@ -445,7 +662,11 @@ fn requests_match_the_official_python_sdk() {
     for (i, label) in rs_labels.iter().enumerate() {
         let py = wire(&py_requests[i + 1]);
         let mut rs = wire(&rs_requests[i + 1]);
-        assert_eq!(rs.authorization, Some(format!("Bearer {}", management_token(POOL, 1))), "{label}");
+        assert_eq!(
+            rs.authorization,
+            Some(format!("Bearer {}", management_token(POOL, 1))),
+            "{label}"
+        );
         assert_eq!(rs.user_pool_id.as_deref(), Some(POOL), "{label}");
         // The known difference: Python writes booleans as True/False.
         for ((pk, pv), (rk, rv)) in py.query.iter().zip(rs.query.iter_mut()) {
@@ -458,7 +679,11 @@ fn requests_match_the_official_python_sdk() {
             mismatches.push(format!("{label}:\n  python: {py:?}\n  rust:   {rs:?}"));
         }
     }
-    assert!(mismatches.is_empty(), "requests differ:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "requests differ:\n{}",
+        mismatches.join("\n")
+    );
     assert_eq!(
         capitalized_booleans.len(),
         4,
@@ -477,8 +702,14 @@ fn requests_match_the_official_python_sdk() {
         .filter_map(|l| l.trim().strip_prefix("pub async fn "))
         .filter_map(|l| l.split('(').next())
         .collect();
-    let compared: BTreeSet<&str> = rs_labels.iter().map(|l| l.strip_suffix("_minimal").unwrap_or(l)).collect();
+    let compared: BTreeSet<&str> = rs_labels
+        .iter()
+        .map(|l| l.strip_suffix("_minimal").unwrap_or(l))
+        .collect();
     let excluded: BTreeSet<&str> = NOT_COMPARED.iter().map(|(op, _)| *op).collect();
     let covered: BTreeSet<&str> = compared.union(&excluded).copied().collect();
-    assert_eq!(operations, covered, "operations neither compared nor listed in NOT_COMPARED");
+    assert_eq!(
+        operations, covered,
+        "operations neither compared nor listed in NOT_COMPARED"
+    );
 }

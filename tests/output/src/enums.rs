@@ -18,6 +18,7 @@ pub use genauth_runtime as rt;
 pub mod types {
     //! Request and response types.
 
+    #[allow(unused_imports)]
     use genauth_runtime as rt;
     use serde::{Deserialize, Serialize};
 
@@ -63,8 +64,10 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct Item {
+        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub color: Color,
         /// The same inline enum as the `order` query parameter, so one shared type.
+        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub order: Order,
         /// A different value set under the same name as the query parameter `kind`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +79,7 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ItemList {
+        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub items: Vec<Item>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub orders: Option<Vec<ItemListOrders>>,
@@ -156,6 +160,12 @@ pub mod types {
 
     rt::string_enum!(ItemKind);
 
+    impl Default for ItemKind {
+        fn default() -> Self {
+            Self::Unknown(String::new())
+        }
+    }
+
     /// Values that need care to become Rust names.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
@@ -223,6 +233,12 @@ pub mod types {
 
     rt::string_enum!(ItemAwkward);
 
+    impl Default for ItemAwkward {
+        fn default() -> Self {
+            Self::Unknown(String::new())
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
     pub enum ItemListOrders {
@@ -257,6 +273,12 @@ pub mod types {
 
     rt::string_enum!(ItemListOrders);
 
+    impl Default for ItemListOrders {
+        fn default() -> Self {
+            Self::Unknown(String::new())
+        }
+    }
+
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     #[non_exhaustive]
     pub enum ListItemsKind {
@@ -290,6 +312,12 @@ pub mod types {
     }
 
     rt::string_enum!(ListItemsKind);
+
+    impl Default for ListItemsKind {
+        fn default() -> Self {
+            Self::Unknown(String::new())
+        }
+    }
 }
 
 #[allow(
@@ -350,8 +378,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::list_items`].
+    /// Parameters of [`ManagementClient::list_items`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ListItemsParams {
         /// Sort direction.
         ///

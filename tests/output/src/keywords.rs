@@ -18,6 +18,7 @@ pub use genauth_runtime as rt;
 pub mod types {
     //! Request and response types.
 
+    #[allow(unused_imports)]
     use genauth_runtime as rt;
     use serde::{Deserialize, Serialize};
 
@@ -32,7 +33,12 @@ pub mod types {
         pub r#match: Option<bool>,
         #[serde(rename = "$ref", default, skip_serializing_if = "Option::is_none")]
         pub r#ref: Option<String>,
-        #[serde(rename = "+1", default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            rename = "+1",
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "rt::lenient::opt_number"
+        )]
         pub n1: Option<i64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#fn: Option<String>,
@@ -92,6 +98,12 @@ pub mod types {
     }
 
     rt::string_enum!(OptionType);
+
+    impl Default for OptionType {
+        fn default() -> Self {
+            Self::Unknown(String::new())
+        }
+    }
 }
 
 #[allow(
@@ -172,8 +184,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::new_op`].
+    /// Parameters of [`ManagementClient::new_op`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct NewOpParams {
         pub self_: Option<String>,
         pub r#async: Option<String>,

@@ -4,7 +4,16 @@
 
 pub mod arrays_maps;
 pub mod enums;
+pub mod external_refs;
 pub mod keywords;
+pub mod maps;
+pub mod names;
 pub mod nested_objects;
+pub mod nullability;
+pub mod openapi_3_1;
+pub mod operations;
 pub mod optional_required;
 pub mod query_params;
+pub mod unions;
+pub mod webhooks_only;
+pub mod nullability_strict;

@@ -18,6 +18,8 @@ pub use genauth_runtime as rt;
 pub mod types {
     //! Request and response types.
 
+    #[allow(unused_imports)]
+    use genauth_runtime as rt;
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -18,6 +18,7 @@ pub use genauth_runtime as rt;
 pub mod types {
     //! Request and response types.
 
+    #[allow(unused_imports)]
     use genauth_runtime as rt;
     use serde::{Deserialize, Serialize};
 
@@ -135,7 +136,9 @@ pub mod client {
             query.push_opt("sort", params.sort.as_ref());
             query.push_opt("verbose", params.verbose.as_ref());
             query.push_opt("mode", params.mode.as_ref());
-            let mut request = rt::Request::new(
+            let mut headers = rt::Query::new();
+            headers.push_opt("X-Trace-Id", params.x_trace_id.as_ref());
+            let request = rt::Request::new(
                     rt::Method::Get,
                     [
                         "/users/",
@@ -145,10 +148,8 @@ pub mod client {
                     ]
                         .concat(),
                 )
-                .query(query);
-            let mut headers = rt::Query::new();
-            headers.push_opt("X-Trace-Id", params.x_trace_id.as_ref());
-            request.headers = headers.into_pairs();
+                .query(query)
+                .headers(headers);
             self.client.send(request).await
         }
 
@@ -178,8 +179,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::get_post`].
+    /// Parameters of [`ManagementClient::get_post`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct GetPostParams {
         pub x_trace_id: Option<String>,
         /// Defaults to `1`.
@@ -216,8 +218,9 @@ pub mod client {
         }
     }
 
-    /// Parameters of [`ManagementClient::ping`].
+    /// Parameters of [`ManagementClient::ping`]: build it with `new`, then set the optional fields.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PingParams {
         pub verbose: Option<bool>,
     }

@@ -1,0 +1,243 @@
+//! Behaviour of the generated code for the constructs real specs use: unions, null versus
+//! absent, maps, OpenAPI 3.1 forms, external references, awkward names, and operations
+//! with every kind of parameter, body and response. The types come from
+//! `tests/output/`, the generator's compiled output for `specs/fixtures/`.
+
+use std::sync::Arc;
+
+use genauth_fixture_output as fx;
+use genauth_runtime::{Body, FilePart, MemoryTransport, Method, Part, Response};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::{json, Value};
+
+fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(v: Value) -> T {
+    let typed: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}"));
+    assert_eq!(serde_json::to_value(&typed).unwrap(), v, "changed in the round trip: {typed:?}");
+    typed
+}
+
+#[test]
+fn discriminated_unions_are_internally_tagged_without_repeating_the_tag() {
+    use fx::unions::*;
+    let cat: Pet = round_trip(json!({"petType": "cat", "lives": 9}));
+    assert_eq!(cat, Pet::Cat(CatVariant { lives: 9 }));
+    let dog: Pet = round_trip(json!({"petType": "dog", "bark": "woof"}));
+    assert!(matches!(dog, Pet::Dog(DogVariant { ref bark }) if bark == "woof"));
+    // Without a mapping the tag values are the schema names.
+    let by_name: PetByName = round_trip(json!({"petType": "Cat", "lives": 1}));
+    assert!(matches!(by_name, PetByName::Cat(_)));
+    assert!(serde_json::from_value::<Pet>(json!({"petType": "cow"})).is_err());
+    // Members that pin a property to one value are tagged by it.
+    let shape: Shape = round_trip(json!({"shape": "square", "side": 2.5}));
+    assert_eq!(shape, Shape::Square(Square { side: 2.5 }));
+    // Cat is also used untagged, so it keeps its own `petType` field.
+    let plain = Cat { pet_type: "cat".into(), lives: 3 };
+    assert_eq!(serde_json::to_value(&plain).unwrap(), json!({"petType": "cat", "lives": 3}));
+}
+
+#[test]
+fn untagged_unions_keep_every_variant_reachable() {
+    use fx::unions::*;
+    assert!(matches!(round_trip::<Scalar>(json!(5)), Scalar::Integer(5)));
+    assert!(matches!(round_trip::<Scalar>(json!(5.5)), Scalar::Number(n) if n == 5.5));
+    assert!(matches!(round_trip::<Scalar>(json!("x")), Scalar::String(s) if s == "x"));
+    assert!(matches!(round_trip::<Scalar>(json!(true)), Scalar::Boolean(true)));
+    assert!(matches!(round_trip::<Scalar>(json!(["a"])), Scalar::StringList(_)));
+    assert!(matches!(round_trip::<Scalar>(json!({"petType": "c", "lives": 1})), Scalar::Cat(_)));
+    assert!(matches!(round_trip::<Scalar>(json!({"other": 1})), Scalar::Map(_)));
+    // A recursive union: the cycle is broken by one Box.
+    let node: Node = round_trip(json!({"left": {"left": "leaf"}}));
+    let Node::Branch(Branch { left }) = node else { panic!("expected a branch") };
+    assert!(matches!(*left, Node::Branch(_)));
+}
+
+#[test]
+fn optional_nullable_and_both_stay_distinguishable() {
+    use fx::nullability::*;
+    let absent: Record = round_trip(json!({"id": "1", "count": 2, "name": "n", "nickname": null}));
+    assert_eq!(absent.memo, None);
+    assert_eq!(absent.nickname, None);
+    let null: Record = round_trip(json!({"id": "1", "count": 2, "name": "n", "nickname": "k", "memo": null}));
+    assert_eq!(null.memo, Some(None));
+    assert_eq!(null.nickname.as_deref(), Some("k"));
+    let value: Record = round_trip(json!({"id": "1", "count": 2, "name": "n", "nickname": null, "memo": "m"}));
+    assert_eq!(value.memo, Some(Some("m".to_owned())));
+    // Request types: `Option<Option<_>>` serializes `Some(None)` as null to clear a value.
+    let input = Input { count: 1, clear: Some(None) };
+    assert_eq!(serde_json::to_value(&input).unwrap(), json!({"count": 1, "clear": null}));
+}
+
+#[test]
+fn responses_forgive_servers_that_stray_from_the_spec_unless_strict() {
+    // Missing required fields, nulls, and numbers sent as strings.
+    let sloppy = json!({"id": null, "count": "1669881887852", "createdAt": "12.5"});
+    let lenient: fx::nullability::Record = serde_json::from_value(sloppy.clone()).unwrap();
+    assert_eq!(lenient.id, "");
+    assert_eq!(lenient.count, 1669881887852);
+    assert_eq!(lenient.name, "");
+    assert_eq!(lenient.nickname, None);
+    assert_eq!(lenient.created_at, Some(12.5));
+    // A string that is not a number is still an error.
+    assert!(serde_json::from_value::<fx::nullability::Record>(json!({"count": "many"})).is_err());
+    // Strict mode, and request types always, take the spec at its word.
+    assert!(serde_json::from_value::<fx::nullability_strict::Record>(sloppy).is_err());
+    assert!(serde_json::from_value::<fx::nullability_strict::Record>(json!({"id": "1", "count": 1, "nickname": null})).is_err());
+    let exact: fx::nullability_strict::Record = serde_json::from_value(json!({"id": "1", "count": 1, "name": "n", "nickname": null})).unwrap();
+    assert_eq!(exact.count, 1);
+    assert!(serde_json::from_value::<fx::nullability::Input>(json!({"count": "1"})).is_err());
+    assert!(serde_json::from_value::<fx::nullability::Input>(json!({})).is_err());
+}
+
+#[test]
+fn maps_and_free_form_objects() {
+    use fx::maps::*;
+    let typed: Typed = round_trip(json!({"a": 1, "b": 2}));
+    assert_eq!(typed.get("b"), Some(&2));
+    let free: FreeTrue = round_trip(json!({"a": [1, {"b": null}]}));
+    assert_eq!(free.len(), 1);
+    let extras: WithExtras = round_trip(json!({"id": "1", "additional_properties": "listed", "x": "y"}));
+    assert_eq!(extras.additional_properties.as_deref(), Some("listed"));
+    assert_eq!(extras.additional_properties_2.get("x").map(String::as_str), Some("y"));
+    let _closed: Closed = round_trip(json!({}));
+    // `additionalProperties: false` keeps no extras (and does not reject them either).
+    let no_extras: NoExtras = serde_json::from_value(json!({"id": "1", "zzz": 1})).unwrap();
+    assert_eq!(serde_json::to_value(&no_extras).unwrap(), json!({"id": "1"}));
+}
+
+#[test]
+fn openapi_3_1_forms_load_and_decode() {
+    use fx::openapi_3_1::*;
+    let thing: Thing = round_trip(json!({
+        "id": 1, "kind": "thing", "label": null, "note": null,
+        "parent": {"id": 2, "kind": "thing", "label": "p"}, "ratio": 0.5, "anything": [1, "x"]
+    }));
+    assert_eq!(thing.kind, ThingKind::Thing);
+    assert_eq!(thing.note, Some(None));
+    assert_eq!(thing.parent.as_ref().map(|p| p.id), Some(2));
+    // A webhooks-only document still yields its component types.
+    let ping: fx::webhooks_only::Ping = round_trip(json!({"at": "2026-11-29T00:00:00Z"}));
+    assert!(ping.at.is_some());
+}
+
+#[test]
+fn external_references_across_files_with_a_cycle() {
+    use fx::external_refs::*;
+    let owner: Owner = round_trip(json!({
+        "pets": [{"name": "rex", "error": {"code": 1, "detail": {"text": "t", "owner": {"pets": []}}}}],
+        "favourite": {"name": "rex"}
+    }));
+    let pets = owner.pets.unwrap_or_default();
+    assert_eq!(pets[0].name, "rex");
+    let err: Error = pets[0].error.clone().unwrap();
+    assert_eq!(err.code, 1);
+}
+
+#[test]
+fn awkward_names_map_to_valid_unique_names_and_keep_the_wire_value() {
+    use fx::names::*;
+    let pod: IoK8sApiCoreV1Pod = round_trip(json!({"apiVersion": "v1", "$ref": "r", "+1": 1, "-1": -1, "type": "t", "名前": "n"}));
+    assert_eq!(pod.r#ref.as_deref(), Some("r"));
+    assert_eq!(pod.r#type.as_deref(), Some("t"));
+    let _user: SimpleUser = round_trip(json!({"login": "octocat"}));
+    let _other: SimpleUser2 = round_trip(json!({"any": "thing"}));
+    let _two_fa: N2faConfig = round_trip(json!({"enabled": true}));
+    for wire in ["", "1st", "with space", "+1", "-1", "ASC", "asc", "a.b", "ünï"] {
+        let v: UdcMlaut = serde_json::from_value(json!(wire)).unwrap();
+        assert!(!matches!(v, UdcMlaut::Unknown(_)), "{wire:?} should be a known variant");
+        assert_eq!(v.as_str(), wire);
+    }
+    assert_ne!(UdcMlaut::from("ASC"), UdcMlaut::from("asc"));
+    assert_ne!(UdcMlaut::from("+1"), UdcMlaut::from("-1"));
+}
+
+fn recorder(status: u16, body: &'static [u8]) -> Arc<MemoryTransport> {
+    Arc::new(MemoryTransport::new(move |_| Response {
+        status,
+        headers: vec![],
+        body: body.to_vec(),
+    }))
+}
+
+#[tokio::test]
+async fn operations_send_every_kind_of_parameter_and_body() {
+    use fx::operations::*;
+    // deepObject query, array query, header; a 202 picks its own variant.
+    let t = recorder(202, br#"{"ticket": "t-1"}"#);
+    let client = ManagementClient::new(t.clone());
+    let mut params = SearchItemsParams::new("req-1");
+    params.filter = Some(SearchItemsFilter { color: Some("red".into()), size: Some(3) });
+    params.ids = Some(vec![1, 2]);
+    let out = client.search_items(&params).await.unwrap();
+    assert!(matches!(out, SearchItemsResponse::Status202(ref r) if r.ticket.as_deref() == Some("t-1")));
+    let req = &t.requests()[0];
+    let pairs: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(pairs, [("filter[color]", "red"), ("filter[size]", "3"), ("ids", "1"), ("ids", "2")]);
+    assert_eq!(req.headers, vec![("X-Request-Id".to_owned(), "req-1".to_owned())]);
+    // 200 and 204 too.
+    let ok = ManagementClient::new(recorder(200, br#"["a"]"#)).search_items(&params).await.unwrap();
+    assert_eq!(ok, SearchItemsResponse::Status200(vec!["a".into()]));
+    let none = ManagementClient::new(recorder(204, b"")).search_items(&params).await.unwrap();
+    assert_eq!(none, SearchItemsResponse::Status204);
+
+    // A URL-encoded form; the operation had no operationId.
+    let t = recorder(201, b"");
+    let mut form = PostItemsForm::new("n");
+    form.tags = Some(vec!["x".into(), "y".into()]);
+    form.meta = Some(PostItemsFormMeta { a: Some("b".into()) });
+    ManagementClient::new(t.clone()).post_items(&form).await.unwrap();
+    let sent = t.requests()[0].body.clone();
+    let expected: Vec<(String, String)> = [("name", "n"), ("tags", "x"), ("tags", "y"), ("meta", r#"{"a":"b"}"#)]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(sent, Some(Body::Form(expected)));
+
+    // Multipart with files; the `default` response is the success type.
+    let t = recorder(200, br#"{"url": "https://x/p.png"}"#);
+    let mut upload = UploadPhotoForm::new(FilePart::new("p.png", b"png".to_vec()));
+    upload.caption = Some("hi".into());
+    let photo = ManagementClient::new(t.clone()).upload_photo(7, &upload).await.unwrap();
+    assert_eq!(photo.url.as_deref(), Some("https://x/p.png"));
+    let req = &t.requests()[0];
+    assert_eq!((req.method, req.path.as_str()), (Method::Put, "/items/7/photo"));
+    let Some(Body::Multipart(m)) = &req.body else { panic!("expected multipart") };
+    assert!(matches!(&m.parts[0], Part::File { name, file } if name == "file" && file.bytes == b"png"));
+    assert!(matches!(&m.parts[1], Part::Text { name, value } if name == "caption" && value == "hi"));
+
+    // Raw bytes in, raw response out; text bodies.
+    let t = recorder(200, b"\x00\x01");
+    let raw = ManagementClient::new(t.clone()).put_raw(9, vec![1u8, 2]).await.unwrap();
+    assert_eq!(raw.body, b"\x00\x01");
+    assert!(matches!(&t.requests()[0].body, Some(Body::Bytes { content_type, bytes }) if content_type == "application/octet-stream" && bytes == &[1, 2]));
+    let t = recorder(204, b"");
+    ManagementClient::new(t.clone()).add_note("hello").await.unwrap();
+    assert!(matches!(&t.requests()[0].body, Some(Body::Text { text, .. }) if text == "hello"));
+
+    // Duplicate operation names are kept apart, not dropped.
+    let t = recorder(204, b"");
+    let c = ManagementClient::new(t.clone());
+    c.get_row().await.unwrap();
+    c.b_get_row().await.unwrap();
+    let paths: Vec<String> = t.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/dup-a", "/dup-b"]);
+}
+
+#[test]
+fn formats_map_to_the_right_widths() {
+    use fx::operations::Formats;
+    let f = Formats {
+        i32: Some(i32::MIN),
+        i64: Some(i64::MAX),
+        u8: Some(u8::MAX),
+        u32: Some(u32::MAX),
+        u64: Some(u64::MAX),
+        f32: Some(1.5f32),
+        f64: Some(2.25f64),
+        when: Some("2026-11-29T00:00:00Z".into()),
+        id: Some("0b9b7c1e-7d1f-4b8e-9a57-3a1c2d4e5f60".into()),
+    };
+    let v = serde_json::to_value(&f).unwrap();
+    assert_eq!(v["u64"], json!(u64::MAX));
+    let back: Formats = serde_json::from_value(v).unwrap();
+    assert_eq!(back, f);
+}
