@@ -92,13 +92,13 @@ async fn one_token_request_for_many_concurrent_calls() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_is_renewed_before_it_expires() {
-    // Lifetime 2 s; the margin (60 s by default) is capped at half the lifetime, so the
-    // token is renewed after 1 s, while it is still valid.
-    let (server, issued) = token_server(2, "x-genauth-");
+    // Lifetime 3 s; the margin (60 s by default) is capped at half the lifetime, so the
+    // token is renewed after 1.5 s, while it is still valid.
+    let (server, issued) = token_server(3, "x-genauth-");
     let client = bearer_client(&server, HeaderPrefix::GenAuth);
     call_concurrently(&client, 10).await;
     assert_eq!(issued.load(Ordering::SeqCst), 1);
-    tokio::time::sleep(Duration::from_millis(1300)).await;
+    tokio::time::sleep(Duration::from_millis(1700)).await;
     call_concurrently(&client, 10).await;
     assert_eq!(issued.load(Ordering::SeqCst), 2);
     // The second batch carried the second token (the server accepts only the latest).
