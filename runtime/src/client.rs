@@ -65,8 +65,9 @@ impl Client {
     ///
     /// Operations without a response body use [`Client::send_raw`] instead.
     pub async fn send<R: DeserializeOwned>(&self, request: Request) -> Result<R, Error> {
-        let response = self.send_raw(request).await?;
-        decode(&response)
+        let response = self.transport.send(request).await?;
+        let meta = check(&response, self.envelope)?;
+        decode_with_id(&response, meta.request_id)
     }
 
     /// Sends `request` and checks the response, without decoding it.
@@ -77,20 +78,22 @@ impl Client {
     }
 }
 
-/// The fields of GenAuth's envelope that decide success; the rest is ignored here.
+/// The fields of GenAuth's envelope that decide success, read leniently (any JSON type) so
+/// that a wrong type is reported with its path instead of as an unreadable document.
 #[derive(Deserialize)]
 struct EnvelopeHead {
     #[serde(rename = "statusCode", default)]
-    status_code: Option<serde_json::Number>,
+    status_code: Option<serde_json::Value>,
     #[serde(default)]
-    message: Option<String>,
+    message: Option<serde_json::Value>,
     #[serde(rename = "apiCode", default)]
-    api_code: Option<serde_json::Number>,
+    api_code: Option<serde_json::Value>,
     #[serde(rename = "requestId", default)]
-    request_id: Option<String>,
+    request_id: Option<serde_json::Value>,
 }
 
-fn number_to_i64(n: &serde_json::Number) -> Option<i64> {
+fn value_to_i64(v: &serde_json::Value) -> Option<i64> {
+    let n = v.as_number()?;
     n.as_i64().or_else(|| {
         n.as_f64()
             .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
@@ -98,7 +101,15 @@ fn number_to_i64(n: &serde_json::Number) -> Option<i64> {
     })
 }
 
-fn header_request_id(response: &Response) -> Option<String> {
+fn value_to_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+pub(crate) fn header_request_id(response: &Response) -> Option<String> {
     response
         .header("x-request-id")
         .or_else(|| response.header("x-genauth-request-id"))
@@ -106,56 +117,127 @@ fn header_request_id(response: &Response) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// What [`check`] learnt about a response that passed.
+pub(crate) struct Meta {
+    pub(crate) request_id: Option<String>,
+}
+
 /// Non-generic part of decoding: HTTP status and business envelope.
-fn check(response: &Response, envelope: Envelope) -> Result<(), Error> {
-    if !(200..300).contains(&response.status) {
-        return Err(Error::Http {
-            status: response.status,
-            request_id: header_request_id(response),
-            excerpt: excerpt(&response.body),
-        });
-    }
-    if envelope == Envelope::StatusCode {
-        let head: EnvelopeHead =
-            serde_json::from_slice(&response.body).map_err(|e| not_json_or_decode(response, e))?;
-        let status_code = head.status_code.as_ref().and_then(number_to_i64);
-        if status_code != Some(200) {
-            return Err(Error::Api {
-                status_code: status_code.unwrap_or(0),
-                api_code: head.api_code.as_ref().and_then(number_to_i64),
-                message: head.message.unwrap_or_default(),
-                request_id: head.request_id.or_else(|| header_request_id(response)),
+///
+/// A response outside 2xx is an [`Error::Api`] when its body is an error envelope (the
+/// server's own words are the most useful), else an [`Error::Http`]. A 2xx response with
+/// an envelope must carry `statusCode: 200`.
+pub(crate) fn check(response: &Response, envelope: Envelope) -> Result<Meta, Error> {
+    let success = (200..300).contains(&response.status);
+    if !success || envelope == Envelope::StatusCode {
+        let head = read_head(response);
+        if !success {
+            return Err(match head {
+                Ok(head) if head.status_code.as_ref().and_then(value_to_i64).is_some_and(|c| c != 200) => {
+                    api_error(head, response)
+                }
+                _ => Error::Http {
+                    status: response.status,
+                    request_id: header_request_id(response),
+                    excerpt: excerpt(&response.body),
+                },
             });
         }
+        let head = head?;
+        let request_id = head
+            .request_id
+            .as_ref()
+            .and_then(value_to_text)
+            .or_else(|| header_request_id(response));
+        let Some(code_value) = head.status_code.as_ref() else {
+            return Err(decode_error(response, request_id, "statusCode", "missing field `statusCode`".into()));
+        };
+        match value_to_i64(code_value) {
+            Some(200) => return Ok(Meta { request_id }),
+            Some(_) => return Err(api_error(head, response)),
+            None => {
+                return Err(decode_error(
+                    response,
+                    request_id,
+                    "statusCode",
+                    format!("expected an integer, found {code_value}"),
+                ))
+            }
+        }
     }
-    Ok(())
+    Ok(Meta {
+        request_id: header_request_id(response),
+    })
 }
 
-fn not_json_or_decode(response: &Response, e: serde_json::Error) -> Error {
+fn read_head(response: &Response) -> Result<EnvelopeHead, Error> {
+    parse_json(response, header_request_id(response))
+}
+
+fn api_error(head: EnvelopeHead, response: &Response) -> Error {
+    Error::Api {
+        status_code: head.status_code.as_ref().and_then(value_to_i64).unwrap_or(0),
+        api_code: head.api_code.as_ref().and_then(value_to_i64),
+        message: head.message.as_ref().and_then(value_to_text).unwrap_or_default(),
+        request_id: head
+            .request_id
+            .as_ref()
+            .and_then(value_to_text)
+            .or_else(|| header_request_id(response)),
+    }
+}
+
+fn decode_error(response: &Response, request_id: Option<String>, path: &str, reason: String) -> Error {
+    Error::Decode {
+        status: response.status,
+        request_id,
+        path: path.to_owned(),
+        reason,
+        excerpt: excerpt(&response.body),
+    }
+}
+
+/// Parses the whole body as `R`, naming the JSON path of a mismatch.
+fn parse_json<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
     use serde_json::error::Category;
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Error::NotJson {
-            status: response.status,
-            request_id: header_request_id(response),
-            reason: e.to_string(),
-            excerpt: excerpt(&response.body),
-        },
-        Category::Data => Error::Decode {
-            status: response.status,
-            request_id: header_request_id(response),
-            reason: e.to_string(),
-            excerpt: excerpt(&response.body),
-        },
-    }
-}
-
-/// Decodes a response body as `R` (an empty body reads as `null`), mapping failures to
-/// [`Error::NotJson`] or [`Error::Decode`].
-pub fn decode<R: DeserializeOwned>(response: &Response) -> Result<R, Error> {
     let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         &response.body
     };
-    serde_json::from_slice(body).map_err(|e| not_json_or_decode(response, e))
+    // Only on the way to an error: the header's or the envelope's request id, if any.
+    let request_id = || {
+        request_id.clone().or_else(|| header_request_id(response)).or_else(|| {
+            serde_json::from_slice::<EnvelopeHead>(&response.body)
+                .ok()
+                .and_then(|h| h.request_id.as_ref().and_then(value_to_text))
+        })
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let classify = |path: String, inner: serde_json::Error| match inner.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Error::NotJson {
+            status: response.status,
+            request_id: request_id(),
+            reason: inner.to_string(),
+            excerpt: excerpt(&response.body),
+        },
+        Category::Data => decode_error(response, request_id(), &path, inner.to_string()),
+    };
+    let value: R = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        classify(path, e.into_inner())
+    })?;
+    de.end().map_err(|e| classify(".".to_owned(), e))?;
+    Ok(value)
+}
+
+/// Decodes a response body as `R` (an empty body reads as `null`), mapping failures to
+/// [`Error::NotJson`] or [`Error::Decode`] (which names the JSON path of the mismatch).
+pub fn decode<R: DeserializeOwned>(response: &Response) -> Result<R, Error> {
+    parse_json(response, None)
+}
+
+/// [`decode`] when the request id is already known (from the envelope).
+pub(crate) fn decode_with_id<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
+    parse_json(response, request_id)
 }

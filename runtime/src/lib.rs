@@ -13,17 +13,39 @@
 //! - [`Query`] / [`QueryValue`]: how parameters become `key=value` pairs.
 //! - [`string_enum!`]: the trait plumbing (serde, `Display`, `FromStr`) for generated string
 //!   enums, which keep values they do not know instead of failing.
+//!
+//! With the `auth` feature: [`ClientBuilder`] / [`ClientOptions`] (GenAuth's defaults),
+//! [`Authenticated`] (a transport layer that signs requests with the access key, or sends a
+//! cached management token) and [`sign`] (the signing algorithm as pure functions).
+//! With the `http` feature (default; implies `auth`): [`HttpTransport`] on `reqwest` and
+//! rustls, and [`ClientBuilder::build`]. Without default features the crate has no HTTP
+//! stack and no async runtime: bring your own [`Transport`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "auth")]
+mod auth;
+#[cfg(feature = "auth")]
+mod builder;
 mod client;
 mod enums;
 mod error;
+#[cfg(feature = "http")]
+mod http;
 pub mod lenient;
 mod memory;
 mod query;
 mod request;
+#[cfg(feature = "auth")]
+pub mod sign;
+
+#[cfg(feature = "auth")]
+pub use auth::{Authenticated, Credentials, HeaderPrefix, MANAGEMENT_TOKEN_PATH};
+#[cfg(feature = "auth")]
+pub use builder::{ClientBuilder, ClientOptions, DEFAULT_HOST, DEFAULT_LANG, DEFAULT_TIMEOUT};
+#[cfg(feature = "http")]
+pub use http::HttpTransport;
 
 pub use client::{decode, Client, Envelope};
 pub use enums::deserialize_string_enum;

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::error::{redact_json, REDACTED};
 use crate::{Error, Query};
 
 /// A boxed, sendable future, the return type of [`Transport::send`].
@@ -182,7 +183,10 @@ impl Multipart {
 }
 
 /// One API call, described independently of any HTTP library.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` output hides credentials: the values of `authorization`-like headers and of
+/// JSON body keys that name a secret, a password or a token.
+#[derive(Clone, PartialEq)]
 pub struct Request {
     /// The HTTP method.
     pub method: Method,
@@ -219,6 +223,24 @@ impl Request {
         let value = crate::to_json(body)?;
         self.body = Some(Body::Json(value));
         Ok(self)
+    }
+
+    /// Sets header `name` (stored in lower case), replacing an earlier value.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        let name = name.to_ascii_lowercase();
+        let value = value.into();
+        match self.headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&name)) {
+            Some(slot) => *slot = (name, value),
+            None => self.headers.push((name, value)),
+        }
+    }
+
+    /// The first header with this name (compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Sets a URL-encoded form body.
@@ -267,7 +289,10 @@ impl Request {
 }
 
 /// What came back from the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` output shows the body as text, with values of secret-looking JSON keys (a
+/// token endpoint's `access_token`, say) hidden.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Response {
     /// The HTTP status code.
     pub status: u16,
@@ -293,6 +318,100 @@ impl Response {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Header names whose values are credentials.
+pub(crate) fn is_secret_header(name: &str) -> bool {
+    ["authorization", "proxy-authorization", "cookie", "set-cookie"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+        || crate::error::is_secret_key(name)
+}
+
+struct RedactedHeaders<'a>(&'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, v)| {
+                let v = if is_secret_header(k) { REDACTED } else { v.as_str() };
+                (k.as_str(), v)
+            }))
+            .finish()
+    }
+}
+
+/// A body as `Debug` shows it: JSON and form values under secret-looking keys hidden, raw
+/// bodies by length.
+struct RedactedBody<'a>(&'a Body);
+
+impl fmt::Debug for RedactedBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Body::Json(v) => {
+                let mut v = v.clone();
+                redact_json(&mut v);
+                f.debug_tuple("Json").field(&v).finish()
+            }
+            Body::Form(pairs) => f.debug_tuple("Form").field(&RedactedHeaders(pairs)).finish(),
+            Body::Multipart(m) => f.debug_tuple("Multipart").field(&RedactedMultipart(m)).finish(),
+            Body::Bytes { content_type, bytes } => f
+                .debug_struct("Bytes")
+                .field("content_type", content_type)
+                .field("len", &bytes.len())
+                .finish(),
+            Body::Text { content_type, text } => f
+                .debug_struct("Text")
+                .field("content_type", content_type)
+                .field("len", &text.len())
+                .finish(),
+        }
+    }
+}
+
+struct RedactedMultipart<'a>(&'a Multipart);
+
+impl fmt::Debug for RedactedMultipart<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.parts.iter().map(|p| match p {
+                Part::Text { name, value } if crate::error::is_secret_key(name) => {
+                    format!("{name}={REDACTED}")
+                }
+                Part::Text { name, value } => format!("{name}={value}"),
+                Part::File { name, file } => format!("{name}=<file {:?}, {} bytes>", file.file_name, file.bytes.len()),
+            }))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body.as_ref().map(RedactedBody))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = match serde_json::from_slice::<serde_json::Value>(&self.body) {
+            Ok(mut v) => {
+                redact_json(&mut v);
+                v.to_string()
+            }
+            Err(_) => String::from_utf8_lossy(&self.body).into_owned(),
+        };
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &body)
+            .finish()
     }
 }
 

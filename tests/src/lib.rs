@@ -38,3 +38,4 @@ pub fn shared_dir() -> Option<PathBuf> {
         None
     }
 }
+pub mod loopback;
