@@ -887,12 +887,11 @@ impl Emitter<'_> {
         while let Some(start) = rest.find('{') {
             let (lit, after) = rest.split_at(start);
             literal.push_str(lit);
-            let Some(end) = after.find('}') else {
+            let Some((name, tail)) = after.strip_prefix('{').and_then(|a| a.split_once('}')) else {
                 literal.push_str(after);
                 rest = "";
                 break;
             };
-            let name = &after[1..end];
             match op.path_params.iter().find(|p| p.wire == name) {
                 Some(p) => {
                     if !literal.is_empty() {
@@ -907,9 +906,13 @@ impl Emitter<'_> {
                     };
                     pieces.push(quote!(&rt::path_param(#arg)));
                 }
-                None => literal.push_str(&after[..=end]),
+                None => {
+                    literal.push('{');
+                    literal.push_str(name);
+                    literal.push('}');
+                }
             }
-            rest = &after[end + 1..];
+            rest = tail;
         }
         literal.push_str(rest);
         if !literal.is_empty() {

@@ -34,6 +34,7 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::unreachable, clippy::todo, clippy::unimplemented, clippy::string_slice))]
 
 pub mod diff;
 pub mod emit;
@@ -41,6 +42,7 @@ pub mod error;
 mod filter;
 pub mod ir;
 pub mod load;
+mod locate;
 mod lower;
 pub mod naming;
 mod normalize;

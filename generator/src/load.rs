@@ -68,12 +68,21 @@ pub fn parse_text(file: &Path, text: &str) -> Result<Value, Error> {
 }
 
 /// Parser messages end with " at line X column Y"; the location is reported separately.
+/// The parsers stop at 128 levels of nesting (instead of overflowing the stack); their
+/// message for that gets an explanation.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(pos) => message[..pos].to_owned(),
-        None => message.to_owned(),
+    let message = match message.rsplit_once(" at line ") {
+        Some((before, _)) => before,
+        None => message,
+    };
+    if message.starts_with("recursion limit exceeded") {
+        return format!("{message}: the document nests more than {PARSER_DEPTH_LIMIT} levels of mappings and lists here; expected a shallower document");
     }
+    message.to_owned()
 }
+
+/// How deep serde_json and serde_yaml let a document nest.
+const PARSER_DEPTH_LIMIT: usize = 128;
 
 /// Loads a document from text; `file` is used for format detection and messages.
 pub fn load_str(file: &Path, text: &str) -> Result<Document, Error> {
@@ -89,11 +98,14 @@ pub fn load_value(file: &Path, mut value: Value) -> Result<Document, Error> {
     sources.extend(resolve::resolve(file, &mut value, &mut warnings)?);
     normalize::normalize(file, &version, &mut value, &mut warnings)?;
     let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
+        // Only now, on the error path: find the innermost failing object (openapiv3's
+        // untagged and flattened types lose the path of `e`).
+        let (pointer, message) = crate::locate::locate(&value)
+            .unwrap_or_else(|| (path_to_pointer(e.path()), format!("not a valid OpenAPI 3.0 object here: {}", e.inner())));
         Error::Invalid {
             file: file.to_owned(),
             location: Location::Pointer(pointer),
-            message: format!("not a valid OpenAPI 3.0 object here: {}", e.inner()),
+            message,
         }
     })?;
     Ok(Document {

@@ -132,8 +132,8 @@ fn escape_snake(name: String) -> String {
 /// use the part after `Controller_`, so we do too. Acronym runs are lower-cased like the
 /// official generator does (`updateTenantQRCodeState` → `update_tenant_qr_code_state`).
 pub fn method_name(operation_id: &str) -> String {
-    let base = match operation_id.find("Controller_") {
-        Some(pos) if pos > 0 => &operation_id[pos + "Controller_".len()..],
+    let base = match operation_id.split_once("Controller_") {
+        Some((before, after)) if !before.is_empty() => after,
         _ => operation_id,
     };
     let name = snake(base);

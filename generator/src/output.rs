@@ -275,7 +275,7 @@ fn glob_match(pattern: &str, path: &str) -> bool {
 fn segment_match(p: &str, x: &str) -> bool {
     match p.split_once('*') {
         None => p == x,
-        Some((pre, post)) => x.len() >= pre.len() + post.len() && x.starts_with(pre) && segment_match_rest(post, &x[pre.len()..]),
+        Some((pre, post)) => x.strip_prefix(pre).is_some_and(|rest| rest.len() >= post.len() && segment_match_rest(post, rest)),
     }
 }
 
@@ -283,12 +283,15 @@ fn segment_match_rest(p: &str, x: &str) -> bool {
     if !p.contains('*') {
         return x.ends_with(p);
     }
-    (0..=x.len()).filter(|i| x.is_char_boundary(*i)).any(|i| segment_match(p, &x[i..]))
+    x.char_indices()
+        .map(|(i, _)| i)
+        .chain([x.len()])
+        .any(|i| x.get(i..).is_some_and(|tail| segment_match(p, tail)))
 }
 
 /// Rejects output paths that could leave the output directory.
 fn safe_relative(path: &Path) -> bool {
-    path.components().all(|c| matches!(c, Component::Normal(_)))
+    path.components().next().is_some() && path.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// Generated `.rs` files under `dir/src` (or `dir` itself), recognized by their header.
@@ -314,27 +317,253 @@ fn generated_sources(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Writes `files` under `dir` like [`write_files`], then removes the generated sources
-/// under `dir` that `files` no longer has.
+/// Writes the tree `files` at `dir`, all at once: the new tree is built beside the old
+/// one (`.<name>.genauth-tmp-<pid>`) and swapped in with two renames, so a failure or a
+/// kill while writing leaves the previous output as it was. Files whose bytes do not
+/// change keep their inode and modification time (hard links into the new tree), files
+/// the generator did not write are carried over the same way, and generated sources the
+/// new output no longer has are left out. When nothing changes, nothing is touched.
+///
+/// A directory that holds the current directory is updated in place instead (file by
+/// file, each through a rename): swapping it would leave the shell of whoever ran the
+/// generator in a deleted directory.
 pub fn write_tree(dir: &Path, files: &[(PathBuf, String)]) -> Result<WriteReport, Error> {
-    let mut report = write_files(dir, files)?;
-    for stale in generated_sources(dir) {
-        if !files.iter().any(|(rel, _)| rel == &stale) {
-            std::fs::remove_file(dir.join(&stale)).map_err(|source| Error::Io {
-                path: dir.join(&stale),
-                action: "cannot remove a stale generated file",
-                source,
-            })?;
-            report.removed.push(stale);
+    check_paths(files)?;
+    let swap = swap_place(dir)?;
+    if let Some(place) = &swap {
+        place.recover()?;
+    }
+    let mut report = WriteReport::default();
+    for (rel, text) in files {
+        if std::fs::read(dir.join(rel)).ok().as_deref() == Some(text.as_bytes()) {
+            report.unchanged.push(rel.clone());
+        } else {
+            report.written.push(rel.clone());
+        }
+    }
+    report.removed = generated_sources(dir)
+        .into_iter()
+        .filter(|stale| !files.iter().any(|(rel, _)| rel == stale))
+        .collect();
+    if report.written.is_empty() && report.removed.is_empty() {
+        return Ok(report);
+    }
+    match swap {
+        Some(place) => place.write(dir, files, &report)?,
+        None => {
+            write_files(dir, files)?;
+            for stale in &report.removed {
+                std::fs::remove_file(dir.join(stale)).map_err(|source| Error::Io {
+                    path: dir.join(stale),
+                    action: "cannot remove a stale generated file",
+                    source,
+                })?;
+            }
         }
     }
     Ok(report)
 }
 
-/// Writes `files` under `dir`: each file only when its bytes change, through a temporary
-/// file and a rename, so a reader never sees half a file. Nothing else is touched.
-pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<WriteReport, Error> {
-    let mut report = WriteReport::default();
+/// Where a tree is staged and swapped: the output directory's parent and name.
+struct SwapPlace {
+    parent: PathBuf,
+    name: String,
+}
+
+/// The place to stage `dir`'s new tree, or `None` when `dir` must be updated in place.
+fn swap_place(dir: &Path) -> Result<Option<SwapPlace>, Error> {
+    let full = if dir.exists() {
+        dir.canonicalize().map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            action: "cannot resolve the output directory",
+            source,
+        })?
+    } else {
+        absolute(dir)?
+    };
+    if !full.is_dir() && full.exists() {
+        return Err(Error::Io {
+            path: dir.to_owned(),
+            action: "cannot write the output",
+            source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the output path exists and is not a directory"),
+        });
+    }
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    if cwd.is_some_and(|c| c.starts_with(&full)) {
+        return Ok(None);
+    }
+    match (full.parent(), full.file_name().and_then(|n| n.to_str())) {
+        (Some(parent), Some(name)) => Ok(Some(SwapPlace {
+            parent: parent.to_owned(),
+            name: name.to_owned(),
+        })),
+        _ => Ok(None),
+    }
+}
+
+fn io_error(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_owned();
+    move |source| Error::Io {
+        path,
+        action,
+        source,
+    }
+}
+
+impl SwapPlace {
+    fn staging(&self) -> PathBuf {
+        self.parent.join(format!(".{}.genauth-tmp-{}", self.name, std::process::id()))
+    }
+
+    fn aside(&self) -> PathBuf {
+        self.parent.join(format!(".{}.genauth-old-{}", self.name, std::process::id()))
+    }
+
+    /// Cleans up after a run that was killed: a staged tree is dropped; a previous tree
+    /// moved aside is put back if the swap did not finish, else dropped.
+    fn recover(&self) -> Result<(), Error> {
+        let Ok(entries) = std::fs::read_dir(&self.parent) else { return Ok(()) };
+        let staged = format!(".{}.genauth-tmp-", self.name);
+        let aside = format!(".{}.genauth-old-", self.name);
+        let target = self.parent.join(&self.name);
+        let mut leftovers: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        leftovers.sort();
+        for path in leftovers {
+            let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+            if file_name.starts_with(&aside) && !target.exists() {
+                std::fs::rename(&path, &target).map_err(io_error(&path, "cannot restore the previous output"))?;
+            } else if file_name.starts_with(&aside) || file_name.starts_with(&staged) {
+                std::fs::remove_dir_all(&path).map_err(io_error(&path, "cannot remove what an interrupted run left"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the new tree in the staging directory and swaps it in.
+    fn write(&self, dir: &Path, files: &[(PathBuf, String)], report: &WriteReport) -> Result<(), Error> {
+        let staging = self.staging();
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(io_error(&staging, "cannot clear the staging directory"))?;
+        }
+        std::fs::create_dir_all(&staging).map_err(io_error(&staging, "cannot create the staging directory"))?;
+        let result = self.stage(dir, &staging, files, report).and_then(|()| self.swap(dir, &staging));
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        result
+    }
+
+    fn stage(&self, dir: &Path, staging: &Path, files: &[(PathBuf, String)], report: &WriteReport) -> Result<(), Error> {
+        // What the generator owns at `dir`: the new files and the stale ones.
+        let owned: std::collections::BTreeSet<&Path> = files
+            .iter()
+            .map(|(rel, _)| rel.as_path())
+            .chain(report.removed.iter().map(PathBuf::as_path))
+            .collect();
+        if dir.is_dir() {
+            carry_over(dir, staging, Path::new(""), &owned)?;
+        }
+        for (rel, text) in files {
+            let to = staging.join(rel);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(io_error(parent, "cannot create the output directory"))?;
+            }
+            fail_point()?;
+            if report.unchanged.contains(rel) {
+                link_or_copy(&dir.join(rel), &to)?;
+            } else {
+                std::fs::write(&to, text.as_bytes()).map_err(io_error(&to, "cannot write a generated file"))?;
+            }
+        }
+        fail_point()
+    }
+
+    /// Moves the old tree aside, the new one in, and drops the old one.
+    fn swap(&self, dir: &Path, staging: &Path) -> Result<(), Error> {
+        let target = self.parent.join(&self.name);
+        if !target.exists() {
+            if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(io_error(parent, "cannot create the output directory"))?;
+            }
+            return std::fs::rename(staging, &target).map_err(io_error(&target, "cannot move the new output into place"));
+        }
+        let aside = self.aside();
+        std::fs::rename(&target, &aside).map_err(io_error(&target, "cannot move the previous output aside"))?;
+        if let Err(source) = fail_point().and_then(|()| std::fs::rename(staging, &target).map_err(io_error(&target, "cannot move the new output into place"))) {
+            // Put the previous tree back; the next run also would.
+            let _ = std::fs::rename(&aside, &target);
+            return Err(source);
+        }
+        // The new tree is in place; a leftover old tree is removed by the next run.
+        let _ = std::fs::remove_dir_all(&aside);
+        Ok(())
+    }
+}
+
+/// Recreates under `to` everything under `from` that the generator does not own, as hard
+/// links (copies keeping the modification time where links are not possible).
+fn carry_over(from_root: &Path, to_root: &Path, rel: &Path, owned: &std::collections::BTreeSet<&Path>) -> Result<(), Error> {
+    let from = from_root.join(rel);
+    let entries = std::fs::read_dir(&from).map_err(io_error(&from, "cannot read the output directory"))?;
+    let mut names: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    names.sort();
+    for name in names {
+        let rel = rel.join(&name);
+        if owned.contains(rel.as_path()) {
+            continue;
+        }
+        let source = from_root.join(&rel);
+        let meta = std::fs::symlink_metadata(&source).map_err(io_error(&source, "cannot read the output directory"))?;
+        let dest = to_root.join(&rel);
+        if meta.is_dir() {
+            std::fs::create_dir_all(&dest).map_err(io_error(&dest, "cannot create the output directory"))?;
+            carry_over(from_root, to_root, &rel, owned)?;
+        } else {
+            link_or_copy(&source, &dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// A hard link from `to` to `from`, or a copy with `from`'s modification time.
+fn link_or_copy(from: &Path, to: &Path) -> Result<(), Error> {
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, to).map_err(io_error(to, "cannot copy a file into the new output"))?;
+    if let Ok(modified) = std::fs::metadata(from).and_then(|m| m.modified()) {
+        if let Ok(file) = std::fs::OpenOptions::new().write(true).open(to) {
+            let _ = file.set_modified(modified);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: how many more steps of a tree write succeed before one fails.
+    static FAIL_AFTER: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// A point where a test can make a tree write fail (nothing outside tests).
+fn fail_point() -> Result<(), Error> {
+    #[cfg(test)]
+    {
+        if let Some(n) = FAIL_AFTER.with(|f| f.get()) {
+            if n == 0 {
+                return Err(Error::Io {
+                    path: PathBuf::from("<test>"),
+                    action: "injected failure",
+                    source: std::io::Error::other("injected"),
+                });
+            }
+            FAIL_AFTER.with(|f| f.set(Some(n - 1)));
+        }
+    }
+    Ok(())
+}
+
+fn check_paths(files: &[(PathBuf, String)]) -> Result<(), Error> {
     for (rel, _) in files {
         if !safe_relative(rel) {
             return Err(Error::Io {
@@ -344,6 +573,14 @@ pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<WriteRepor
             });
         }
     }
+    Ok(())
+}
+
+/// Writes `files` under `dir`: each file only when its bytes change, through a temporary
+/// file and a rename, so a reader never sees half a file. Nothing else is touched.
+pub fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<WriteReport, Error> {
+    let mut report = WriteReport::default();
+    check_paths(files)?;
     for (rel, text) in files {
         let path = dir.join(rel);
         if std::fs::read(&path).ok().as_deref() == Some(text.as_bytes()) {
@@ -413,6 +650,178 @@ mod tests {
     fn relative_paths() {
         assert_eq!(relative_path(Path::new("/a/b/generated"), Path::new("/a/b/runtime")), PathBuf::from("../runtime"));
         assert_eq!(relative_path(Path::new("/tmp/x/y"), Path::new("/a/runtime")), PathBuf::from("../../../a/runtime"));
+    }
+
+    /// A fresh scratch directory with an output directory path (not yet created) in it.
+    fn scratch(name: &str) -> (PathBuf, PathBuf) {
+        let base = std::env::temp_dir().join(format!("genauth-output-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        let out = base.join("sdk");
+        (base, out)
+    }
+
+    fn generated(text: &str) -> String {
+        format!("// {MARKER} from t.yaml.\n{text}\n")
+    }
+
+    fn files(list: &[(&str, &str)]) -> Vec<(PathBuf, String)> {
+        list.iter().map(|(p, t)| (PathBuf::from(p), generated(t))).collect()
+    }
+
+    /// Every file under `dir` with its bytes.
+    fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push((p.strip_prefix(dir).unwrap().to_owned(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Names in `base` other than the output directory (leftover staging trees).
+    fn leftovers(base: &Path) -> Vec<String> {
+        std::fs::read_dir(base)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "sdk")
+            .collect()
+    }
+
+    fn old_tree(out: &Path) {
+        write_tree(out, &files(&[("Cargo.toml", "old manifest"), ("src/lib.rs", "old lib"), ("src/types.rs", "same types"), ("src/gone.rs", "stale")])).unwrap();
+        // Files the generator did not write: kept across rewrites.
+        std::fs::write(out.join("README.md"), "mine").unwrap();
+        std::fs::create_dir_all(out.join("tests")).unwrap();
+        std::fs::write(out.join("tests/it.rs"), "fn main() {}").unwrap();
+        std::fs::write(out.join("src/handwritten.rs"), "// no marker").unwrap();
+    }
+
+    fn new_files() -> Vec<(PathBuf, String)> {
+        files(&[("Cargo.toml", "new manifest"), ("src/lib.rs", "new lib"), ("src/types.rs", "same types"), ("src/client.rs", "new client")])
+    }
+
+    #[test]
+    fn a_tree_is_swapped_in_whole_keeping_unchanged_and_foreign_files() {
+        let (base, out) = scratch("swap");
+        old_tree(&out);
+        let before = |p: &str| std::fs::metadata(out.join(p)).unwrap();
+        let (types_before, readme_before) = (before("src/types.rs"), before("README.md"));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+
+        let report = write_tree(&out, &new_files()).unwrap();
+        assert_eq!(report.written, vec![PathBuf::from("Cargo.toml"), PathBuf::from("src/lib.rs"), PathBuf::from("src/client.rs")]);
+        assert_eq!(report.unchanged, vec![PathBuf::from("src/types.rs")]);
+        assert_eq!(report.removed, vec![PathBuf::from("src/gone.rs")]);
+
+        let names: Vec<PathBuf> = snapshot(&out).into_iter().map(|(p, _)| p).collect();
+        let expected: Vec<PathBuf> = ["Cargo.toml", "README.md", "src/client.rs", "src/handwritten.rs", "src/lib.rs", "src/types.rs", "tests/it.rs"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(names, expected);
+        assert_eq!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap(), generated("new lib"));
+        assert_eq!(std::fs::read_to_string(out.join("tests/it.rs")).unwrap(), "fn main() {}");
+        // Unchanged bytes keep their modification time (build scripts' users rely on it).
+        assert_eq!(before("src/types.rs").modified().unwrap(), types_before.modified().unwrap());
+        assert_eq!(before("README.md").modified().unwrap(), readme_before.modified().unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            assert_eq!(before("src/types.rs").ino(), types_before.ino(), "the same file, not a copy");
+        }
+        assert!(leftovers(&base).is_empty(), "left behind: {:?}", leftovers(&base));
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn nothing_is_touched_when_nothing_changes() {
+        let (base, out) = scratch("same");
+        write_tree(&out, &new_files()).unwrap();
+        let lib = std::fs::metadata(out.join("src/lib.rs")).unwrap();
+        let dir = std::fs::metadata(&out).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let report = write_tree(&out, &new_files()).unwrap();
+        assert!(report.written.is_empty() && report.removed.is_empty(), "{report:?}");
+        assert_eq!(std::fs::metadata(out.join("src/lib.rs")).unwrap().modified().unwrap(), lib.modified().unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            assert_eq!(std::fs::metadata(&out).unwrap().ino(), dir.ino(), "the directory was not swapped");
+        }
+        #[cfg(not(unix))]
+        let _ = dir;
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn a_failure_at_any_step_leaves_the_previous_tree_intact() {
+        let (base, out) = scratch("fail");
+        old_tree(&out);
+        let before = snapshot(&out);
+        let mut failed = 0;
+        for step in 0.. {
+            FAIL_AFTER.with(|f| f.set(Some(step)));
+            let result = write_tree(&out, &new_files());
+            FAIL_AFTER.with(|f| f.set(None));
+            match result {
+                Err(e) => {
+                    assert!(e.to_string().contains("injected failure"), "{e}");
+                    assert_eq!(snapshot(&out), before, "after a failure at step {step}");
+                    assert!(leftovers(&base).is_empty(), "after a failure at step {step}: {:?}", leftovers(&base));
+                    failed += 1;
+                }
+                Ok(_) => break,
+            }
+        }
+        // One failure point per file, one before the swap, one between the renames.
+        assert_eq!(failed, new_files().len() + 2);
+        assert_eq!(std::fs::read_to_string(out.join("src/client.rs")).unwrap(), generated("new client"));
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn what_a_killed_run_left_is_cleaned_up_and_the_previous_tree_restored() {
+        let (base, out) = scratch("killed");
+        old_tree(&out);
+        let before = snapshot(&out);
+        // A run killed between the two renames: the old tree aside, a staged tree beside.
+        std::fs::rename(&out, base.join(".sdk.genauth-old-999999")).unwrap();
+        std::fs::create_dir_all(base.join(".sdk.genauth-tmp-999999/src")).unwrap();
+        std::fs::write(base.join(".sdk.genauth-tmp-999999/src/lib.rs"), "half").unwrap();
+        // Checking sees nothing yet; the next write restores, then writes.
+        let place = swap_place(&out).unwrap().unwrap();
+        place.recover().unwrap();
+        assert_eq!(snapshot(&out), before);
+        assert!(leftovers(&base).is_empty(), "{:?}", leftovers(&base));
+        std::fs::rename(&out, base.join(".sdk.genauth-old-999999")).unwrap();
+        write_tree(&out, &new_files()).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("README.md")).unwrap(), "mine", "foreign files survive the recovery");
+        assert_eq!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap(), generated("new lib"));
+        assert!(leftovers(&base).is_empty());
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn paths_that_leave_the_output_directory_are_refused() {
+        let (base, out) = scratch("escape");
+        for bad in ["../evil.rs", "/tmp/evil.rs", "src/../../evil.rs", "./x.rs", ""] {
+            let files = vec![(PathBuf::from(bad), "x".to_owned())];
+            let e = write_tree(&out, &files).unwrap_err().to_string();
+            assert!(e.contains("refusing to write outside the output directory"), "{bad}: {e}");
+            let e = write_files(&out, &files).unwrap_err().to_string();
+            assert!(e.contains("refusing to write outside the output directory"), "{bad}: {e}");
+        }
+        assert!(!out.exists() && !base.join("evil.rs").exists());
+        let _ = std::fs::remove_dir_all(&base);
     }
 
     #[test]

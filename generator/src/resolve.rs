@@ -69,7 +69,7 @@ fn needs_work(v: &Value) -> bool {
     match v {
         Value::Object(m) => {
             if let Some(Value::String(r)) = m.get("$ref") {
-                if !r.starts_with("#/components/") || (r.starts_with(SCHEMAS) && r[SCHEMAS.len()..].contains('/')) {
+                if !r.starts_with("#/components/") || r.strip_prefix(SCHEMAS).is_some_and(|name| name.contains('/')) {
                     return true;
                 }
             }
@@ -112,11 +112,19 @@ impl Resolver<'_> {
         if self.files.contains_key(path) || path == self.root_file {
             return Ok(());
         }
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Invalid {
+        let unreadable = |reason: String| Error::Invalid {
             file: self.display.clone(),
             location: crate::error::Location::Pointer(from.to_owned()),
-            message: format!("cannot read the referenced file {}: {e}", path.display()),
-        })?;
+            message: format!("cannot read the referenced file {}: {reason}", path.display()),
+        };
+        // Only regular files: a reference to a device or a FIFO (`/dev/zero`, `/dev/stdin`)
+        // must not hang the generator or exhaust its memory.
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Err(unreadable("not a regular file".to_owned())),
+            Err(e) => return Err(unreadable(e.to_string())),
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
         let value = parse_text(path, &text)?;
         self.order.push(path.to_owned());
         self.files.insert(path.to_owned(), value);
@@ -171,7 +179,7 @@ impl Resolver<'_> {
                     // Plain local component references need nothing.
                     let local_component = file == self.root_file
                         && reference.starts_with("#/components/")
-                        && !(reference.starts_with(SCHEMAS) && reference[SCHEMAS.len()..].contains('/'));
+                        && !reference.strip_prefix(SCHEMAS).is_some_and(|name| name.contains('/'));
                     if !local_component {
                         self.rewrite(m, &reference, file, root, path, depth)?;
                         return Ok(());
