@@ -396,6 +396,10 @@ pub fn check(name: &str, text: &str) -> bool {
     let generated = match builder.generate() {
         Ok(g) => g,
         Err(e) => {
+            assert!(
+                !matches!(e, genauth_codegen::Error::Panic { .. } | genauth_codegen::Error::Internal { .. }),
+                "a bug, not an input error: {e}"
+            );
             let message = e.to_string();
             assert!(!message.trim().is_empty(), "an error with an empty message: {e:?}");
             return false;
@@ -411,7 +415,10 @@ pub fn check(name: &str, text: &str) -> bool {
     for w in generated.warnings() {
         assert!(w.code.starts_with('W') && !w.hint.is_empty() && w.pointer.starts_with('#'), "a warning without code, hint or pointer: {w:?}");
     }
-    let again = builder.generate().expect("the second run of an input that generated fails");
+    let again = match builder.generate() {
+        Ok(g) => g,
+        Err(e) => panic!("the second run of an input that generated fails: {e}"),
+    };
     assert!(again.files() == generated.files(), "two runs gave different output");
     true
 }

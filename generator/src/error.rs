@@ -88,6 +88,13 @@ pub enum Error {
     /// No spec was given to the builder.
     #[error("no OpenAPI document given (use Builder::spec or Builder::spec_source)")]
     NoSpec,
+    /// The generator panicked: a bug in the generator (it is meant to return an error for
+    /// every input). The panic is caught so callers still get an error, not an abort.
+    #[error("internal error: the generator panicked: {message} (please report this with the input document)")]
+    Panic {
+        /// The panic's message.
+        message: String,
+    },
     /// The generator produced code it cannot parse back: a bug in the generator.
     #[error("internal error while formatting {file}: {message} (please report this with the input document)")]
     Internal {

@@ -218,8 +218,10 @@ impl Builder {
     /// [`diff::compare`]). Returns the warnings raised on the way; `deny_warnings` does
     /// not apply.
     pub fn ir(&self) -> Result<(ir::Ir, Vec<Warning>), Error> {
-        let loaded = self.load_and_lower()?;
-        Ok((loaded.ir, loaded.warnings))
+        on_big_stack(|| {
+            let loaded = self.load_and_lower()?;
+            Ok((loaded.ir, loaded.warnings))
+        })
     }
 
     /// Runs the generator in memory (crate layout unless [`Builder::layout`] says otherwise).
@@ -279,6 +281,10 @@ impl Builder {
     }
 
     fn generate_as(&self, layout: Layout) -> Result<Generated, Error> {
+        on_big_stack(|| self.generate_here(layout))
+    }
+
+    fn generate_here(&self, layout: Layout) -> Result<Generated, Error> {
         let Loaded {
             ir,
             warnings,
@@ -314,6 +320,35 @@ impl Builder {
             runtime: self.runtime.clone(),
         })
     }
+}
+
+/// The stack the generator runs on. Reading, lowering and printing recurse as deep as the
+/// document nests (the parsers stop at 128 levels, references may add some); this is
+/// far more than the deepest accepted document needs, reserved (not used) up front.
+const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// Runs `f` on a thread of its own with [`STACK_SIZE`] of stack, so the caller's stack
+/// (a test harness thread has 2 MiB) does not decide which documents overflow it.
+fn on_big_stack<T: Send>(f: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("genauth-codegen".to_owned())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, f)
+            .map_err(|source| Error::Io {
+                path: PathBuf::from("<thread>"),
+                action: "cannot start the generator's thread",
+                source,
+            })?;
+        handle.join().unwrap_or_else(|payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_owned());
+            Err(Error::Panic { message })
+        })
+    })
 }
 
 /// What loading and lowering produce.

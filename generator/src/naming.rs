@@ -198,7 +198,10 @@ impl Namespace {
         if self.used.insert(key.clone()) {
             return name;
         }
-        let sep = if key.contains('_') || key.chars().all(|c| !c.is_ascii_uppercase()) {
+        // `self_` → `self_2`, not `self__2` (which is not snake case).
+        let sep = if key.ends_with('_') {
+            ""
+        } else if key.contains('_') || key.chars().all(|c| !c.is_ascii_uppercase()) {
             "_"
         } else {
             ""

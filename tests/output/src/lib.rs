@@ -5,6 +5,7 @@
 pub mod arrays_maps;
 pub mod enums;
 pub mod external_refs;
+pub mod hostile_names;
 pub mod keywords;
 pub mod maps;
 pub mod names;

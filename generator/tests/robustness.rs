@@ -1,0 +1,258 @@
+//! Hostile input: documents nested far too deep, reference loops, deep but legal schemas,
+//! wrong types deep in a document, names that try to become code, and warnings. Every
+//! case ends in `Ok` or a clear `Err` naming the file and place; none may panic or
+//! overflow the stack (tests run on 2 MiB threads, a quarter of a main thread's stack).
+
+use std::path::{Path, PathBuf};
+
+use genauth_codegen::{Builder, Error, Layout};
+
+const HEAD_JSON: &str = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"x-deep":"#;
+const HEAD_YAML: &str = "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\nx-deep: ";
+
+fn generate(name: &str, text: &str) -> Result<genauth_codegen::Generated, Error> {
+    Builder::new().spec_source(name, text).generate()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("genauth-robust-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn assert_too_deep(name: &str, text: &str) {
+    let e = generate(name, text).err().unwrap_or_else(|| panic!("{name}: a document nested 10,000 deep was accepted"));
+    let message = e.to_string();
+    assert!(message.starts_with(&format!("{name}:")), "{message}");
+    assert!(message.contains("nests more than 128 levels"), "{name}: {message}");
+    assert!(matches!(e, Error::Syntax { location: genauth_codegen::Location::LineColumn { .. }, .. }), "{name}: {e:?}");
+}
+
+#[test]
+fn ten_thousand_nested_arrays_or_objects_are_a_clear_error() {
+    let n = 10_000;
+    assert_too_deep("arrays.json", &format!("{HEAD_JSON}{}{}}}", "[".repeat(n), "]".repeat(n)));
+    assert_too_deep("objects.json", &format!("{HEAD_JSON}{}1{}}}", r#"{"a":"#.repeat(n), "}".repeat(n)));
+    assert_too_deep("arrays.yaml", &format!("{HEAD_YAML}{}{}\n", "[".repeat(n), "]".repeat(n)));
+    assert_too_deep("objects.yaml", &format!("{HEAD_YAML}{}1{}\n", "{a: ".repeat(n), "}".repeat(n)));
+    // Block style: one more level of indentation per line.
+    let mut block = format!("{HEAD_YAML}\n");
+    for i in 1..=n {
+        block.push_str(&" ".repeat(i));
+        block.push_str("a:\n");
+    }
+    assert_too_deep("block.yaml", &block);
+    let mut dashes = format!("{HEAD_YAML}\n");
+    dashes.push_str(&"- ".repeat(n));
+    dashes.push_str("1\n");
+    assert_too_deep("dashes.yaml", &dashes);
+}
+
+#[test]
+fn a_chain_of_yaml_aliases_cannot_nest_past_the_limit() {
+    // Each anchor holds a list of the previous one: 10,000 levels once expanded.
+    let mut text = format!("{HEAD_YAML}\n  a0: &a0 [1]\n");
+    for i in 1..10_000 {
+        text.push_str(&format!("  a{i}: &a{i} [*a{}]\n", i - 1));
+    }
+    assert_too_deep("aliases.yaml", &text);
+}
+
+#[test]
+fn a_billion_laughs_is_refused() {
+    let mut text = format!("{HEAD_YAML}\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        text.push_str(&format!("  l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"));
+    }
+    let e = generate("laughs.yaml", &text).err().expect("an alias bomb was accepted").to_string();
+    assert!(e.starts_with("laughs.yaml:") && e.contains("syntax error"), "{e}");
+}
+
+/// A response schema of `depth` nested arrays, as JSON.
+fn nested_items(depth: usize) -> String {
+    let schema = format!("{}{{\"type\":\"string\"}}{}", r#"{"type":"array","items":"#.repeat(depth), "}".repeat(depth));
+    format!(
+        r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{"/a":{{"get":{{"operationId":"deep","responses":{{"200":{{"description":"ok","content":{{"application/json":{{"schema":{schema}}}}}}}}}}}}}}}}}"#
+    )
+}
+
+#[test]
+fn the_deepest_schemas_the_parser_accepts_generate_code() {
+    // The document's own levels plus the schemas' must stay under the parser's 128.
+    let depth = 118;
+    let generated = generate("items.json", &nested_items(depth)).unwrap_or_else(|e| panic!("{e}"));
+    let client = generated.file("src/client.rs").expect("client module");
+    assert_eq!(client.matches("Vec<").count(), depth, "{client}");
+    assert!(generate("items.json", &nested_items(depth + 10)).unwrap_err().to_string().contains("nests more than 128 levels"));
+
+    // Objects in objects, through properties (two levels of mapping per schema).
+    let mut schema = String::from(r#"{"type":"string"}"#);
+    for _ in 0..55 {
+        schema = format!(r#"{{"type":"object","properties":{{"inner":{schema}}}}}"#);
+    }
+    let text = format!(r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{}},"components":{{"schemas":{{"Outer":{schema}}}}}}}"#);
+    let generated = generate("objects.json", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.type_count() >= 55, "{}", generated.type_count());
+
+    // allOf in allOf, oneOf in oneOf.
+    for key in ["allOf", "oneOf", "anyOf"] {
+        let mut schema = String::from(r#"{"type":"object","properties":{"a":{"type":"string"}}}"#);
+        for i in 0..55 {
+            schema = format!(r#"{{"{key}":[{schema},{{"type":"object","properties":{{"p{i}":{{"type":"integer"}}}}}}]}}"#);
+        }
+        let text = format!(r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{}},"components":{{"schemas":{{"Outer":{schema}}}}}}}"#);
+        let result = generate("unions.json", &text);
+        assert!(result.is_ok(), "{key}: {}", result.err().map(|e| e.to_string()).unwrap_or_default());
+    }
+}
+
+#[test]
+fn a_loop_of_references_between_files_is_a_clear_error() {
+    let dir = scratch("ref-loop");
+    std::fs::write(
+        dir.join("api.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /a:\n    $ref: \"loop.yaml#/a\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("loop.yaml"), "a:\n  $ref: \"other.yaml#/b\"\n").unwrap();
+    std::fs::write(dir.join("other.yaml"), "b:\n  $ref: \"loop.yaml#/a\"\n").unwrap();
+    let e = Builder::new().spec(dir.join("api.yaml")).generate().unwrap_err().to_string();
+    assert!(e.contains("api.yaml") && e.contains("references nest too deeply"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_reference_to_a_device_is_refused_without_reading_it() {
+    if !Path::new("/dev/zero").exists() {
+        eprintln!("skipped: no /dev/zero here");
+        return;
+    }
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /a:\n    $ref: \"/dev/zero#/x\"\n";
+    let e = generate("api.yaml", text).unwrap_err().to_string();
+    assert!(e.contains("#/paths/~1a") && e.contains("not a regular file"), "{e}");
+}
+
+/// `(document, expected error)` pairs: a wrong type deep in the document is reported at
+/// its own JSON pointer, with what was expected there.
+const WRONG_TYPES: &[(&str, &str)] = &[
+    (
+        "paths:\n  /users:\n    get:\n      operationId: [oops]\n      responses: {\"200\": {description: ok}}\n",
+        "t.yaml: #/paths/~1users/get/operationId: invalid type: sequence, expected a string (in an Operation Object)",
+    ),
+    (
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {type: 5}\n",
+        "t.yaml: #/components/schemas/A/properties/b/type: invalid type: integer `5`, expected a string (in a Schema Object)",
+    ),
+    (
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      properties:\n        b:\n          items:\n            properties:\n              c: string\n",
+        "t.yaml: #/components/schemas/A/properties/b/items/properties/c: invalid type: string \"string\", expected a Schema Object (a mapping)",
+    ),
+    (
+        "paths:\n  /u/{id}:\n    get:\n      parameters: [{name: id, in: body, schema: {type: string}}]\n      responses: {\"200\": {description: ok}}\n",
+        "t.yaml: #/paths/~1u~1{id}/get/parameters/0/in: unknown variant `body`, expected one of `query`, `header`, `path`, `cookie` (in a Parameter Object)",
+    ),
+    (
+        "paths:\n  /u:\n    post:\n      requestBody: {content: {application/json: {schema: {type: object, additionalProperties: 5}}}}\n      responses: {\"200\": {description: ok}}\n",
+        "t.yaml: #/paths/~1u/post/requestBody/content/application~1json/schema/additionalProperties: expected `true`, `false` or a schema (in a Schema Object)",
+    ),
+    (
+        "paths:\n  /u:\n    get:\n      responses: {\"200\": {content: {}}}\n",
+        "t.yaml: #/paths/~1u/get/responses/200: missing field `description` (in a Response Object)",
+    ),
+    (
+        "paths: {}\ncomponents:\n  schemas:\n    A: {type: string, maxLength: -1}\n",
+        "t.yaml: #/components/schemas/A/maxLength: invalid value: integer `-1`, expected a whole number, 0 or more (in a Schema Object)",
+    ),
+    (
+        "paths:\n  /u:\n    get:\n      tags: users\n      responses: {\"200\": {description: ok}}\n",
+        "t.yaml: #/paths/~1u/get/tags: invalid type: string \"users\", expected a list (in an Operation Object)",
+    ),
+    (
+        "paths: []\n",
+        "t.yaml: #/paths: invalid type: sequence, expected a Paths Object (a mapping from paths to Path Item Objects)",
+    ),
+    (
+        "paths:\n  /u:\n    get:\n      responses:\n        \"200\":\n          description: ok\n          headers: {X-Rate: {schema: {type: string, enum: {a: 1}}}}\n",
+        "t.yaml: #/paths/~1u/get/responses/200/headers/X-Rate/schema/enum: invalid type: map, expected a list (in a Schema Object)",
+    ),
+];
+
+#[test]
+fn wrong_types_deep_in_the_document_name_their_pointer_and_what_was_expected() {
+    for (body, expected) in WRONG_TYPES {
+        let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: \"1\"}}\n{body}");
+        let e = generate("t.yaml", &text).err().unwrap_or_else(|| panic!("accepted:\n{text}"));
+        assert_eq!(e.to_string(), *expected, "for\n{text}");
+    }
+}
+
+#[test]
+fn hostile_names_only_reach_the_fixed_file_names() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/fixtures/hostile-names.yaml");
+    let crate_files = Builder::new().spec(&spec).generate().unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<_> = crate_files.files().iter().map(|(p, _)| p.clone()).collect();
+    assert_eq!(names, ["src/lib.rs", "src/types.rs", "src/client.rs"].map(PathBuf::from));
+    let single = Builder::new().spec(&spec).layout(Layout::SingleFile).generate().unwrap();
+    assert_eq!(single.files().len(), 1);
+    assert_eq!(single.files()[0].0, PathBuf::from(genauth_codegen::SINGLE_FILE_NAME));
+    // And nothing lands outside the output directory.
+    let dir = scratch("hostile");
+    let out = dir.join("out");
+    crate_files.write_crate(&out).unwrap();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    entries.sort();
+    assert_eq!(entries, ["out"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_warning_has_a_code_a_pointer_and_a_hint_and_deny_warnings_turns_them_into_errors() {
+    // One document that raises each warning the generator has.
+    let text = r##"openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  gone: {$ref: "#/components/schemas/Missing"}
+                  either: {type: [string, integer]}
+                  pick:
+                    oneOf:
+                      - {type: string}
+                      - {type: string, enum: [a, b]}
+webhooks:
+  ping:
+    post:
+      responses: {"200": {description: ok}}
+"##;
+    let generated = generate("w.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    let codes: Vec<&str> = generated.warnings().iter().map(|w| w.code).collect();
+    for code in ["W001", "W010", "W011", "W012"] {
+        assert!(codes.contains(&code), "no {code} in {:?}", generated.warnings());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for w in generated.warnings() {
+        assert!(w.code.len() == 4 && w.code.starts_with('W'), "{w}");
+        assert!(w.pointer.starts_with("#/"), "{w}");
+        assert!(!w.message.is_empty() && !w.hint.is_empty(), "{w}");
+        assert_eq!(w.file, PathBuf::from("w.yaml"));
+        let line = w.to_string();
+        assert!(line.starts_with(&format!("warning[{}]: w.yaml: #/", w.code)) && line.contains("(hint: "), "{line}");
+        assert!(seen.insert((w.code, w.pointer.clone(), w.message.clone())), "printed twice: {w}");
+    }
+    let e = Builder::new().spec_source("w.yaml", text).deny_warnings(true).generate().unwrap_err();
+    let Error::DeniedWarnings { count, first } = &e else { panic!("{e:?}") };
+    assert_eq!(*count, generated.warnings().len());
+    assert_eq!(**first, generated.warnings()[0]);
+    assert!(e.to_string().contains("treated as errors; first: warning[W"), "{e}");
+}
