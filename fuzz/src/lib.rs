@@ -114,12 +114,12 @@ struct DocBuilder {
 
 impl DocBuilder {
     fn reference(&self, u: &mut Unstructured<'_>) -> Result<String> {
-        Ok(match u.int_in_range(0..=9)? {
-            0 => format!("#/components/schemas/{}", name(u)?),
-            1 => "missing-file.yaml#/components/schemas/X".to_owned(),
-            2 => format!("#/components/schemas/{}/properties/{}", u.choose(&self.schema_names).map(String::as_str).unwrap_or("A"), name(u)?),
-            3 => "#".to_owned(),
-            4 => format!("#/paths/{}", name(u)?),
+        Ok(match u.int_in_range(0..=29)? {
+            0 | 1 => format!("#/components/schemas/{}", name(u)?),
+            2 => "missing-file.yaml#/components/schemas/X".to_owned(),
+            3 => format!("#/components/schemas/{}/properties/{}", u.choose(&self.schema_names).map(String::as_str).unwrap_or("A"), name(u)?),
+            4 => "#".to_owned(),
+            5 => format!("#/paths/{}", name(u)?),
             _ => match u.choose(&self.schema_names) {
                 Ok(n) => format!("#/components/schemas/{}", n.replace('~', "~0").replace('/', "~1")),
                 Err(_) => "#/components/schemas/Nothing".to_owned(),
@@ -135,10 +135,10 @@ impl DocBuilder {
             2 => obj(vec![("type", "integer".into())]),
             3 => obj(vec![("type", "number".into())]),
             4 => obj(vec![("type", "boolean".into())]),
-            5 => match u.int_in_range(0..=3)? {
-                0 => Value::Bool(u.arbitrary()?),
-                1 => obj(vec![]),
-                2 => value(u, 2)?,
+            5 => match u.int_in_range(0..=9)? {
+                0 | 1 => Value::Bool(u.arbitrary()?),
+                2 | 3 => obj(vec![]),
+                4 => value(u, 2)?,
                 _ => obj(vec![("type", Value::Array(vec!["string".into(), "null".into()]))]),
             },
             6 => {
@@ -210,7 +210,8 @@ impl DocBuilder {
         }
         let (n, location) = match forced {
             Some((n, l)) => (n.to_owned(), l.to_owned()),
-            None => (name(u)?, (*u.choose(&["query", "header", "path", "cookie", "body", ""])?).to_owned()),
+            None if u.ratio(1, 30)? => (name(u)?, (*u.choose(&["body", "", "QUERY"])?).to_owned()),
+            None => (name(u)?, (*u.choose(&["query", "query", "header", "path", "cookie"])?).to_owned()),
         };
         let mut p = obj(vec![("name", Value::String(n)), ("in", Value::String(location.clone()))]);
         if location == "path" || u.arbitrary()? {
@@ -224,7 +225,14 @@ impl DocBuilder {
             p["schema"] = self.schema(u, 2)?;
         }
         if u.ratio(1, 4)? {
-            p["style"] = Value::String((*u.choose(&["form", "deepObject", "simple", "spaceDelimited", "pipeDelimited", "matrix", "label"])?).to_owned());
+            let styles: &[&str] = match location.as_str() {
+                "query" => &["form", "deepObject", "spaceDelimited", "pipeDelimited"],
+                "path" => &["simple", "matrix", "label"],
+                "cookie" => &["form"],
+                _ => &["simple"],
+            };
+            let style = if u.ratio(1, 30)? { "bogus" } else { *u.choose(styles)? };
+            p["style"] = Value::String(style.to_owned());
             p["explode"] = Value::Bool(u.arbitrary()?);
         }
         if u.ratio(1, 4)? {
@@ -350,7 +358,7 @@ pub fn document(u: &mut Unstructured<'_>) -> Result<Value> {
         info["description"] = Value::String(text(u)?);
     }
     let mut doc = obj(vec![
-        ("openapi", Value::String((*u.choose(VERSIONS)?).to_owned())),
+        ("openapi", Value::String((*if u.ratio(1, 20)? { u.choose(VERSIONS)? } else { u.choose(&["3.0.3", "3.1.0"])? }).to_owned())),
         ("info", info),
         ("paths", Value::Object(paths)),
         ("components", obj(vec![("schemas", Value::Object(schemas))])),
@@ -364,7 +372,7 @@ pub fn document(u: &mut Unstructured<'_>) -> Result<Value> {
         doc["webhooks"] = obj(vec![(name(u)?.as_str(), obj(vec![("post", b.operation(u, &[])?)]))]);
     }
     // Now and then, garbage where structure belongs.
-    if u.ratio(1, 10)? {
+    if u.ratio(1, 30)? {
         let pointer = *u.choose(&["/info", "/paths", "/components", "/components/schemas", "/openapi", "/info/title"])?;
         if let Some(slot) = doc.pointer_mut(pointer) {
             *slot = value(u, 2)?;

@@ -25,12 +25,31 @@ pub struct Document {
 
 /// Reads and loads `path`.
 pub fn load_path(path: &Path) -> Result<Document, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         action: "cannot read the OpenAPI document",
         source,
     })?;
+    let text = utf8_text(path, bytes)?;
     load_str(path, &text)
+}
+
+/// The bytes of a document as text, or a syntax error at the first byte that is not UTF-8.
+pub fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let before = bytes.get(..valid).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = before.get(line_start..).map_or(0, |l| String::from_utf8_lossy(l).chars().count()) + 1;
+        let byte = bytes.get(valid).copied().unwrap_or_default();
+        Error::Syntax {
+            file: path.to_owned(),
+            location: Location::LineColumn { line, column },
+            message: format!("byte 0x{byte:02X} is not UTF-8 text; expected a UTF-8 encoded document"),
+        }
+    })
 }
 
 fn looks_like_json(file: &Path, text: &str) -> bool {
@@ -41,10 +60,91 @@ fn looks_like_json(file: &Path, text: &str) -> bool {
     }
 }
 
+/// A JSON value read without losing anything silently: a key that appears twice in one
+/// mapping is an error (a plain `serde_json::Value` keeps the last one, so a second
+/// `/users:` would drop the first path's operations without a word).
+struct Unique(Value);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON or YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(UniqueVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(Unique(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Unique(value) = map.next_value()?;
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(slot) => {
+                    return Err(serde::de::Error::custom(format!("duplicate key `{}` in one mapping; expected each key once", slot.key())));
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 /// Parses text into a JSON value, with `line:column` on failure.
 pub fn parse_text(file: &Path, text: &str) -> Result<Value, Error> {
     if looks_like_json(file, text) {
-        serde_json::from_str(text).map_err(|e| Error::Syntax {
+        serde_json::from_str::<Unique>(text).map(|u| u.0).map_err(|e| Error::Syntax {
             file: file.to_owned(),
             location: Location::LineColumn {
                 line: e.line(),
@@ -53,7 +153,7 @@ pub fn parse_text(file: &Path, text: &str) -> Result<Value, Error> {
             message: strip_position(&e.to_string()),
         })
     } else {
-        serde_yaml::from_str(text).map_err(|e| Error::Syntax {
+        serde_yaml::from_str::<Unique>(text).map(|u| u.0).map_err(|e| Error::Syntax {
             file: file.to_owned(),
             location: match e.location() {
                 Some(loc) => Location::LineColumn {
@@ -68,17 +168,31 @@ pub fn parse_text(file: &Path, text: &str) -> Result<Value, Error> {
 }
 
 /// Parser messages end with " at line X column Y"; the location is reported separately.
-/// The parsers stop at 128 levels of nesting (instead of overflowing the stack); their
-/// message for that gets an explanation.
+/// serde_yaml may add ", while parsing a flow mapping at line A column B": where the
+/// enclosing construct starts, which is kept as `A:B`. The parsers stop at 128 levels of
+/// nesting (instead of overflowing the stack); their message for that is explained.
 fn strip_position(message: &str) -> String {
-    let message = match message.rsplit_once(" at line ") {
-        Some((before, _)) => before,
-        None => message,
+    let (main, context) = match message.split_once(", while parsing ") {
+        Some((main, context)) => (main, Some(context)),
+        None => (message, None),
     };
-    if message.starts_with("recursion limit exceeded") {
-        return format!("{message}: the document nests more than {PARSER_DEPTH_LIMIT} levels of mappings and lists here; expected a shallower document");
+    let main = main.rsplit_once(" at line ").map_or(main, |(before, _)| before);
+    if let Some(context) = context {
+        return match context.rsplit_once(" at line ").and_then(|(what, at)| Some((what, line_column(at)?))) {
+            Some((what, (line, column))) => format!("{main} while parsing {what} that starts at {line}:{column}"),
+            None => format!("{main} while parsing {context}"),
+        };
     }
-    message.to_owned()
+    if main.starts_with("recursion limit exceeded") {
+        return format!("{main}: the document nests more than {PARSER_DEPTH_LIMIT} levels of mappings and lists here; expected a shallower document");
+    }
+    main.to_owned()
+}
+
+/// `"6 column 10"` → `(6, 10)`.
+fn line_column(at: &str) -> Option<(usize, usize)> {
+    let (line, column) = at.split_once(" column ")?;
+    Some((line.trim().parse().ok()?, column.trim().parse().ok()?))
 }
 
 /// How deep serde_json and serde_yaml let a document nest.

@@ -1003,6 +1003,16 @@ impl<'a> Lowerer<'a> {
                 example: data.example.clone(),
                 file: false,
             };
+            if location == ParamIn::Path && !path.contains(&format!("{{{}}}", data.name)) {
+                // An argument the URL never uses would be an unused variable.
+                self.warn(
+                    "W013",
+                    &ppointer,
+                    format!("path parameter `{}` does not appear in the path `{path}`; it is left out", data.name),
+                    "add `{name}` to the path, or remove the parameter",
+                );
+                continue;
+            }
             if location == ParamIn::Path {
                 path_params.push(Param {
                     ident: args.claim(naming::field_ident(&data.name)),
@@ -1014,6 +1024,30 @@ impl<'a> Lowerer<'a> {
                     ..param
                 });
             }
+        }
+        // Template variables nobody declared: a required string argument each (sent
+        // literally, `{id}` would never be a valid URL).
+        for name in path.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name) {
+            if path_params.iter().any(|p: &Param| p.wire == name) {
+                continue;
+            }
+            self.warn(
+                "W014",
+                pointer,
+                format!("`{{{name}}}` in the path `{path}` is not declared as a parameter; it is taken as a required string"),
+                "declare it under `parameters` with `in: path`",
+            );
+            path_params.push(Param {
+                ident: args.claim(naming::field_ident(name)),
+                wire: name.to_owned(),
+                location: ParamIn::Path,
+                ty: TypeRef::String,
+                required: true,
+                default: None,
+                doc: None,
+                example: None,
+                file: false,
+            });
         }
         // Path parameters in the order they appear in the template.
         path_params.sort_by_key(|p| path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX));

@@ -108,14 +108,18 @@ fn is_schema_position(path: &[String]) -> bool {
 }
 
 impl Resolver<'_> {
-    fn load(&mut self, path: &Path, from: &str) -> Result<(), Error> {
+    /// Reads and parses `path`, which `reference` (at `from`) names.
+    fn load(&mut self, path: &Path, from: &str, reference: &str) -> Result<(), Error> {
         if self.files.contains_key(path) || path == self.root_file {
             return Ok(());
         }
         let unreadable = |reason: String| Error::Invalid {
             file: self.display.clone(),
             location: crate::error::Location::Pointer(from.to_owned()),
-            message: format!("cannot read the referenced file {}: {reason}", path.display()),
+            message: format!(
+                "cannot read the file `{}` that `$ref: {reference}` names (relative to the file holding the reference): {reason}",
+                reference.split_once('#').map_or(reference, |(file, _)| file)
+            ),
         };
         // Only regular files: a reference to a device or a FIFO (`/dev/zero`, `/dev/stdin`)
         // must not hang the generator or exhaust its memory.
@@ -124,7 +128,8 @@ impl Resolver<'_> {
             Ok(_) => return Err(unreadable("not a regular file".to_owned())),
             Err(e) => return Err(unreadable(e.to_string())),
         }
-        let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
+        let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+        let text = crate::load::utf8_text(path, bytes)?;
         let value = parse_text(path, &text)?;
         self.order.push(path.to_owned());
         self.files.insert(path.to_owned(), value);
@@ -209,7 +214,7 @@ impl Resolver<'_> {
         let (target_file, pointer) = self.split(reference, file);
         let here = render(path);
         if target_file != self.root_file {
-            self.load(&target_file, &here)?;
+            self.load(&target_file, &here, reference)?;
         }
         let schema_ref = is_schema_position(path) || pointer.starts_with("/components/schemas/") || pointer.starts_with("/definitions/");
         if schema_ref {
