@@ -256,3 +256,95 @@ webhooks:
     assert_eq!(**first, generated.warnings()[0]);
     assert!(e.to_string().contains("treated as errors; first: warning[W"), "{e}");
 }
+
+fn cli() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_genauth-codegen"))
+}
+
+#[test]
+fn every_invalid_spec_exits_2_with_one_error_line_and_writes_nothing() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/fixtures/invalid");
+    let out = scratch("invalid-cli").join("out");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 15);
+    for spec in files {
+        let result = cli().args(["generate", "--deny-warnings", "--spec"]).arg(&spec).arg("--out").arg(&out).output().unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(2), "{}: {stderr}", spec.display());
+        assert!(stderr.starts_with("error: ") && stderr.lines().count() == 1, "{}: {stderr}", spec.display());
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!out.exists(), "{} wrote output", spec.display());
+    }
+}
+
+/// Every file under `dir`, relative, with its bytes.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.strip_prefix(dir).unwrap().to_owned(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_generate_killed_at_any_moment_leaves_the_old_tree_or_the_new_one() {
+    let base = scratch("killed");
+    let out = base.join("sdk");
+    let small = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/fixtures/enums.yaml");
+    let big = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/genauth-v3.yaml");
+    let generate = |spec: &Path| {
+        let status = cli().args(["generate", "--quiet", "--spec"]).arg(spec).arg("--out").arg(&out).status().unwrap();
+        assert!(status.success());
+    };
+    let started = std::time::Instant::now();
+    generate(&big);
+    let full_run = started.elapsed();
+    std::fs::write(out.join("NOTES.md"), "kept").unwrap();
+    let new_tree = tree(&out);
+    generate(&small);
+    let old_tree = tree(&out);
+    assert_ne!(old_tree, new_tree);
+    let mut outcomes = std::collections::BTreeSet::new();
+    // Kill moments spread from the start to past the end of a full run.
+    for step in 0..16u32 {
+        let delay = full_run * step / 12;
+        let mut child = cli().args(["generate", "--quiet", "--spec"]).arg(&big).arg("--out").arg(&out).spawn().unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = if out.exists() { tree(&out) } else { Vec::new() };
+        if now == old_tree {
+            outcomes.insert("old");
+        } else if now == new_tree {
+            outcomes.insert("new");
+        } else {
+            // Killed between the two renames: the old tree waits beside, whole.
+            let aside: Vec<_> = std::fs::read_dir(&base)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".sdk.genauth-old-")))
+                .collect();
+            assert!(!out.exists() && aside.len() == 1 && tree(&aside[0]) == old_tree, "a half-written tree after a kill at {delay:?}");
+            outcomes.insert("aside");
+        }
+        // Whatever was left, the next run cleans up and completes; then back to the old.
+        generate(&big);
+        assert_eq!(tree(&out), new_tree);
+        generate(&small);
+        let names: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["sdk"], "left behind after recovery");
+    }
+    eprintln!("outcomes: {outcomes:?} (a full run takes {full_run:?})");
+    assert!(outcomes.contains("old"), "no kill landed before the swap: {outcomes:?}");
+    let _ = std::fs::remove_dir_all(&base);
+}
