@@ -3,6 +3,8 @@
 //! Exit codes: 0 success, 1 `check` found stale output or `diff --fail-on` matched,
 //! 2 bad input or I/O error.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -348,7 +348,9 @@ pub fn write_tree(dir: &Path, files: &[(PathBuf, String)]) -> Result<WriteReport
     if report.written.is_empty() && report.removed.is_empty() {
         return Ok(report);
     }
-    match swap {
+    // Where no staging directory can be made beside the output (a parent that is not
+    // writable), write in place, file by file.
+    match swap.filter(|place| place.prepare().is_ok()) {
         Some(place) => place.write(dir, files, &report)?,
         None => {
             write_files(dir, files)?;
@@ -439,13 +441,18 @@ impl SwapPlace {
         Ok(())
     }
 
-    /// Builds the new tree in the staging directory and swaps it in.
-    fn write(&self, dir: &Path, files: &[(PathBuf, String)], report: &WriteReport) -> Result<(), Error> {
+    /// Makes an empty staging directory.
+    fn prepare(&self) -> Result<(), Error> {
         let staging = self.staging();
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(io_error(&staging, "cannot clear the staging directory"))?;
         }
-        std::fs::create_dir_all(&staging).map_err(io_error(&staging, "cannot create the staging directory"))?;
+        std::fs::create_dir_all(&staging).map_err(io_error(&staging, "cannot create the staging directory"))
+    }
+
+    /// Builds the new tree in the (prepared) staging directory and swaps it in.
+    fn write(&self, dir: &Path, files: &[(PathBuf, String)], report: &WriteReport) -> Result<(), Error> {
+        let staging = self.staging();
         let result = self.stage(dir, &staging, files, report).and_then(|()| self.swap(dir, &staging));
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&staging);
