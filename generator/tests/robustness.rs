@@ -348,3 +348,35 @@ fn a_generate_killed_at_any_moment_leaves_the_old_tree_or_the_new_one() {
     assert!(outcomes.contains("old"), "no kill landed before the swap: {outcomes:?}");
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn long_chains_of_references_between_components_generate_or_fail_clearly() {
+    // References are flat in the text, so the parsers' depth limit does not bound them.
+    let n = 3000;
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        \"200\":\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/S0\"}\ncomponents:\n  schemas:\n";
+    let chain = |link: &dyn Fn(usize) -> String, last: &str| {
+        let mut text = head.to_owned();
+        for i in 0..n {
+            text.push_str(&format!("    S{i}: {}\n", link(i)));
+        }
+        text.push_str(&format!("    S{n}: {last}\n"));
+        text
+    };
+    let r = |i: usize| format!("{{$ref: \"#/components/schemas/S{}\"}}", i + 1);
+    let cases = [
+        ("aliases", chain(&|i| r(i), "{type: string}")),
+        ("properties", chain(&|i| format!("{{type: object, properties: {{next: {}}}}}", r(i)), "{type: string}")),
+        ("items", chain(&|i| format!("{{type: array, items: {}}}", r(i)), "{type: string}")),
+        ("oneOf", chain(&|i| format!("{{oneOf: [{}, {{type: integer}}]}}", r(i)), "{type: string}")),
+        ("allOf", chain(&|i| format!("{{allOf: [{}, {{type: object, properties: {{p{i}: {{type: string}}}}}}]}}", r(i)), "{type: object}")),
+    ];
+    for (what, text) in cases {
+        match generate("chain.yaml", &text) {
+            Ok(g) => assert!(g.type_count() > n, "{what}: {}", g.type_count()),
+            Err(e) => {
+                let message = e.to_string();
+                assert!(message.starts_with("chain.yaml: #/components/schemas/S") && message.contains("expected"), "{what}: {message}");
+            }
+        }
+    }
+}
