@@ -226,7 +226,16 @@ struct Lowerer<'a> {
     components: IndexMap<&'a str, TypeId>,
     enums: BTreeMap<EnumKey, TypeId>,
     warnings: Vec<Warning>,
+    /// Inline object schemas being lowered, innermost last: an `allOf` that copies the
+    /// properties of a component holding it reaches the same schema again, which is then
+    /// the same (recursive) type instead of a new one each time, forever.
+    inline_active: Vec<(*const oa::Schema, TypeId)>,
+    /// How deep `type_of` is nested (a guard: past [`MAX_TYPE_DEPTH`] it is an error).
+    type_depth: usize,
 }
+
+/// Deeper than this, lowering a schema stops with an error instead of recursing on.
+const MAX_TYPE_DEPTH: usize = 1024;
 
 impl<'a> Lowerer<'a> {
     fn new(doc: &'a Document, options: LowerOptions) -> Self {
@@ -238,6 +247,8 @@ impl<'a> Lowerer<'a> {
             components: IndexMap::new(),
             enums: BTreeMap::new(),
             warnings: Vec::new(),
+            inline_active: Vec::new(),
+            type_depth: 0,
         }
     }
 
@@ -655,6 +666,16 @@ impl<'a> Lowerer<'a> {
 
     /// The type of a schema used in place (a property, parameter, body, item ...).
     fn type_of(&mut self, schema: &'a oa::Schema, ctx: &Ctx, pointer: &str) -> Result<TypeRef, Error> {
+        if self.type_depth >= MAX_TYPE_DEPTH {
+            return Err(Error::invalid(self.file, pointer, format!("schemas nest more than {MAX_TYPE_DEPTH} levels deep here; expected a finite nesting")));
+        }
+        self.type_depth += 1;
+        let t = self.type_of_here(schema, ctx, pointer);
+        self.type_depth -= 1;
+        t
+    }
+
+    fn type_of_here(&mut self, schema: &'a oa::Schema, ctx: &Ctx, pointer: &str) -> Result<TypeRef, Error> {
         Ok(match shape(schema) {
             Shape::Boolean => TypeRef::Bool,
             Shape::Integer(format) => TypeRef::Int(int_kind(format.as_deref())),
@@ -730,11 +751,18 @@ impl<'a> Lowerer<'a> {
     }
 
     fn inline_struct(&mut self, schema: &'a oa::Schema, ctx: &Ctx, pointer: &str) -> Result<TypeRef, Error> {
+        let key: *const oa::Schema = schema;
+        if let Some((_, id)) = self.inline_active.iter().find(|(active, _)| std::ptr::eq(*active, key)) {
+            return Ok(TypeRef::Named(*id));
+        }
         let id = self.new_draft(ctx.name.clone(), Origin::Inline, pointer, schema.schema_data.title.clone());
         if let Some(d) = self.drafts.get_mut(id.0) {
             d.examples.extend(schema.schema_data.example.clone());
         }
-        let kind = match self.struct_kind(schema, ctx, pointer)? {
+        self.inline_active.push((key, id));
+        let kind = self.struct_kind(schema, ctx, pointer);
+        self.inline_active.pop();
+        let kind = match kind? {
             Some(kind) => kind,
             None => TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::Value))),
         };

@@ -131,3 +131,16 @@ fn every_input_that_ever_crashed_the_fuzzers_is_handled() {
     eprintln!("{count} regression input(s) replayed");
     assert!(count >= 1, "the regression corpus is missing");
 }
+
+/// Prints the document a `structured` fuzz input stands for:
+/// `FUZZ_INPUT=fuzz/artifacts/structured/crash-... cargo test -p genauth-codegen --test fuzz_props -- --ignored --nocapture render`.
+#[test]
+#[ignore = "a tool for reading fuzzer findings"]
+fn render_a_structured_input() {
+    let Some(path) = std::env::var_os("FUZZ_INPUT") else { return };
+    let bytes = std::fs::read(path).unwrap();
+    let mut u = Unstructured::new(&bytes);
+    let doc = fuzz_support::document(&mut u).unwrap();
+    let (name, text) = fuzz_support::render(&mut u, &doc).unwrap();
+    println!("{name}\n{text}");
+}

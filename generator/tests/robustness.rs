@@ -380,3 +380,13 @@ fn long_chains_of_references_between_components_generate_or_fail_clearly() {
         }
     }
 }
+
+#[test]
+fn an_all_of_that_includes_the_component_holding_it_is_a_recursive_type() {
+    // Found by the structured fuzzer: lowering copied A's properties into `e`, whose
+    // properties include `e` again, without end (out of memory, or a stack overflow).
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        e:\n          allOf:\n          - $ref: '#/components/schemas/A'\n          - $ref: '#/components/schemas/A'\n";
+    let generated = generate("t.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    let types = generated.file("src/types.rs").expect("types");
+    assert!(types.contains("pub e: Option<Ae>,") && types.contains("pub e: Option<Box<Ae>>,"), "{types}");
+}
