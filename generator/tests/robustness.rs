@@ -230,14 +230,35 @@ paths:
                     oneOf:
                       - {type: string}
                       - {type: string, enum: [a, b]}
+  /b:
+    $ref: "#/components/pathItems/B"
+  /c/{id}:
+    post:
+      operationId: getA
+      parameters:
+        - {name: session, in: cookie, schema: {type: string}}
+        - {name: n, in: query, schema: {type: integer, default: "x"}}
+        - {name: other, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/x-www-form-urlencoded: {schema: {type: string}}
+      responses: {"204": {description: ok}}
 webhooks:
   ping:
     post:
       responses: {"200": {description: ok}}
+components:
+  schemas:
+    E: {type: string, enum: [a, b], default: c}
+  pathItems:
+    B:
+      get:
+        responses: {"204": {description: ok}}
 "##;
     let generated = generate("w.yaml", text).unwrap_or_else(|e| panic!("{e}"));
     let codes: Vec<&str> = generated.warnings().iter().map(|w| w.code).collect();
-    for code in ["W001", "W010", "W011", "W012"] {
+    // Every code the generator has.
+    for code in ["W001", "W003", "W004", "W005", "W006", "W007", "W008", "W010", "W011", "W012", "W013", "W014"] {
         assert!(codes.contains(&code), "no {code} in {:?}", generated.warnings());
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -389,4 +410,29 @@ fn an_all_of_that_includes_the_component_holding_it_is_a_recursive_type() {
     let generated = generate("t.yaml", text).unwrap_or_else(|e| panic!("{e}"));
     let types = generated.file("src/types.rs").expect("types");
     assert!(types.contains("pub e: Option<Ae>,") && types.contains("pub e: Option<Box<Ae>>,"), "{types}");
+}
+
+/// `W` and three digits, wherever they stand in `text`.
+fn warning_codes(text: &str) -> std::collections::BTreeSet<String> {
+    text.match_indices('W')
+        .filter_map(|(i, _)| text.get(i..i + 4))
+        .filter(|c| c.chars().skip(1).all(|d| d.is_ascii_digit()))
+        .filter(|c| c.len() == 4)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_readme_lists_every_warning_code() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut in_source = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        // Codes as written where warnings are made: `"W001"`.
+        in_source.extend(warning_codes(&text).into_iter().filter(|c| text.contains(&format!("\"{c}\""))));
+    }
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let table: std::collections::BTreeSet<String> = readme.lines().filter(|l| l.starts_with("| W")).flat_map(warning_codes).collect();
+    assert!(in_source.len() >= 12, "{in_source:?}");
+    assert_eq!(table, in_source, "README's warning table and the generator's codes differ");
 }
