@@ -503,6 +503,19 @@ impl<'a> Lowerer<'a> {
                 ),
                 oa::ReferenceOr::Reference { .. } => (None, false, false),
             };
+            if let oa::ReferenceOr::Item(s) = prop {
+                if let Some(d) = &s.schema_data.default {
+                    let fits = (d.is_null() && nullable) || self.default_fits(&ty, d);
+                    if !fits {
+                        self.warn(
+                            "W021",
+                            &pointer_push(&prop_pointer, "default"),
+                            format!("default {d} does not match the property's type; it is ignored"),
+                            "make `default` a value of the property's type",
+                        );
+                    }
+                }
+            }
             fields.push(Field {
                 ident: idents.claim(naming::field_ident(wire)),
                 wire: wire.to_owned(),
@@ -959,6 +972,7 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let data = p.parameter_data_ref();
+            self.check_parameter_keywords(&ppointer);
             let ctx = Ctx::property(&op_name, &data.name);
             let (ty, default) = match &data.format {
                 oa::ParameterSchemaOrContent::Schema(s) => {
@@ -1055,6 +1069,28 @@ impl<'a> Lowerer<'a> {
             responses_by_status,
             pointer: pointer.to_owned(),
         })
+    }
+
+    /// Schema keywords written on the parameter itself (beside `schema`, as some server
+    /// generators do) have no effect; say so.
+    fn check_parameter_keywords(&mut self, pointer: &str) {
+        const SCHEMA_KEYWORDS: &[&str] = &[
+            "type", "format", "enum", "default", "items", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+            "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "nullable",
+        ];
+        let Some(Value::Object(p)) = self.doc.raw.pointer(pointer.trim_start_matches('#')) else { return };
+        if !p.contains_key("schema") {
+            return;
+        }
+        let misplaced: Vec<&str> = SCHEMA_KEYWORDS.iter().copied().filter(|k| p.contains_key(*k)).collect();
+        if !misplaced.is_empty() {
+            self.warn(
+                "W020",
+                pointer,
+                format!("`{}` beside `schema` on a parameter has no effect; it is ignored", misplaced.join("`, `")),
+                "move the keyword into the parameter's `schema`",
+            );
+        }
     }
 
     fn resolve_request_body(&self, rb: &'a oa::ReferenceOr<oa::RequestBody>, pointer: &str) -> Result<&'a oa::RequestBody, Error> {
@@ -1254,9 +1290,18 @@ impl<'a> Lowerer<'a> {
             (TypeRef::F32 | TypeRef::F64, Value::Number(_)) => true,
             (TypeRef::String, Value::String(_)) => true,
             (TypeRef::Vec(inner), Value::Array(items)) => items.iter().all(|i| self.default_fits(inner, i)),
-            (TypeRef::Named(id), Value::String(s)) => match self.drafts.get(id.0).and_then(|d| d.kind.as_ref()) {
-                Some(TypeKind::Enum(e)) => e.variants.iter().any(|v| &v.wire == s),
-                _ => false,
+            (TypeRef::Value, _) => true,
+            (TypeRef::Map(_), Value::Object(_)) => true,
+            (TypeRef::Option(inner) | TypeRef::Boxed(inner), v) => v.is_null() || self.default_fits(inner, v),
+            (TypeRef::Named(id), v) => match self.drafts.get(id.0).and_then(|d| d.kind.as_ref()) {
+                Some(TypeKind::Enum(e)) => v.as_str().is_some_and(|s| e.variants.iter().any(|var| var.wire == s)),
+                Some(TypeKind::Struct(_)) => v.is_object(),
+                Some(TypeKind::Alias(a)) => {
+                    let a = a.clone();
+                    self.default_fits(&a, v)
+                }
+                // Unions and types still being lowered (recursion): not checked.
+                Some(TypeKind::Union(_)) | None => true,
             },
             _ => false,
         }
