@@ -1159,6 +1159,8 @@ impl<'a> Lowerer<'a> {
             MediaClass::Form | MediaClass::Multipart => {
                 let location = if class == MediaClass::Form { ParamIn::Form } else { ParamIn::Multipart };
                 match self.form_fields(media.schema.as_ref(), op_name, location, &spointer)? {
+                    // An object form with no fields: there is nothing to send.
+                    Some(fields) if fields.is_empty() => return Ok(None),
                     Some(fields) => BodyKind::Form(ParamsDef {
                         name: format!("{op_name}Form"),
                         fields,
@@ -1195,7 +1197,10 @@ impl<'a> Lowerer<'a> {
             },
         };
         let mut parts = ObjectParts::default();
-        if !self.gather_object(schema, &spointer, &mut parts, 0)? || parts.properties.is_empty() {
+        if !self.gather_object(schema, &spointer, &mut parts, 0)? {
+            return Ok(None);
+        }
+        if parts.properties.is_empty() && !matches!(shape(schema), Shape::Object) {
             return Ok(None);
         }
         let mut names = Namespace::new();
