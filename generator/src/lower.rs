@@ -1617,20 +1617,6 @@ fn edges_of(t: Option<&TypeDef>) -> Vec<(usize, TypeId)> {
     out
 }
 
-/// Follows aliases to the type they name.
-fn resolve_alias<'t>(types: &'t [TypeDef], t: &'t TypeRef) -> &'t TypeRef {
-    let mut current = t;
-    for _ in 0..=types.len() {
-        match current {
-            TypeRef::Named(id) => match types.get(id.0).map(|d| &d.kind) {
-                Some(TypeKind::Alias(next)) => current = next,
-                _ => return current,
-            },
-            _ => return current,
-        }
-    }
-    current
-}
 
 /// How an untagged union's variant competes with the others: serde tries variants in
 /// order and takes the first that fits, so specific shapes go first and catch-alls last.
@@ -1699,60 +1685,34 @@ fn finish_unions(types: &mut Vec<TypeDef>, operations: &[Operation], names: &mut
     // Who uses each struct, other than as a variant of a tagged union with a given tag.
     let mut plain_uses: BTreeSet<usize> = BTreeSet::new();
     let mut tagged_uses: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-    fn note(t: &TypeRef, out: &mut BTreeSet<usize>) {
-        match t {
-            TypeRef::Named(id) => {
-                out.insert(id.0);
-            }
-            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => note(i, out),
-            _ => {}
-        }
-    }
     for t in types.iter() {
         match &t.kind {
-            TypeKind::Struct(s) => {
-                for f in &s.fields {
-                    note(&f.ty, &mut plain_uses);
-                }
-                if let Some((_, a)) = &s.additional {
-                    note(a, &mut plain_uses);
-                }
-            }
-            TypeKind::Alias(a) => note(a, &mut plain_uses),
-            TypeKind::Union(u) => {
-                for v in &u.variants {
-                    match (&u.tag, &v.ty) {
-                        (Some(tag), TypeRef::Named(id)) => {
+            TypeKind::Union(UnionDef { tag: Some(tag), variants }) => {
+                for v in variants {
+                    match &v.ty {
+                        TypeRef::Named(id) => {
                             tagged_uses.entry(id.0).or_default().insert(tag.clone());
                         }
-                        _ => note(&v.ty, &mut plain_uses),
+                        other => other.for_each_named(&mut |id| {
+                            plain_uses.insert(id.0);
+                        }),
                     }
                 }
             }
-            TypeKind::Enum(_) => {}
-        }
-    }
-    for op in operations {
-        for t in op.response.iter() {
-            note(t, &mut plain_uses);
-        }
-        if let Some((_, bodies)) = &op.responses_by_status {
-            for (_, b) in bodies {
-                if let StatusBody::Json(t) = b {
-                    note(t, &mut plain_uses);
+            kind => {
+                for r in kind.refs() {
+                    r.for_each_named(&mut |id| {
+                        plain_uses.insert(id.0);
+                    });
                 }
             }
         }
-        if let Some(Body { kind: BodyKind::Json(t), .. }) = &op.body {
-            note(t, &mut plain_uses);
-        }
-        let params = op.params.iter().flat_map(|p| p.fields.iter());
-        let form = match &op.body {
-            Some(Body { kind: BodyKind::Form(p), .. }) => Some(p.fields.iter()),
-            _ => None,
-        };
-        for p in op.path_params.iter().chain(params).chain(form.into_iter().flatten()) {
-            note(&p.ty, &mut plain_uses);
+    }
+    for op in operations {
+        for (_, t) in op.refs() {
+            t.for_each_named(&mut |id| {
+                plain_uses.insert(id.0);
+            });
         }
     }
 
@@ -1858,51 +1818,25 @@ fn mark_lenient(types: &mut [TypeDef], operations: &[Operation]) {
         }
     }
     let mut stack: Vec<usize> = Vec::new();
-    fn push(t: &TypeRef, stack: &mut Vec<usize>) {
-        match t {
-            TypeRef::Named(id) => stack.push(id.0),
-            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => push(i, stack),
-            _ => {}
-        }
-    }
     for op in operations {
-        if let Some(t) = &op.response {
-            push(t, &mut stack);
-        }
-        if let Some((_, bodies)) = &op.responses_by_status {
-            for (_, b) in bodies {
-                if let StatusBody::Json(t) = b {
-                    push(t, &mut stack);
-                }
+        for (side, t) in op.refs() {
+            if side == Side::Response {
+                t.for_each_named(&mut |id| stack.push(id.0));
             }
         }
     }
     let mut seen = vec![false; types.len()];
     while let Some(i) = stack.pop() {
-        if seen.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        if let Some(s) = seen.get_mut(i) {
-            *s = true;
+        match seen.get_mut(i) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
         }
         let Some(t) = types.get_mut(i) else { continue };
-        match &mut t.kind {
-            TypeKind::Struct(s) => {
-                s.lenient = !untagged_members.contains(&i);
-                for f in &s.fields {
-                    push(&f.ty, &mut stack);
-                }
-                if let Some((_, a)) = &s.additional {
-                    push(a, &mut stack);
-                }
-            }
-            TypeKind::Alias(a) => push(a, &mut stack),
-            TypeKind::Union(u) => {
-                for v in &u.variants {
-                    push(&v.ty, &mut stack);
-                }
-            }
-            TypeKind::Enum(_) => {}
+        if let TypeKind::Struct(s) = &mut t.kind {
+            s.lenient = !untagged_members.contains(&i);
+        }
+        for r in t.kind.refs() {
+            r.for_each_named(&mut |id| stack.push(id.0));
         }
     }
 }
