@@ -541,102 +541,30 @@ fn roles(ir: &Ir) -> BTreeMap<String, Role> {
     let mut request: Vec<TypeId> = Vec::new();
     let mut response: Vec<TypeId> = Vec::new();
     for op in &ir.operations {
-        for p in &op.path_params {
-            named_ids(&p.ty, &mut request);
-        }
-        for p in op.params.iter().flat_map(|p| &p.fields) {
-            named_ids(&p.ty, &mut request);
-        }
-        match op.body.as_ref().map(|b| &b.kind) {
-            Some(BodyKind::Json(t)) => named_ids(t, &mut request),
-            Some(BodyKind::Form(p)) => p.fields.iter().for_each(|f| named_ids(&f.ty, &mut request)),
-            _ => {}
-        }
-        if let Some(r) = &op.response {
-            named_ids(r, &mut response);
-        }
-        for (_, body) in op.responses_by_status.iter().flat_map(|(_, b)| b) {
-            if let StatusBody::Json(t) = body {
-                named_ids(t, &mut response);
-            }
+        for (side, t) in op.refs() {
+            let out = if side == Side::Request { &mut request } else { &mut response };
+            t.for_each_named(&mut |id| out.push(id));
         }
     }
     let mut out: BTreeMap<String, Role> = BTreeMap::new();
     for (roots, is_request) in [(request, true), (response, false)] {
-        for id in reachable(ir, roots) {
-            if let Some(t) = ir.get(id) {
-                let r = out.entry(t.name.clone()).or_default();
-                if is_request {
-                    r.request = true;
-                } else {
-                    r.response = true;
-                }
+        for (i, reached) in ir.reachable(roots).into_iter().enumerate() {
+            let Some(t) = ir.types.get(i).filter(|_| reached) else { continue };
+            let r = out.entry(t.name.clone()).or_default();
+            if is_request {
+                r.request = true;
+            } else {
+                r.response = true;
             }
         }
     }
     out
 }
 
-fn named_ids(t: &TypeRef, out: &mut Vec<TypeId>) {
-    let mut stack = vec![t];
-    while let Some(t) = stack.pop() {
-        match t {
-            TypeRef::Named(id) => out.push(*id),
-            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => stack.push(i),
-            _ => {}
-        }
-    }
-}
-
-fn reachable(ir: &Ir, roots: Vec<TypeId>) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut queue = roots;
-    while let Some(id) = queue.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        match ir.get(id).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => {
-                s.fields.iter().for_each(|f| named_ids(&f.ty, &mut queue));
-                if let Some((_, t)) = &s.additional {
-                    named_ids(t, &mut queue);
-                }
-            }
-            Some(TypeKind::Alias(t)) => named_ids(t, &mut queue),
-            Some(TypeKind::Union(u)) => u.variants.iter().for_each(|v| named_ids(&v.ty, &mut queue)),
-            _ => {}
-        }
-    }
-    seen
-}
-
 /// The Rust spelling of a type, as the emitter writes it (named types by name, so two IRs
 /// can be compared).
 fn render(ir: &Ir, t: &TypeRef) -> String {
-    match t {
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::Int(k) => match k {
-            IntKind::I8 => "i8",
-            IntKind::I16 => "i16",
-            IntKind::I32 => "i32",
-            IntKind::I64 => "i64",
-            IntKind::U8 => "u8",
-            IntKind::U16 => "u16",
-            IntKind::U32 => "u32",
-            IntKind::U64 => "u64",
-        }
-        .to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Value => "serde_json::Value".to_owned(),
-        TypeRef::Vec(i) => format!("Vec<{}>", render(ir, i)),
-        TypeRef::Map(i) if **i == TypeRef::Value => "serde_json::Map<String, serde_json::Value>".to_owned(),
-        TypeRef::Map(i) => format!("BTreeMap<String, {}>", render(ir, i)),
-        TypeRef::Option(i) => format!("Option<{}>", render(ir, i)),
-        TypeRef::Named(id) => ir.get(*id).map(|t| t.name.clone()).unwrap_or_else(|| "?".to_owned()),
-        TypeRef::Boxed(i) => format!("Box<{}>", render(ir, i)),
-    }
+    t.rust(ir)
 }
 
 /// How many `Option`s the emitter wraps a field in: none when required and not nullable,

@@ -278,16 +278,10 @@ impl Emitter<'_> {
     fn ty(&self, t: &TypeRef) -> TokenStream {
         match t {
             TypeRef::Bool => quote!(bool),
-            TypeRef::Int(k) => match k {
-                IntKind::I8 => quote!(i8),
-                IntKind::I16 => quote!(i16),
-                IntKind::I32 => quote!(i32),
-                IntKind::I64 => quote!(i64),
-                IntKind::U8 => quote!(u8),
-                IntKind::U16 => quote!(u16),
-                IntKind::U32 => quote!(u32),
-                IntKind::U64 => quote!(u64),
-            },
+            TypeRef::Int(k) => {
+                let k = Ident::new(k.as_str(), Span::call_site());
+                quote!(#k)
+            }
             TypeRef::F32 => quote!(f32),
             TypeRef::F64 => quote!(f64),
             TypeRef::String => quote!(String),
@@ -348,18 +342,7 @@ impl Emitter<'_> {
 
     /// Follows aliases to the type they name.
     fn resolve<'t>(&'t self, t: &'t TypeRef) -> &'t TypeRef {
-        let mut current = t;
-        for _ in 0..=self.ir.types.len() {
-            match current {
-                TypeRef::Named(id) => match self.ir.get(*id).map(|d| &d.kind) {
-                    Some(TypeKind::Alias(next)) => current = next,
-                    _ => return current,
-                },
-                TypeRef::Boxed(inner) => current = inner,
-                _ => return current,
-            }
-        }
-        current
+        resolve_alias(&self.ir.types, t)
     }
 
     fn is_numeric(&self, t: &TypeRef) -> bool {

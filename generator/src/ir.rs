@@ -300,7 +300,59 @@ pub enum BodyKind {
     Text,
 }
 
+/// Follows aliases (and boxes) to the type they stand for.
+pub fn resolve_alias<'t>(types: &'t [TypeDef], t: &'t TypeRef) -> &'t TypeRef {
+    let mut current = t;
+    // A chain longer than the number of types is a cycle (reported at lowering).
+    for _ in 0..=types.len() {
+        match current {
+            TypeRef::Named(id) => match types.get(id.0).map(|d| &d.kind) {
+                Some(TypeKind::Alias(next)) => current = next,
+                _ => return current,
+            },
+            TypeRef::Boxed(inner) => current = inner,
+            _ => return current,
+        }
+    }
+    current
+}
+
+impl IntKind {
+    /// The Rust type's name (`i64`, `u32`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntKind::I8 => "i8",
+            IntKind::I16 => "i16",
+            IntKind::I32 => "i32",
+            IntKind::I64 => "i64",
+            IntKind::U8 => "u8",
+            IntKind::U16 => "u16",
+            IntKind::U32 => "u32",
+            IntKind::U64 => "u64",
+        }
+    }
+}
+
 impl TypeRef {
+    /// The Rust spelling of the type as the generated crate writes it (named types by
+    /// their name in `ir`).
+    pub fn rust(&self, ir: &Ir) -> String {
+        match self {
+            TypeRef::Bool => "bool".to_owned(),
+            TypeRef::Int(k) => k.as_str().to_owned(),
+            TypeRef::F32 => "f32".to_owned(),
+            TypeRef::F64 => "f64".to_owned(),
+            TypeRef::String => "String".to_owned(),
+            TypeRef::Value => "serde_json::Value".to_owned(),
+            TypeRef::Vec(i) => format!("Vec<{}>", i.rust(ir)),
+            TypeRef::Map(i) if **i == TypeRef::Value => "serde_json::Map<String, serde_json::Value>".to_owned(),
+            TypeRef::Map(i) => format!("std::collections::BTreeMap<String, {}>", i.rust(ir)),
+            TypeRef::Option(i) => format!("Option<{}>", i.rust(ir)),
+            TypeRef::Named(id) => ir.get(*id).map(|t| t.name.clone()).unwrap_or_else(|| "?".to_owned()),
+            TypeRef::Boxed(i) => format!("Box<{}>", i.rust(ir)),
+        }
+    }
+
     /// Calls `f` with every named type this reference mentions, at any depth.
     pub fn for_each_named(&self, f: &mut impl FnMut(TypeId)) {
         match self {

@@ -514,6 +514,19 @@ impl<'a> Lowerer<'a> {
                 ),
                 oa::ReferenceOr::Reference { .. } => (None, false, false),
             };
+            if let oa::ReferenceOr::Item(s) = prop {
+                if let Some(d) = &s.schema_data.default {
+                    let fits = (d.is_null() && nullable) || self.default_fits(&ty, d);
+                    if !fits {
+                        self.warn(
+                            "W021",
+                            &pointer_push(&prop_pointer, "default"),
+                            format!("default {d} does not match the property's type; it is ignored"),
+                            "make `default` a value of the property's type",
+                        );
+                    }
+                }
+            }
             fields.push(Field {
                 ident: idents.claim(naming::field_ident(wire)),
                 wire: wire.to_owned(),
@@ -987,6 +1000,7 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let data = p.parameter_data_ref();
+            self.check_parameter_keywords(&ppointer);
             let ctx = Ctx::property(&op_name, &data.name);
             let (ty, default) = match &data.format {
                 oa::ParameterSchemaOrContent::Schema(s) => {
@@ -1119,6 +1133,28 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// Schema keywords written on the parameter itself (beside `schema`, as some server
+    /// generators do) have no effect; say so.
+    fn check_parameter_keywords(&mut self, pointer: &str) {
+        const SCHEMA_KEYWORDS: &[&str] = &[
+            "type", "format", "enum", "default", "items", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+            "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "nullable",
+        ];
+        let Some(Value::Object(p)) = self.doc.raw.pointer(pointer.trim_start_matches('#')) else { return };
+        if !p.contains_key("schema") {
+            return;
+        }
+        let misplaced: Vec<&str> = SCHEMA_KEYWORDS.iter().copied().filter(|k| p.contains_key(*k)).collect();
+        if !misplaced.is_empty() {
+            self.warn(
+                "W020",
+                pointer,
+                format!("`{}` beside `schema` on a parameter has no effect; it is ignored", misplaced.join("`, `")),
+                "move the keyword into the parameter's `schema`",
+            );
+        }
+    }
+
     fn resolve_request_body(&self, rb: &'a oa::ReferenceOr<oa::RequestBody>, pointer: &str) -> Result<&'a oa::RequestBody, Error> {
         let mut current = rb;
         for _ in 0..MAX_REF_DEPTH {
@@ -1185,6 +1221,8 @@ impl<'a> Lowerer<'a> {
             MediaClass::Form | MediaClass::Multipart => {
                 let location = if class == MediaClass::Form { ParamIn::Form } else { ParamIn::Multipart };
                 match self.form_fields(media.schema.as_ref(), op_name, location, &spointer)? {
+                    // An object form with no fields: there is nothing to send.
+                    Some(fields) if fields.is_empty() => return Ok(None),
                     Some(fields) => BodyKind::Form(ParamsDef {
                         name: format!("{op_name}Form"),
                         fields,
@@ -1221,7 +1259,10 @@ impl<'a> Lowerer<'a> {
             },
         };
         let mut parts = ObjectParts::default();
-        if !self.gather_object(schema, &spointer, &mut parts, 0)? || parts.properties.is_empty() {
+        if !self.gather_object(schema, &spointer, &mut parts, 0)? {
+            return Ok(None);
+        }
+        if parts.properties.is_empty() && !matches!(shape(schema), Shape::Object) {
             return Ok(None);
         }
         let mut names = Namespace::new();
@@ -1316,9 +1357,18 @@ impl<'a> Lowerer<'a> {
             (TypeRef::F32 | TypeRef::F64, Value::Number(_)) => true,
             (TypeRef::String, Value::String(_)) => true,
             (TypeRef::Vec(inner), Value::Array(items)) => items.iter().all(|i| self.default_fits(inner, i)),
-            (TypeRef::Named(id), Value::String(s)) => match self.drafts.get(id.0).and_then(|d| d.kind.as_ref()) {
-                Some(TypeKind::Enum(e)) => e.variants.iter().any(|v| &v.wire == s),
-                _ => false,
+            (TypeRef::Value, _) => true,
+            (TypeRef::Map(_), Value::Object(_)) => true,
+            (TypeRef::Option(inner) | TypeRef::Boxed(inner), v) => v.is_null() || self.default_fits(inner, v),
+            (TypeRef::Named(id), v) => match self.drafts.get(id.0).and_then(|d| d.kind.as_ref()) {
+                Some(TypeKind::Enum(e)) => v.as_str().is_some_and(|s| e.variants.iter().any(|var| var.wire == s)),
+                Some(TypeKind::Struct(_)) => v.is_object(),
+                Some(TypeKind::Alias(a)) => {
+                    let a = a.clone();
+                    self.default_fits(&a, v)
+                }
+                // Unions and types still being lowered (recursion): not checked.
+                Some(TypeKind::Union(_)) | None => true,
             },
             _ => false,
         }
@@ -1629,20 +1679,6 @@ fn edges_of(t: Option<&TypeDef>) -> Vec<(usize, TypeId)> {
     out
 }
 
-/// Follows aliases to the type they name.
-fn resolve_alias<'t>(types: &'t [TypeDef], t: &'t TypeRef) -> &'t TypeRef {
-    let mut current = t;
-    for _ in 0..=types.len() {
-        match current {
-            TypeRef::Named(id) => match types.get(id.0).map(|d| &d.kind) {
-                Some(TypeKind::Alias(next)) => current = next,
-                _ => return current,
-            },
-            _ => return current,
-        }
-    }
-    current
-}
 
 /// How an untagged union's variant competes with the others: serde tries variants in
 /// order and takes the first that fits, so specific shapes go first and catch-alls last.
@@ -1711,60 +1747,34 @@ fn finish_unions(types: &mut Vec<TypeDef>, operations: &[Operation], names: &mut
     // Who uses each struct, other than as a variant of a tagged union with a given tag.
     let mut plain_uses: BTreeSet<usize> = BTreeSet::new();
     let mut tagged_uses: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-    fn note(t: &TypeRef, out: &mut BTreeSet<usize>) {
-        match t {
-            TypeRef::Named(id) => {
-                out.insert(id.0);
-            }
-            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => note(i, out),
-            _ => {}
-        }
-    }
     for t in types.iter() {
         match &t.kind {
-            TypeKind::Struct(s) => {
-                for f in &s.fields {
-                    note(&f.ty, &mut plain_uses);
-                }
-                if let Some((_, a)) = &s.additional {
-                    note(a, &mut plain_uses);
-                }
-            }
-            TypeKind::Alias(a) => note(a, &mut plain_uses),
-            TypeKind::Union(u) => {
-                for v in &u.variants {
-                    match (&u.tag, &v.ty) {
-                        (Some(tag), TypeRef::Named(id)) => {
+            TypeKind::Union(UnionDef { tag: Some(tag), variants }) => {
+                for v in variants {
+                    match &v.ty {
+                        TypeRef::Named(id) => {
                             tagged_uses.entry(id.0).or_default().insert(tag.clone());
                         }
-                        _ => note(&v.ty, &mut plain_uses),
+                        other => other.for_each_named(&mut |id| {
+                            plain_uses.insert(id.0);
+                        }),
                     }
                 }
             }
-            TypeKind::Enum(_) => {}
-        }
-    }
-    for op in operations {
-        for t in op.response.iter() {
-            note(t, &mut plain_uses);
-        }
-        if let Some((_, bodies)) = &op.responses_by_status {
-            for (_, b) in bodies {
-                if let StatusBody::Json(t) = b {
-                    note(t, &mut plain_uses);
+            kind => {
+                for r in kind.refs() {
+                    r.for_each_named(&mut |id| {
+                        plain_uses.insert(id.0);
+                    });
                 }
             }
         }
-        if let Some(Body { kind: BodyKind::Json(t), .. }) = &op.body {
-            note(t, &mut plain_uses);
-        }
-        let params = op.params.iter().flat_map(|p| p.fields.iter());
-        let form = match &op.body {
-            Some(Body { kind: BodyKind::Form(p), .. }) => Some(p.fields.iter()),
-            _ => None,
-        };
-        for p in op.path_params.iter().chain(params).chain(form.into_iter().flatten()) {
-            note(&p.ty, &mut plain_uses);
+    }
+    for op in operations {
+        for (_, t) in op.refs() {
+            t.for_each_named(&mut |id| {
+                plain_uses.insert(id.0);
+            });
         }
     }
 
@@ -1870,51 +1880,25 @@ fn mark_lenient(types: &mut [TypeDef], operations: &[Operation]) {
         }
     }
     let mut stack: Vec<usize> = Vec::new();
-    fn push(t: &TypeRef, stack: &mut Vec<usize>) {
-        match t {
-            TypeRef::Named(id) => stack.push(id.0),
-            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) | TypeRef::Boxed(i) => push(i, stack),
-            _ => {}
-        }
-    }
     for op in operations {
-        if let Some(t) = &op.response {
-            push(t, &mut stack);
-        }
-        if let Some((_, bodies)) = &op.responses_by_status {
-            for (_, b) in bodies {
-                if let StatusBody::Json(t) = b {
-                    push(t, &mut stack);
-                }
+        for (side, t) in op.refs() {
+            if side == Side::Response {
+                t.for_each_named(&mut |id| stack.push(id.0));
             }
         }
     }
     let mut seen = vec![false; types.len()];
     while let Some(i) = stack.pop() {
-        if seen.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        if let Some(s) = seen.get_mut(i) {
-            *s = true;
+        match seen.get_mut(i) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
         }
         let Some(t) = types.get_mut(i) else { continue };
-        match &mut t.kind {
-            TypeKind::Struct(s) => {
-                s.lenient = !untagged_members.contains(&i);
-                for f in &s.fields {
-                    push(&f.ty, &mut stack);
-                }
-                if let Some((_, a)) = &s.additional {
-                    push(a, &mut stack);
-                }
-            }
-            TypeKind::Alias(a) => push(a, &mut stack),
-            TypeKind::Union(u) => {
-                for v in &u.variants {
-                    push(&v.ty, &mut stack);
-                }
-            }
-            TypeKind::Enum(_) => {}
+        if let TypeKind::Struct(s) = &mut t.kind {
+            s.lenient = !untagged_members.contains(&i);
+        }
+        for r in t.kind.refs() {
+            r.for_each_named(&mut |id| stack.push(id.0));
         }
     }
 }

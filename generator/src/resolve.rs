@@ -73,7 +73,7 @@ fn needs_work(v: &Value) -> bool {
                     return true;
                 }
             }
-            m.values().any(needs_work)
+            m.iter().filter(|(k, _)| !k.starts_with("x-")).any(|(_, v)| needs_work(v))
         }
         Value::Array(a) => a.iter().any(needs_work),
         _ => false,
@@ -191,6 +191,11 @@ impl Resolver<'_> {
                     }
                 }
                 for (k, child) in m.iter_mut() {
+                    // Extensions are not OpenAPI objects; a `$ref` in them (to a Markdown
+                    // page, say) is for other tools.
+                    if k.starts_with("x-") {
+                        continue;
+                    }
                     path.push(k.clone());
                     let r = self.walk(child, file, root, path, depth + 1);
                     path.pop();

@@ -26,6 +26,7 @@ pub mod types {
     pub struct Formats {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub i32: Option<i32>,
+        /// Bounds beyond 64 bits load (kept as the nearest float; they are only constraints).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub i64: Option<i64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
