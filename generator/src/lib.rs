@@ -48,6 +48,7 @@ mod output;
 mod resolve;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub use error::{Error, Location, Warning};
 pub use output::{CheckReport, RuntimeDependency, WriteReport};
@@ -66,6 +67,33 @@ pub enum Layout {
 
 /// The file [`Layout::SingleFile`] writes; `include!` it from `OUT_DIR`.
 pub const SINGLE_FILE_NAME: &str = "genauth_sdk.rs";
+
+/// How long each phase of one run took, from [`Builder::generate_with_timings`] (for
+/// benchmarks; writing files is timed by the caller).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading the document's file (zero for [`Builder::spec_source`]).
+    pub read: Duration,
+    /// Parsing the text into a JSON value (YAML or JSON).
+    pub parse: Duration,
+    /// Resolving `$ref`s (reading other files) and normalizing 3.1 forms.
+    pub resolve: Duration,
+    /// Deserializing the value into the typed OpenAPI model.
+    pub deserialize: Duration,
+    /// Lowering to the IR, including operation filters.
+    pub lower: Duration,
+    /// Emitting tokens.
+    pub emit: Duration,
+    /// Parsing the tokens and printing them (prettyplease), file by file.
+    pub format: Duration,
+}
+
+impl Timings {
+    /// The sum of the phases.
+    pub fn total(&self) -> Duration {
+        self.read + self.parse + self.resolve + self.deserialize + self.lower + self.emit + self.format
+    }
+}
 
 /// Where the OpenAPI document comes from.
 #[derive(Debug, Clone)]
@@ -216,13 +244,20 @@ impl Builder {
     /// [`diff::compare`]). Returns the warnings raised on the way; `deny_warnings` does
     /// not apply.
     pub fn ir(&self) -> Result<(ir::Ir, Vec<Warning>), Error> {
-        let loaded = self.load_and_lower()?;
+        let loaded = self.load_and_lower(&mut Timings::default())?;
         Ok((loaded.ir, loaded.warnings))
     }
 
     /// Runs the generator in memory (crate layout unless [`Builder::layout`] says otherwise).
     pub fn generate(&self) -> Result<Generated, Error> {
-        self.generate_as(self.layout.unwrap_or(Layout::Crate))
+        self.generate_as(self.layout.unwrap_or(Layout::Crate), &mut Timings::default())
+    }
+
+    /// [`Builder::generate`], also saying how long each phase took.
+    pub fn generate_with_timings(&self) -> Result<(Generated, Timings), Error> {
+        let mut timings = Timings::default();
+        let generated = self.generate_as(self.layout.unwrap_or(Layout::Crate), &mut timings)?;
+        Ok((generated, timings))
     }
 
     /// For build scripts: generates one file (unless [`Builder::layout`] says otherwise),
@@ -243,18 +278,19 @@ impl Builder {
     /// Generates one file (unless [`Builder::layout`] says otherwise) and writes it to
     /// `dir` if its bytes changed. Prints nothing.
     pub fn write_to(&self, dir: impl AsRef<Path>) -> Result<Generated, Error> {
-        let generated = self.generate_as(self.layout.unwrap_or(Layout::SingleFile))?;
+        let generated = self.generate_as(self.layout.unwrap_or(Layout::SingleFile), &mut Timings::default())?;
         generated.write_to(dir)?;
         Ok(generated)
     }
 
     /// Load, normalize, lower and filter.
-    fn load_and_lower(&self) -> Result<Loaded, Error> {
+    fn load_and_lower(&self, timings: &mut Timings) -> Result<Loaded, Error> {
         let (doc, spec_name, in_memory) = match &self.spec {
             None => return Err(Error::NoSpec),
-            Some(Spec::Path(p)) => (load::load_path(p)?, display_name(p), false),
-            Some(Spec::Source { name, text }) => (load::load_str(name, text)?, display_name(name), true),
+            Some(Spec::Path(p)) => (load::load_path_timed(p, timings)?, display_name(p), false),
+            Some(Spec::Source { name, text }) => (load::load_str_timed(name, text, timings)?, display_name(name), true),
         };
+        let start = Instant::now();
         // The files read: the spec (unless it was given as text), then every file an
         // external `$ref` named.
         let sources: Vec<PathBuf> = doc.sources.iter().skip(usize::from(in_memory)).cloned().collect();
@@ -268,6 +304,7 @@ impl Builder {
         let mut seen = std::collections::BTreeSet::new();
         warnings.retain(|w| seen.insert((w.code, w.pointer.clone(), w.message.clone())));
         let ir = filter::apply(ir, &self.filter, &doc.file)?;
+        timings.lower = start.elapsed();
         Ok(Loaded {
             ir,
             warnings,
@@ -276,13 +313,13 @@ impl Builder {
         })
     }
 
-    fn generate_as(&self, layout: Layout) -> Result<Generated, Error> {
+    fn generate_as(&self, layout: Layout, timings: &mut Timings) -> Result<Generated, Error> {
         let Loaded {
             ir,
             warnings,
             spec_name,
             sources,
-        } = self.load_and_lower()?;
+        } = self.load_and_lower(timings)?;
         if self.deny_warnings {
             if let Some(first) = warnings.first() {
                 return Err(Error::DeniedWarnings {
@@ -296,8 +333,12 @@ impl Builder {
             spec_name: spec_name.clone(),
             extra_derives: self.extra_derives.clone(),
         };
+        let start = Instant::now();
         let emitted = emit::emit(&ir, &opts)?;
+        timings.emit = start.elapsed();
+        let start = Instant::now();
         let files = output::lay_out(&emitted, layout)?;
+        timings.format = start.elapsed();
         Ok(Generated {
             files,
             sources,

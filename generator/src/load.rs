@@ -2,11 +2,12 @@
 //! `openapiv3::OpenAPI`. Syntax errors carry `line:column`, everything later a JSON pointer.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde_json::Value;
 
 use crate::error::{pointer_push, Error, Location, Warning};
-use crate::{normalize, resolve};
+use crate::{normalize, resolve, Timings};
 
 /// A loaded document.
 #[derive(Debug)]
@@ -25,12 +26,18 @@ pub struct Document {
 
 /// Reads and loads `path`.
 pub fn load_path(path: &Path) -> Result<Document, Error> {
+    load_path_timed(path, &mut Timings::default())
+}
+
+pub(crate) fn load_path_timed(path: &Path, timings: &mut Timings) -> Result<Document, Error> {
+    let start = Instant::now();
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         action: "cannot read the OpenAPI document",
         source,
     })?;
-    load_str(path, &text)
+    timings.read = start.elapsed();
+    load_str_timed(path, &text, timings)
 }
 
 fn looks_like_json(file: &Path, text: &str) -> bool {
@@ -77,17 +84,30 @@ fn strip_position(message: &str) -> String {
 
 /// Loads a document from text; `file` is used for format detection and messages.
 pub fn load_str(file: &Path, text: &str) -> Result<Document, Error> {
+    load_str_timed(file, text, &mut Timings::default())
+}
+
+pub(crate) fn load_str_timed(file: &Path, text: &str, timings: &mut Timings) -> Result<Document, Error> {
+    let start = Instant::now();
     let value = parse_text(file, text)?;
-    load_value(file, value)
+    timings.parse = start.elapsed();
+    load_value_timed(file, value, timings)
 }
 
 /// Loads an already parsed document.
-pub fn load_value(file: &Path, mut value: Value) -> Result<Document, Error> {
+pub fn load_value(file: &Path, value: Value) -> Result<Document, Error> {
+    load_value_timed(file, value, &mut Timings::default())
+}
+
+fn load_value_timed(file: &Path, mut value: Value, timings: &mut Timings) -> Result<Document, Error> {
+    let start = Instant::now();
     let mut warnings = Vec::new();
     let version = check_version(file, &value)?;
     let mut sources = vec![file.to_owned()];
     sources.extend(resolve::resolve(file, &mut value, &mut warnings)?);
     normalize::normalize(file, &version, &mut value, &mut warnings)?;
+    timings.resolve = start.elapsed();
+    let start = Instant::now();
     let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         Error::Invalid {
@@ -96,6 +116,7 @@ pub fn load_value(file: &Path, mut value: Value) -> Result<Document, Error> {
             message: format!("not a valid OpenAPI 3.0 object here: {}", e.inner()),
         }
     })?;
+    timings.deserialize = start.elapsed();
     Ok(Document {
         file: file.to_owned(),
         raw: value,
