@@ -1,6 +1,9 @@
 //! From the IR to formatted Rust source: tokens with `quote`, parsed into a `syn::File`,
 //! printed with `prettyplease`. The emitter reads only the IR.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
@@ -8,6 +11,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::ir::*;
 use crate::naming;
+use crate::Layout;
 
 /// What the emitter needs besides the IR.
 #[derive(Debug, Clone)]
@@ -18,15 +22,18 @@ pub struct EmitOptions {
     pub spec_name: String,
     /// Extra derives for every generated struct and enum (paths such as `Hash`).
     pub extra_derives: Vec<String>,
+    /// The layout the modules are formatted for (nested in `pub mod` items, or files).
+    pub layout: Layout,
 }
 
-/// One generated module, as tokens (formatting happens when files are laid out).
+/// One generated module, formatted.
 #[derive(Debug, Clone)]
 pub struct Module {
     /// The module's name (`types`, `client`).
     pub name: &'static str,
-    /// Its items.
-    pub tokens: TokenStream,
+    /// Its source: the whole file in [`Layout::Crate`] (without the `@generated` header),
+    /// the `pub mod` item in [`Layout::SingleFile`].
+    pub text: String,
 }
 
 /// The generated code: what the crate root needs, and its modules.
@@ -40,6 +47,9 @@ pub struct Emitted {
     pub allows: Vec<&'static str>,
     /// The modules in order.
     pub modules: Vec<Module>,
+    /// Time spent building tokens and formatting them, each summed over the threads that
+    /// did it (for [`crate::Timings`]).
+    pub cpu_time: (Duration, Duration),
 }
 
 /// Lints that generated code allows on purpose: documentation comes from the spec's
@@ -84,34 +94,216 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
         ir.operations.len(),
         ir.types.len()
     ));
+    // Each item is turned into tokens and formatted on its own, on as many threads as
+    // there are cores: formatting dominates the run time, and only one item's tokens and
+    // syntax tree per thread are alive at a time, which keeps memory small.
+    let nested = opts.layout == Layout::SingleFile;
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     // No `types` module when there are no types (an operation filter can leave none): its
     // glob re-export would be an unused import.
+    if !ir.types.is_empty() {
+        jobs.extend(ir.types.iter().map(Job::Type));
+    }
+    jobs.push(Job::ClientTop);
+    jobs.extend(ir.operations.iter().map(Job::Method));
+    jobs.extend(ir.operations.iter().map(Job::OperationItems));
+    let client_name = naming::type_name(&opts.client_name);
+    let results = par_map(&jobs, |job| {
+        // Token streams are not `Sync`: every thread makes its own.
+        let client = ident(&client_name);
+        let start = Instant::now();
+        let (tokens, in_impl) = match job {
+            Job::Type(t) => (e.type_def(t), false),
+            Job::ClientTop => (e.client_top(&client), false),
+            Job::Method(op) => (e.method(op, &client), true),
+            Job::OperationItems(op) => (e.operation_items(op, &client), false),
+        };
+        let tokens_time = start.elapsed();
+        let start = Instant::now();
+        let text = if tokens.is_empty() {
+            Ok(String::new())
+        } else {
+            format_nested(tokens, nested, in_impl.then_some(&client))
+        };
+        (text, tokens_time, start.elapsed())
+    });
+    let mut cpu_time = (Duration::ZERO, Duration::ZERO);
+    let mut texts = Vec::with_capacity(results.len());
+    for (text, t, f) in results {
+        cpu_time.0 += t;
+        cpu_time.1 += f;
+        texts.push(text?);
+    }
+    let start = Instant::now();
+    let mut texts = texts.into_iter();
+    let allows: Vec<syn::Path> = ALLOWS.iter().filter_map(|a| syn::parse_str::<syn::Path>(a).ok()).collect();
     let mut modules = Vec::with_capacity(2);
     if !ir.types.is_empty() {
-        modules.push(Module {
-            name: "types",
-            tokens: e.types_module(),
-        });
+        let mut m = ModuleText::open("types", e.types_head(), nested, &allows)?;
+        for _ in &ir.types {
+            m.push(texts.next().unwrap_or_default());
+        }
+        modules.push(m.close());
     }
-    modules.push(Module {
-        name: "client",
-        tokens: e.client_module(),
-    });
+    let client = ident(&client_name);
+    let mut m = ModuleText::open("client", e.client_head(), nested, &allows)?;
+    m.push(texts.next().unwrap_or_default());
+    // The client's `impl` block: its constructors, then one method per operation.
+    let (open, close) = split_last_line(&format_nested(e.client_impl_open(&client), nested, None)?);
+    m.push(open);
+    for _ in &ir.operations {
+        m.push(texts.next().unwrap_or_default());
+    }
+    m.push(close);
+    for text in texts {
+        m.push(text);
+    }
+    modules.push(m.close());
+    cpu_time.1 += start.elapsed();
     Ok(Emitted {
         header,
         crate_doc,
         allows: ALLOWS.to_vec(),
         modules,
+        cpu_time,
     })
+}
+
+/// One unit of emitting and formatting.
+enum Job<'i> {
+    Type(&'i TypeDef),
+    /// The server constant and the client struct.
+    ClientTop,
+    Method(&'i Operation),
+    /// The parameter, form and status types of one operation.
+    OperationItems(&'i Operation),
+}
+
+/// `f` applied to every item, on up to one thread per core (in order).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8).min(items.len() / 16 + 1);
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    // Work is handed out in small batches, so threads finish together.
+    const BATCH: usize = 8;
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BATCH, Ordering::Relaxed);
+                        if start >= items.len() {
+                            break;
+                        }
+                        for (i, item) in items.iter().enumerate().skip(start).take(BATCH) {
+                            done.push((i, f(item)));
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    parts.sort_by_key(|(i, _)| *i);
+    parts.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Formats one item as it prints inside `impl #in_impl { ... }` and, when `nested`, inside a
+/// module: the wrappers are printed and their lines removed again, so the item's lines
+/// carry the indentation and line breaks of their final place.
+fn format_nested(tokens: TokenStream, nested: bool, in_impl: Option<&Ident>) -> Result<String, Error> {
+    let mut tokens = tokens;
+    let mut depth = 0;
+    if let Some(ty) = in_impl {
+        tokens = quote!(impl #ty { #tokens });
+        depth += 1;
+    }
+    if nested {
+        tokens = quote!(mod __nest { #tokens });
+        depth += 1;
+    }
+    let text = unparse("item", tokens)?;
+    if depth == 0 {
+        return Ok(text);
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let inner = lines.get(depth..lines.len().saturating_sub(depth)).unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    for l in inner {
+        out.push_str(l);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Splits formatted text before its last line (the closing brace of a block).
+fn split_last_line(text: &str) -> (String, String) {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    match body.rfind('\n') {
+        Some(i) => (text[..=i].to_owned(), text[i + 1..].to_owned()),
+        None => (String::new(), text.to_owned()),
+    }
+}
+
+/// A module's text, assembled from formatted pieces.
+struct ModuleText {
+    name: &'static str,
+    text: String,
+    close: String,
+}
+
+impl ModuleText {
+    /// Starts a module with its head (inner docs and `use`s): at the top of a file, or
+    /// inside `pub mod name { ... }` when `nested`.
+    fn open(name: &'static str, head: TokenStream, nested: bool, allows: &[syn::Path]) -> Result<Self, Error> {
+        if !nested {
+            return Ok(ModuleText {
+                name,
+                text: unparse(name, head)?,
+                close: String::new(),
+            });
+        }
+        let id = ident(name);
+        let text = unparse(name, quote!(#[allow(#(#allows),*)] pub mod #id { #head }))?;
+        let (text, close) = split_last_line(&text);
+        Ok(ModuleText { name, text, close })
+    }
+
+    fn push(&mut self, piece: String) {
+        self.text.push_str(&piece);
+    }
+
+    fn close(mut self) -> Module {
+        self.text.push_str(&self.close);
+        Module {
+            name: self.name,
+            text: space_items(&self.text),
+        }
+    }
 }
 
 /// Parses generated tokens and prints them with prettyplease.
 pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, Error> {
+    Ok(space_items(&unparse(name, tokens)?))
+}
+
+/// Parses generated tokens and prints them with prettyplease, as they are.
+fn unparse(name: &str, tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
         file: name.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// prettyplease puts items right under each other; a blank line between items (and
@@ -329,20 +521,19 @@ impl Emitter<'_> {
 
     // ----- types --------------------------------------------------------------------
 
-    fn types_module(&self) -> TokenStream {
+    /// The top of the types module: its docs and `use`s.
+    fn types_head(&self) -> TokenStream {
         let uses_serde = self.ir.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
         let serde = if uses_serde {
             quote!(use serde::{Deserialize, Serialize};)
         } else {
             TokenStream::new()
         };
-        let items = self.ir.types.iter().map(|t| self.type_def(t));
         quote! {
             //! Request and response types.
             #[allow(unused_imports)]
             use genauth_runtime as rt;
             #serde
-            #(#items)*
         }
     }
 
@@ -614,13 +805,22 @@ impl Emitter<'_> {
 
     // ----- client -------------------------------------------------------------------
 
-    fn client_module(&self) -> TokenStream {
-        let client = ident(&naming::type_name(&self.opts.client_name));
-        let init = if self.ir.status_code_envelope {
-            quote!(Self { client: client.with_envelope(rt::Envelope::StatusCode) })
+    /// The top of the client module: its docs and `use`s.
+    fn client_head(&self) -> TokenStream {
+        let types_use = if self.ir.types.is_empty() {
+            TokenStream::new()
         } else {
-            quote!(Self { client })
+            quote!(#[allow(unused_imports)] use super::types::*;)
         };
+        quote! {
+            //! The client and the parameter structs of its methods.
+            use genauth_runtime as rt;
+            #types_use
+        }
+    }
+
+    /// The server constant and the client struct.
+    fn client_top(&self, client: &Ident) -> TokenStream {
         let title = sanitize_line(self.ir.title.trim());
         let client_doc = doc_attrs(&format!(
             "Client for {title}: one async method per operation.\n\n\
@@ -638,27 +838,7 @@ impl Emitter<'_> {
             }
             None => TokenStream::new(),
         };
-        let methods = self.ir.operations.iter().map(|op| self.method(op, &client));
-        let params = self.ir.operations.iter().map(|op| {
-            let params = op.params.as_ref().map(|p| self.params_struct(op, p, &client));
-            let form = match &op.body {
-                Some(Body { kind: BodyKind::Form(p), .. }) => Some(self.params_struct(op, p, &client)),
-                _ => None,
-            };
-            let statuses = self.status_enum(op, &client);
-            quote!(#params #form #statuses)
-        });
-        let uses_types = !self.ir.types.is_empty();
-        let types_use = if uses_types {
-            quote!(#[allow(unused_imports)] use super::types::*;)
-        } else {
-            TokenStream::new()
-        };
         quote! {
-            //! The client and the parameter structs of its methods.
-            use genauth_runtime as rt;
-            #types_use
-
             #server
 
             #client_doc
@@ -666,7 +846,17 @@ impl Emitter<'_> {
             pub struct #client {
                 client: rt::Client,
             }
+        }
+    }
 
+    /// The client's `impl` block with its constructors (the methods are added after them).
+    fn client_impl_open(&self, client: &Ident) -> TokenStream {
+        let init = if self.ir.status_code_envelope {
+            quote!(Self { client: client.with_envelope(rt::Envelope::StatusCode) })
+        } else {
+            quote!(Self { client })
+        };
+        quote! {
             impl #client {
                 /// A client that sends every request through `transport`.
                 pub fn new(transport: impl rt::Transport) -> Self {
@@ -682,12 +872,19 @@ impl Emitter<'_> {
                 pub fn client(&self) -> &rt::Client {
                     &self.client
                 }
-
-                #(#methods)*
             }
-
-            #(#params)*
         }
+    }
+
+    /// The parameter, form and status types of one operation.
+    fn operation_items(&self, op: &Operation, client: &Ident) -> TokenStream {
+        let params = op.params.as_ref().map(|p| self.params_struct(op, p, client));
+        let form = match &op.body {
+            Some(Body { kind: BodyKind::Form(p), .. }) => Some(self.params_struct(op, p, client)),
+            _ => None,
+        };
+        let statuses = self.status_enum(op, client);
+        quote!(#params #form #statuses)
     }
 
     fn method_doc(&self, op: &Operation) -> TokenStream {

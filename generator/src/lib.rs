@@ -332,13 +332,20 @@ impl Builder {
             client_name: self.client_name.clone(),
             spec_name: spec_name.clone(),
             extra_derives: self.extra_derives.clone(),
+            layout,
         };
         let start = Instant::now();
         let emitted = emit::emit(&ir, &opts)?;
-        timings.emit = start.elapsed();
+        // Tokens are built and formatted item by item, in parallel: the wall time is split
+        // between the two phases in proportion to the time the threads spent on each.
+        let wall = start.elapsed();
+        let (tokens, format) = emitted.cpu_time;
+        let busy = (tokens + format).as_secs_f64();
+        timings.emit = if busy > 0.0 { wall.mul_f64(tokens.as_secs_f64() / busy) } else { Duration::ZERO };
+        timings.format = wall.saturating_sub(timings.emit);
         let start = Instant::now();
         let files = output::lay_out(&emitted, layout)?;
-        timings.format = start.elapsed();
+        timings.format += start.elapsed();
         Ok(Generated {
             files,
             sources,

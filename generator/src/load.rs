@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{pointer_push, Error, Location, Warning};
@@ -108,7 +109,13 @@ fn load_value_timed(file: &Path, mut value: Value, timings: &mut Timings) -> Res
     normalize::normalize(file, &version, &mut value, &mut warnings)?;
     timings.resolve = start.elapsed();
     let start = Instant::now();
-    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
+    // Tracking the path costs time on every node; it is only needed to report an error,
+    // so the document is read a second time, with the tracking, only when the first fails.
+    let api = match openapiv3::OpenAPI::deserialize(&value) {
+        Ok(api) => Ok(api),
+        Err(_) => serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value),
+    };
+    let api = api.map_err(|e| {
         let pointer = path_to_pointer(e.path());
         Error::Invalid {
             file: file.to_owned(),
