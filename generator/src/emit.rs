@@ -24,6 +24,10 @@ pub struct EmitOptions {
     pub extra_derives: Vec<String>,
     /// The layout the modules are formatted for (nested in `pub mod` items, or files).
     pub layout: Layout,
+    /// Put each tag's operations, and the types only they use, behind a cargo feature.
+    pub tag_features: bool,
+    /// Feature names chosen for tags (tag, feature), instead of [`naming::feature_name`].
+    pub feature_names: Vec<(String, String)>,
 }
 
 /// One generated module, formatted.
@@ -50,6 +54,9 @@ pub struct Emitted {
     /// Time spent building tokens and formatting them, each summed over the threads that
     /// did it (for [`crate::Timings`]).
     pub cpu_time: (Duration, Duration),
+    /// The cargo features the code is gated on, one per tag: (feature, tag), in the order
+    /// the tags first appear (empty without gates).
+    pub features: Vec<(String, String)>,
 }
 
 /// Lints that generated code allows on purpose: documentation comes from the spec's
@@ -68,9 +75,137 @@ const ALLOWS: &[&str] = &[
     "rustdoc::invalid_rust_codeblocks",
 ];
 
+/// Which cargo feature compiles each operation and each type: one feature per tag. An
+/// operation needs any of its tags' features (untagged ones are always compiled); a type
+/// needs any feature of the operations that use it, unless something always compiled uses
+/// it (or nothing does).
+#[derive(Debug, Default)]
+struct Gates {
+    /// Feature names, in the order their tags first appear.
+    features: Vec<String>,
+    /// The tag of each feature.
+    tags: Vec<String>,
+    /// Per operation, indices into `features` (empty: always compiled).
+    operations: Vec<Vec<usize>>,
+    /// Per type, indices into `features` (empty: always compiled).
+    types: Vec<Vec<usize>>,
+}
+
+/// Whether a name can be a cargo feature.
+fn valid_feature(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name != "default"
+        && name != "http"
+}
+
+impl Gates {
+    fn new(ir: &Ir, opts: &EmitOptions) -> Result<Gates, String> {
+        if !opts.tag_features {
+            return Ok(Gates::default());
+        }
+        for (tag, feature) in &opts.feature_names {
+            if !valid_feature(feature) {
+                return Err(format!(
+                    "`{feature}` (chosen for tag `{tag}`) cannot be a cargo feature name: use ASCII letters, digits, `_` and `-`, not `default` or `http`"
+                ));
+            }
+            if !ir.operations.iter().any(|op| op.tags.contains(tag)) {
+                return Err(format!("a feature name is given for tag `{tag}`, but no operation has that tag"));
+            }
+        }
+        let mut tags: Vec<&str> = Vec::new();
+        let mut features: Vec<String> = Vec::new();
+        for tag in ir.operations.iter().flat_map(|op| op.tags.iter()) {
+            if tags.contains(&tag.as_str()) {
+                continue;
+            }
+            let chosen = opts.feature_names.iter().find(|(t, _)| t == tag).map(|(_, f)| f.clone());
+            let base = chosen.unwrap_or_else(|| naming::feature_name(tag));
+            let mut name = base.clone();
+            let mut n = 2;
+            while features.contains(&name) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            tags.push(tag);
+            features.push(name);
+        }
+        let operations: Vec<Vec<usize>> = ir
+            .operations
+            .iter()
+            .map(|op| {
+                let mut f: Vec<usize> = op.tags.iter().filter_map(|t| tags.iter().position(|x| x == t)).collect();
+                f.sort_unstable();
+                f.dedup();
+                f
+            })
+            .collect();
+        let roots = |keep: &dyn Fn(usize) -> bool| {
+            let mut ids = Vec::new();
+            for (i, op) in ir.operations.iter().enumerate() {
+                if keep(i) {
+                    for (_, r) in op.refs() {
+                        r.for_each_named(&mut |id| ids.push(id));
+                    }
+                }
+            }
+            ids
+        };
+        let per_feature: Vec<Vec<bool>> = (0..features.len())
+            .map(|f| ir.reachable(roots(&|i| operations.get(i).is_some_and(|o| o.contains(&f)))))
+            .collect();
+        let used = ir.reachable(roots(&|_| true));
+        // Types an always-compiled operation uses, types no operation uses, and what they hold.
+        let mut always_roots = roots(&|i| operations.get(i).is_some_and(|o| o.is_empty()));
+        always_roots.extend(used.iter().enumerate().filter(|(_, u)| !**u).map(|(i, _)| TypeId(i)));
+        let always = ir.reachable(always_roots);
+        let types = (0..ir.types.len())
+            .map(|t| {
+                if always.get(t).copied().unwrap_or(true) {
+                    Vec::new()
+                } else {
+                    (0..features.len()).filter(|f| per_feature[*f].get(t).copied().unwrap_or(false)).collect()
+                }
+            })
+            .collect();
+        Ok(Gates {
+            features,
+            tags: tags.into_iter().map(str::to_owned).collect(),
+            operations,
+            types,
+        })
+    }
+
+    fn cfg(&self, features: Option<&Vec<usize>>) -> TokenStream {
+        let names: Vec<&str> = features
+            .into_iter()
+            .flatten()
+            .filter_map(|f| self.features.get(*f).map(String::as_str))
+            .collect();
+        match names.as_slice() {
+            [] => TokenStream::new(),
+            [one] => quote!(#[cfg(feature = #one)]),
+            many => quote!(#[cfg(any(#(feature = #many),*))]),
+        }
+    }
+
+    fn type_cfg(&self, i: usize) -> TokenStream {
+        self.cfg(self.types.get(i))
+    }
+
+    fn operation_cfg(&self, i: usize) -> TokenStream {
+        self.cfg(self.operations.get(i))
+    }
+}
+
 /// Emits every module for `ir`.
 pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
     let e = Emitter { ir, opts };
+    let gates = Gates::new(ir, opts).map_err(|message| Error::Filter {
+        file: opts.spec_name.clone().into(),
+        message,
+    })?;
     let header = format!(
         "// @generated by genauth-codegen from {}. Do not edit by hand; regenerate instead.\n",
         sanitize_line(&opts.spec_name)
@@ -98,25 +233,32 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
     // there are cores: formatting dominates the run time, and only one item's tokens and
     // syntax tree per thread are alive at a time, which keeps memory small.
     let nested = opts.layout == Layout::SingleFile;
-    let mut jobs: Vec<Job<'_>> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
     // No `types` module when there are no types (an operation filter can leave none): its
     // glob re-export would be an unused import.
-    if !ir.types.is_empty() {
-        jobs.extend(ir.types.iter().map(Job::Type));
-    }
+    jobs.extend((0..ir.types.len()).map(Job::Type));
     jobs.push(Job::ClientTop);
-    jobs.extend(ir.operations.iter().map(Job::Method));
-    jobs.extend(ir.operations.iter().map(Job::OperationItems));
+    jobs.extend((0..ir.operations.len()).map(Job::Method));
+    jobs.extend((0..ir.operations.len()).map(Job::OperationItems));
     let client_name = naming::type_name(&opts.client_name);
     let results = par_map(&jobs, |job| {
         // Token streams are not `Sync`: every thread makes its own.
         let client = ident(&client_name);
         let start = Instant::now();
-        let (tokens, in_impl) = match job {
-            Job::Type(t) => (e.type_def(t), false),
+        let (tokens, in_impl) = match *job {
+            Job::Type(i) => match ir.types.get(i) {
+                Some(t) => (e.type_def(t, &gates.type_cfg(i)), false),
+                None => (TokenStream::new(), false),
+            },
             Job::ClientTop => (e.client_top(&client), false),
-            Job::Method(op) => (e.method(op, &client), true),
-            Job::OperationItems(op) => (e.operation_items(op, &client), false),
+            Job::Method(i) => match ir.operations.get(i) {
+                Some(op) => (e.method(op, &client, &gates.operation_cfg(i)), true),
+                None => (TokenStream::new(), true),
+            },
+            Job::OperationItems(i) => match ir.operations.get(i) {
+                Some(op) => (e.operation_items(op, &client, &gates.operation_cfg(i)), false),
+                None => (TokenStream::new(), false),
+            },
         };
         let tokens_time = start.elapsed();
         let start = Instant::now();
@@ -139,7 +281,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
     let allows: Vec<syn::Path> = ALLOWS.iter().filter_map(|a| syn::parse_str::<syn::Path>(a).ok()).collect();
     let mut modules = Vec::with_capacity(2);
     if !ir.types.is_empty() {
-        let mut m = ModuleText::open("types", e.types_head(), nested, &allows)?;
+        let mut m = ModuleText::open("types", e.types_head(!gates.features.is_empty()), nested, &allows)?;
         for _ in &ir.types {
             m.push(texts.next().unwrap_or_default());
         }
@@ -166,17 +308,20 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
         allows: ALLOWS.to_vec(),
         modules,
         cpu_time,
+        features: gates.features.into_iter().zip(gates.tags).collect(),
     })
 }
 
 /// One unit of emitting and formatting.
-enum Job<'i> {
-    Type(&'i TypeDef),
+enum Job {
+    /// A type, by index.
+    Type(usize),
     /// The server constant and the client struct.
     ClientTop,
-    Method(&'i Operation),
-    /// The parameter, form and status types of one operation.
-    OperationItems(&'i Operation),
+    /// An operation's method, by index.
+    Method(usize),
+    /// The parameter, form and status types of one operation, by index.
+    OperationItems(usize),
 }
 
 /// `f` applied to every item, on up to one thread per core (in order).
@@ -522,9 +667,12 @@ impl Emitter<'_> {
     // ----- types --------------------------------------------------------------------
 
     /// The top of the types module: its docs and `use`s.
-    fn types_head(&self) -> TokenStream {
+    fn types_head(&self, gated: bool) -> TokenStream {
         let uses_serde = self.ir.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
-        let serde = if uses_serde {
+        let serde = if uses_serde && gated {
+            // Without features, every type that uses them may be compiled out.
+            quote!(#[allow(unused_imports)] use serde::{Deserialize, Serialize};)
+        } else if uses_serde {
             quote!(use serde::{Deserialize, Serialize};)
         } else {
             TokenStream::new()
@@ -581,12 +729,14 @@ impl Emitter<'_> {
         }
     }
 
-    fn type_def(&self, t: &TypeDef) -> TokenStream {
+    /// A type's items; `cfg` (a `#[cfg(...)]` attribute or nothing) goes on each.
+    fn type_def(&self, t: &TypeDef, cfg: &TokenStream) -> TokenStream {
         let name = ident(&t.name);
         let doc = opt_doc(t.doc.as_deref());
+        let doc = quote!(#doc #cfg);
         match &t.kind {
             TypeKind::Struct(s) => self.struct_def(&name, doc, s),
-            TypeKind::Enum(e) => self.enum_def(&name, doc, e),
+            TypeKind::Enum(e) => self.enum_def(&name, doc, e, cfg),
             TypeKind::Alias(target) => {
                 let target = self.ty(target);
                 quote! {
@@ -724,7 +874,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn enum_def(&self, name: &Ident, doc: TokenStream, e: &EnumDef) -> TokenStream {
+    fn enum_def(&self, name: &Ident, doc: TokenStream, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
         let unknown = ident(&e.unknown);
         let variants = e.variants.iter().enumerate().map(|(i, v)| {
             let vname = ident(&v.ident);
@@ -763,6 +913,7 @@ impl Emitter<'_> {
         // structs holding the enum can still have `Default`.
         let default_impl = if e.default.is_none() {
             quote! {
+                #cfg
                 impl Default for #name {
                     fn default() -> Self {
                         Self::#unknown(String::new())
@@ -781,6 +932,7 @@ impl Emitter<'_> {
                 /// A value this SDK does not know; kept verbatim so it survives a round trip.
                 #unknown(String),
             }
+            #cfg
             impl #name {
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &str {
@@ -790,6 +942,7 @@ impl Emitter<'_> {
                     }
                 }
             }
+            #cfg
             impl From<&str> for #name {
                 fn from(v: &str) -> Self {
                     match v {
@@ -798,6 +951,7 @@ impl Emitter<'_> {
                     }
                 }
             }
+            #cfg
             rt::string_enum!(#name);
             #default_impl
         }
@@ -877,13 +1031,13 @@ impl Emitter<'_> {
     }
 
     /// The parameter, form and status types of one operation.
-    fn operation_items(&self, op: &Operation, client: &Ident) -> TokenStream {
-        let params = op.params.as_ref().map(|p| self.params_struct(op, p, client));
+    fn operation_items(&self, op: &Operation, client: &Ident, cfg: &TokenStream) -> TokenStream {
+        let params = op.params.as_ref().map(|p| self.params_struct(op, p, client, cfg));
         let form = match &op.body {
-            Some(Body { kind: BodyKind::Form(p), .. }) => Some(self.params_struct(op, p, client)),
+            Some(Body { kind: BodyKind::Form(p), .. }) => Some(self.params_struct(op, p, client, cfg)),
             _ => None,
         };
-        let statuses = self.status_enum(op, client);
+        let statuses = self.status_enum(op, client, cfg);
         quote!(#params #form #statuses)
     }
 
@@ -910,7 +1064,7 @@ impl Emitter<'_> {
         doc_attrs(&text)
     }
 
-    fn method(&self, op: &Operation, client: &Ident) -> TokenStream {
+    fn method(&self, op: &Operation, client: &Ident, cfg: &TokenStream) -> TokenStream {
         let name = ident(&op.ident);
         let doc = self.method_doc(op);
         let method = match op.method.as_str() {
@@ -1013,6 +1167,7 @@ impl Emitter<'_> {
         let _ = client;
         quote! {
             #doc
+            #cfg
             pub async fn #name(&self, #(#args),*) -> Result<#ret, rt::Error> {
                 #query_stmts
                 #header_stmts
@@ -1174,7 +1329,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn params_struct(&self, op: &Operation, p: &ParamsDef, client: &Ident) -> TokenStream {
+    fn params_struct(&self, op: &Operation, p: &ParamsDef, client: &Ident, cfg: &TokenStream) -> TokenStream {
         let name = ident(&p.name);
         let method = ident(&op.ident);
         let what = if p.fields.iter().all(|f| matches!(f.location, ParamIn::Form | ParamIn::Multipart)) {
@@ -1229,6 +1384,7 @@ impl Emitter<'_> {
         });
         let default_impl = if required.is_empty() {
             quote! {
+                #cfg
                 impl Default for #name {
                     fn default() -> Self {
                         Self::new()
@@ -1241,12 +1397,14 @@ impl Emitter<'_> {
         let derives = self.derives(&["Debug", "Clone", "PartialEq"]);
         quote! {
             #[doc = #doc]
+            #cfg
             #derives
             #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }
 
+            #cfg
             impl #name {
                 /// The required parameters; optional ones start at the API's defaults (or unset).
                 pub fn new(#(#ctor_args),*) -> Self {
@@ -1273,7 +1431,7 @@ impl Emitter<'_> {
     }
 
     /// The enum a method returns when success statuses carry different bodies.
-    fn status_enum(&self, op: &Operation, client: &Ident) -> TokenStream {
+    fn status_enum(&self, op: &Operation, client: &Ident, cfg: &TokenStream) -> TokenStream {
         let Some((name, bodies)) = &op.responses_by_status else { return TokenStream::new() };
         let name = ident(name);
         let method = ident(&op.ident);
@@ -1292,6 +1450,7 @@ impl Emitter<'_> {
         });
         quote! {
             #[doc = #doc]
+            #cfg
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name {
                 #(#variants)*

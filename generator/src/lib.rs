@@ -115,6 +115,8 @@ pub struct Builder {
     runtime: Option<RuntimeDependency>,
     strict_responses: bool,
     filter: filter::Filter,
+    tag_features: Option<bool>,
+    feature_names: Vec<(String, String)>,
 }
 
 impl Default for Builder {
@@ -138,6 +140,8 @@ impl Builder {
             runtime: None,
             strict_responses: false,
             filter: filter::Filter::default(),
+            tag_features: None,
+            feature_names: Vec::new(),
         }
     }
 
@@ -239,6 +243,23 @@ impl Builder {
         self
     }
 
+    /// Whether each tag's operations, and the types only they use, compile only with a cargo
+    /// feature of the generated crate named after the tag (all on by default), so an SDK
+    /// user builds only the part they call. Unset, this is on in the crate layout and off in
+    /// the single-file layout, where the crate that includes the file would have to declare
+    /// the features itself (a build script can use [`Builder::include_tag`] instead).
+    pub fn tag_features(mut self, on: bool) -> Self {
+        self.tag_features = Some(on);
+        self
+    }
+
+    /// The cargo feature name for `tag` (repeatable). By default it is the tag in
+    /// `snake_case` ASCII ([`naming::feature_name`]).
+    pub fn tag_feature(mut self, tag: impl Into<String>, feature: impl Into<String>) -> Self {
+        self.feature_names.push((tag.into(), feature.into()));
+        self
+    }
+
     /// Loads the spec and lowers it to the generator's IR (with the operation filters
     /// applied) without emitting code, for tools that inspect the API (such as
     /// [`diff::compare`]). Returns the warnings raised on the way; `deny_warnings` does
@@ -333,6 +354,8 @@ impl Builder {
             spec_name: spec_name.clone(),
             extra_derives: self.extra_derives.clone(),
             layout,
+            tag_features: self.tag_features.unwrap_or(layout == Layout::Crate),
+            feature_names: self.feature_names.clone(),
         };
         let start = Instant::now();
         let emitted = emit::emit(&ir, &opts)?;
@@ -358,6 +381,7 @@ impl Builder {
             crate_version: self.crate_version.clone(),
             description: ir.title.clone(),
             runtime: self.runtime.clone(),
+            features: emitted.features,
         })
     }
 }
@@ -392,6 +416,7 @@ pub struct Generated {
     crate_version: String,
     description: String,
     runtime: Option<RuntimeDependency>,
+    features: Vec<(String, String)>,
 }
 
 impl Generated {
@@ -451,6 +476,12 @@ impl Generated {
         self.types
     }
 
+    /// The cargo features the code is gated on, one per tag: (feature, tag), in the order
+    /// the tags first appear (empty without [`Builder::tag_features`]).
+    pub fn features(&self) -> &[(String, String)] {
+        &self.features
+    }
+
     /// The layout the files follow.
     pub fn layout(&self) -> Layout {
         self.layout
@@ -466,6 +497,7 @@ impl Generated {
                 description: &self.description,
                 spec_name: &self.spec_name,
                 runtime: self.runtime.as_ref(),
+                features: &self.features,
             },
         )?;
         let mut files = vec![(PathBuf::from("Cargo.toml"), manifest)];

@@ -2,6 +2,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::{format_file, ident, inner_doc_attrs, Emitted};
@@ -75,6 +76,12 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
         .filter(|name| emitted.modules.iter().any(|m| m.name == *name))
         .map(ident)
         .collect();
+    // With tag features off, a module can be left without public items.
+    let reexport_allow = if emitted.features.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[allow(unused_imports)])
+    };
     match layout {
         Layout::Crate => {
             let crate_doc = inner_doc_attrs(&emitted.crate_doc);
@@ -87,7 +94,7 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
 
                 #(pub mod #mod_names;)*
 
-                #(pub use #reexports::*;)*
+                #(#reexport_allow pub use #reexports::*;)*
             };
             let mut files = vec![(
                 PathBuf::from("src/lib.rs"),
@@ -106,7 +113,7 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
                     pub use genauth_runtime as rt;
                 },
             )?;
-            let bottom = format_file(crate::SINGLE_FILE_NAME, quote!(#(pub use #reexports::*;)*))?;
+            let bottom = format_file(crate::SINGLE_FILE_NAME, quote!(#(#reexport_allow pub use #reexports::*;)*))?;
             let mut text = format!("{}{top}", emitted.header);
             for m in &emitted.modules {
                 text.push('\n');
@@ -126,6 +133,8 @@ pub struct CrateInfo<'a> {
     pub description: &'a str,
     pub spec_name: &'a str,
     pub runtime: Option<&'a RuntimeDependency>,
+    /// One feature per tag, (feature, tag) (empty when the code is not gated).
+    pub features: &'a [(String, String)],
 }
 
 fn toml_string(s: &str) -> String {
@@ -141,9 +150,9 @@ pub fn cargo_toml(dir: &Path, info: &CrateInfo<'_>) -> Result<String, Error> {
             let target = absolute(&p)?;
             let rel = relative_path(&dir_abs, &target);
             let rel = rel.to_string_lossy().replace('\\', "/");
-            format!("{{ path = {}, version = \"0.1.0\" }}", toml_string(&rel))
+            format!("{{ path = {}, version = \"0.1.0\", default-features = false }}", toml_string(&rel))
         }
-        RuntimeDependency::Version(v) => toml_string(&v),
+        RuntimeDependency::Version(v) => format!("{{ version = {}, default-features = false }}", toml_string(&v)),
     };
     let standalone = !is_workspace_member(&dir_abs);
     let mut out = String::new();
@@ -165,6 +174,20 @@ pub fn cargo_toml(dir: &Path, info: &CrateInfo<'_>) -> Result<String, Error> {
     out.push_str(&format!("genauth-runtime = {runtime}\n"));
     out.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
     out.push_str("serde_json = \"1\"\n");
+    // `http`: the runtime's HTTP transport and signing (reqwest, tokio); without it, bring
+    // your own `Transport`. One feature per tag: that tag's methods and the types only
+    // they use.
+    out.push_str("\n[features]\n");
+    let mut default = vec![toml_string("http")];
+    default.extend(info.features.iter().map(|(f, _)| toml_string(f)));
+    out.push_str(&format!("default = [{}]\n", default.join(", ")));
+    out.push_str("http = [\"genauth-runtime/http\"]\n");
+    for (feature, tag) in info.features {
+        if feature != tag {
+            out.push_str(&format!("# tag {}\n", toml_string(tag)));
+        }
+        out.push_str(&format!("{feature} = []\n"));
+    }
     if standalone {
         out.push_str("\n# Not part of an enclosing workspace: this crate is its own.\n[workspace]\n");
     }
