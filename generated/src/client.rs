@@ -40,6 +40,7 @@ impl ManagementClient {
     /// Older form of the user listing that takes its filters from the query string. Returns one page of users, optionally filtered by status and modification time.
     ///
     /// `GET /api/v3/list-users`
+    #[cfg(feature = "users")]
     pub async fn list_users_legacy(
         &self,
         params: &ListUsersLegacyParams,
@@ -69,6 +70,7 @@ impl ManagementClient {
     /// Searches the user pool with keywords, advanced filters or a search query and returns one page of users. Options control paging, sorting, fuzzy-match fields and which related data is included.
     ///
     /// `POST /api/v3/list-users`
+    #[cfg(feature = "users")]
     pub async fn list_users(
         &self,
         body: &ListUsersRequestDto,
@@ -83,6 +85,7 @@ impl ManagementClient {
     /// Returns the profile of one user, looked up by any supported kind of identifier. Flags add custom data, identities, posts or department IDs to the result.
     ///
     /// `GET /api/v3/get-user`
+    #[cfg(feature = "users")]
     pub async fn get_user(
         &self,
         params: &GetUserParams,
@@ -104,6 +107,7 @@ impl ManagementClient {
     /// Returns the profiles of up to 50 users identified by a list of IDs.
     ///
     /// `GET /api/v3/get-user-batch`
+    #[cfg(feature = "users")]
     pub async fn get_user_batch(
         &self,
         params: &GetUserBatchParams,
@@ -125,6 +129,7 @@ impl ManagementClient {
     /// Creates one user account with the given profile, password, identities and department memberships, and returns it.
     ///
     /// `POST /api/v3/create-user`
+    #[cfg(feature = "users")]
     pub async fn create_user(
         &self,
         body: &CreateUserReqDto,
@@ -139,6 +144,7 @@ impl ManagementClient {
     /// Creates up to 50 user accounts in one call and returns them.
     ///
     /// `POST /api/v3/create-users-batch`
+    #[cfg(feature = "users")]
     pub async fn create_users_batch(
         &self,
         body: &CreateUserBatchReqDto,
@@ -153,6 +159,7 @@ impl ManagementClient {
     /// Changes the profile of one user; only the attributes sent are modified. Returns the updated user.
     ///
     /// `POST /api/v3/update-user`
+    #[cfg(feature = "users")]
     pub async fn update_user(
         &self,
         body: &UpdateUserReqDto,
@@ -167,6 +174,7 @@ impl ManagementClient {
     /// Changes the profiles of several users in one call and returns them.
     ///
     /// `POST /api/v3/update-user-batch`
+    #[cfg(feature = "users")]
     pub async fn update_user_batch(
         &self,
         body: &UpdateUserBatchReqDto,
@@ -181,6 +189,7 @@ impl ManagementClient {
     /// Removes up to 50 users from the user pool. Deleted accounts cannot be restored.
     ///
     /// `POST /api/v3/delete-users-batch`
+    #[cfg(feature = "users")]
     pub async fn delete_users_batch(
         &self,
         body: &DeleteUsersBatchDto,
@@ -195,6 +204,7 @@ impl ManagementClient {
     /// Returns the third-party identities (social or enterprise sign-in accounts) linked to a user.
     ///
     /// `GET /api/v3/get-user-identities`
+    #[cfg(feature = "users")]
     pub async fn get_user_identities(
         &self,
         params: &GetUserIdentitiesParams,
@@ -212,6 +222,7 @@ impl ManagementClient {
     /// Returns the roles granted to a user, optionally restricted to one permission space.
     ///
     /// `GET /api/v3/get-user-roles`
+    #[cfg(feature = "users")]
     pub async fn get_user_roles(
         &self,
         params: &GetUserRolesParams,
@@ -230,6 +241,7 @@ impl ManagementClient {
     /// Returns the real-name verification records stored for a user.
     ///
     /// `GET /api/v3/get-user-principal-authentication-info`
+    #[cfg(feature = "users")]
     pub async fn get_user_principal_authentication_info(
         &self,
         params: &GetUserPrincipalAuthenticationInfoParams,
@@ -250,6 +262,7 @@ impl ManagementClient {
     /// Deletes the stored real-name verification of a user so it can be done again.
     ///
     /// `POST /api/v3/reset-user-principal-authentication-info`
+    #[cfg(feature = "users")]
     pub async fn reset_user_principal_authentication_info(
         &self,
         body: &ResetUserPrincipalAuthenticationInfoDto,
@@ -267,6 +280,7 @@ impl ManagementClient {
     /// Returns one page of the departments a user belongs to, with sorting and optional department paths and custom data.
     ///
     /// `GET /api/v3/get-user-departments`
+    #[cfg(feature = "users")]
     pub async fn get_user_departments(
         &self,
         params: &GetUserDepartmentsParams,
@@ -290,6 +304,7 @@ impl ManagementClient {
     /// Replaces the department memberships of a user with the given list, including leader and main-department flags.
     ///
     /// `POST /api/v3/set-user-departments`
+    #[cfg(feature = "users")]
     pub async fn set_user_departments(
         &self,
         body: &SetUserDepartmentsDto,
@@ -304,6 +319,7 @@ impl ManagementClient {
     /// Returns the groups a user is a member of.
     ///
     /// `GET /api/v3/get-user-groups`
+    #[cfg(feature = "users")]
     pub async fn get_user_groups(
         &self,
         params: &GetUserGroupsParams,
@@ -321,6 +337,7 @@ impl ManagementClient {
     /// Tells which multi-factor methods (OTP, face, text message, email) a user has set up.
     ///
     /// `GET /api/v3/get-user-mfa-info`
+    #[cfg(feature = "users")]
     pub async fn get_user_mfa_info(
         &self,
         params: &GetUserMfaInfoParams,
@@ -338,6 +355,7 @@ impl ManagementClient {
     /// Returns one page of users that have been archived, optionally only those archived after a given time.
     ///
     /// `GET /api/v3/list-archived-users`
+    #[cfg(feature = "users")]
     pub async fn list_archived_users(
         &self,
         params: &ListArchivedUsersParams,
@@ -356,6 +374,7 @@ impl ManagementClient {
     /// Ends the sessions of a user in the given applications, forcing a new sign-in there.
     ///
     /// `POST /api/v3/kick-users`
+    #[cfg(feature = "users")]
     pub async fn kick_users(
         &self,
         body: &KickUsersDto,
@@ -370,6 +389,7 @@ impl ManagementClient {
     /// Checks whether any user matches the given login name, email address, mobile number or external ID.
     ///
     /// `POST /api/v3/is-user-exists`
+    #[cfg(feature = "users")]
     pub async fn is_user_exists(
         &self,
         body: &IsUserExistsReqDto,
@@ -384,6 +404,7 @@ impl ManagementClient {
     /// Returns the applications a user is allowed to sign in to.
     ///
     /// `GET /api/v3/get-user-accessible-apps`
+    #[cfg(feature = "users")]
     pub async fn get_user_accessible_apps(
         &self,
         params: &GetUserAccessibleAppsParams,
@@ -404,6 +425,7 @@ impl ManagementClient {
     /// Returns the applications a user has been explicitly authorised for.
     ///
     /// `GET /api/v3/get-user-authorized-apps`
+    #[cfg(feature = "users")]
     pub async fn get_user_authorized_apps(
         &self,
         params: &GetUserAuthorizedAppsParams,
@@ -424,6 +446,7 @@ impl ManagementClient {
     /// Tells whether a user holds at least one of the given roles.
     ///
     /// `POST /api/v3/has-any-role`
+    #[cfg(feature = "users")]
     pub async fn has_any_role(
         &self,
         body: &HasAnyRoleReqDto,
@@ -438,6 +461,7 @@ impl ManagementClient {
     /// Returns one page of the sign-in records of a user, filterable by application, client IP and time range.
     ///
     /// `GET /api/v3/get-user-login-history`
+    #[cfg(feature = "users")]
     pub async fn get_user_login_history(
         &self,
         params: &GetUserLoginHistoryParams,
@@ -461,6 +485,7 @@ impl ManagementClient {
     /// Returns the applications in which a user has signed in before.
     ///
     /// `GET /api/v3/get-user-loggedin-apps`
+    #[cfg(feature = "users")]
     pub async fn get_user_loggedin_apps(
         &self,
         params: &GetUserLoggedinAppsParams,
@@ -478,6 +503,7 @@ impl ManagementClient {
     /// Returns the identity providers a user has signed in with before.
     ///
     /// `GET /api/v3/get-user-logged-in-identities`
+    #[cfg(feature = "users")]
     pub async fn get_user_loggedin_identities(
         &self,
         params: &GetUserLoggedinIdentitiesParams,
@@ -498,6 +524,7 @@ impl ManagementClient {
     /// Marks a user as having left the organisation.
     ///
     /// `POST /api/v3/resign-user`
+    #[cfg(feature = "users")]
     pub async fn resign_user(
         &self,
         body: &ResignUserReqDto,
@@ -512,6 +539,7 @@ impl ManagementClient {
     /// Marks several users as having left the organisation.
     ///
     /// `POST /api/v3/resign-user-batch`
+    #[cfg(feature = "users")]
     pub async fn resign_user_batch(
         &self,
         body: &ResignUserBatchReqDto,
@@ -526,6 +554,7 @@ impl ManagementClient {
     /// Returns the resources a user is authorised for, with the actions and conditions that apply; can be limited to a permission space and resource kind.
     ///
     /// `GET /api/v3/get-user-authorized-resources`
+    #[cfg(feature = "users")]
     pub async fn get_user_authorized_resources(
         &self,
         params: &GetUserAuthorizedResourcesParams,
@@ -548,6 +577,7 @@ impl ManagementClient {
     /// Tells whether a user currently has a live session in an application.
     ///
     /// `POST /api/v3/check-session-status`
+    #[cfg(feature = "users")]
     pub async fn check_session_status(
         &self,
         body: &CheckSessionStatusDto,
@@ -562,6 +592,7 @@ impl ManagementClient {
     /// Binds existing OTP (authenticator app) secrets to users, for example when migrating from another system.
     ///
     /// `POST /api/v3/import-otp`
+    #[cfg(feature = "users")]
     pub async fn import_otp(
         &self,
         body: &ImportOtpReqDto,
@@ -576,6 +607,7 @@ impl ManagementClient {
     /// Exchanges an access key ID and secret for a short-lived management token (legacy authentication). Send the token as `authorization: Bearer <token>` together with the `x-genauth-userpool-id` header on later calls.
     ///
     /// `POST /api/v3/get-management-token`
+    #[cfg(feature = "auth")]
     pub async fn get_management_token(
         &self,
         body: &GetManagementAccessTokenDto,
@@ -587,6 +619,7 @@ impl ManagementClient {
 }
 
 /// Parameters of [`ManagementClient::list_users_legacy`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersLegacyParams {
@@ -626,6 +659,7 @@ pub struct ListUsersLegacyParams {
     pub with_user_password_expire_time: Option<bool>,
 }
 
+#[cfg(feature = "users")]
 impl ListUsersLegacyParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new() -> Self {
@@ -644,6 +678,7 @@ impl ListUsersLegacyParams {
     }
 }
 
+#[cfg(feature = "users")]
 impl Default for ListUsersLegacyParams {
     fn default() -> Self {
         Self::new()
@@ -651,6 +686,7 @@ impl Default for ListUsersLegacyParams {
 }
 
 /// Parameters of [`ManagementClient::get_user`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserParams {
@@ -694,6 +730,7 @@ pub struct GetUserParams {
     pub with_department_ids: Option<bool>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -710,6 +747,7 @@ impl GetUserParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_batch`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserBatchParams {
@@ -749,6 +787,7 @@ pub struct GetUserBatchParams {
     pub with_department_ids: Option<bool>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserBatchParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_ids: Vec<String>) -> Self {
@@ -764,6 +803,7 @@ impl GetUserBatchParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_identities`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserIdentitiesParams {
@@ -787,6 +827,7 @@ pub struct GetUserIdentitiesParams {
     pub user_id_type: Option<UserIdType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserIdentitiesParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -798,6 +839,7 @@ impl GetUserIdentitiesParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_roles`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserRolesParams {
@@ -823,6 +865,7 @@ pub struct GetUserRolesParams {
     pub namespace: Option<String>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserRolesParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -835,6 +878,7 @@ impl GetUserRolesParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_principal_authentication_info`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserPrincipalAuthenticationInfoParams {
@@ -858,6 +902,7 @@ pub struct GetUserPrincipalAuthenticationInfoParams {
     pub user_id_type: Option<UserIdType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserPrincipalAuthenticationInfoParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -869,6 +914,7 @@ impl GetUserPrincipalAuthenticationInfoParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_departments`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserDepartmentsParams {
@@ -916,6 +962,7 @@ pub struct GetUserDepartmentsParams {
     pub order_by: Option<GetUserDepartmentsOrderBy>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserDepartmentsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -933,6 +980,7 @@ impl GetUserDepartmentsParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_groups`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserGroupsParams {
@@ -956,6 +1004,7 @@ pub struct GetUserGroupsParams {
     pub user_id_type: Option<UserIdType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserGroupsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -967,6 +1016,7 @@ impl GetUserGroupsParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_mfa_info`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserMfaInfoParams {
@@ -990,6 +1040,7 @@ pub struct GetUserMfaInfoParams {
     pub user_id_type: Option<UserIdType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserMfaInfoParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -1001,6 +1052,7 @@ impl GetUserMfaInfoParams {
 }
 
 /// Parameters of [`ManagementClient::list_archived_users`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListArchivedUsersParams {
@@ -1016,6 +1068,7 @@ pub struct ListArchivedUsersParams {
     pub start_at: Option<i64>,
 }
 
+#[cfg(feature = "users")]
 impl ListArchivedUsersParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new() -> Self {
@@ -1027,6 +1080,7 @@ impl ListArchivedUsersParams {
     }
 }
 
+#[cfg(feature = "users")]
 impl Default for ListArchivedUsersParams {
     fn default() -> Self {
         Self::new()
@@ -1034,6 +1088,7 @@ impl Default for ListArchivedUsersParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_accessible_apps`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserAccessibleAppsParams {
@@ -1057,6 +1112,7 @@ pub struct GetUserAccessibleAppsParams {
     pub user_id_type: Option<UserIdType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserAccessibleAppsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -1068,6 +1124,7 @@ impl GetUserAccessibleAppsParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_authorized_apps`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserAuthorizedAppsParams {
@@ -1091,6 +1148,7 @@ pub struct GetUserAuthorizedAppsParams {
     pub user_id_type: Option<UserIdType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserAuthorizedAppsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -1102,6 +1160,7 @@ impl GetUserAuthorizedAppsParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_login_history`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserLoginHistoryParams {
@@ -1141,6 +1200,7 @@ pub struct GetUserLoginHistoryParams {
     pub limit: Option<i64>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserLoginHistoryParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -1158,6 +1218,7 @@ impl GetUserLoginHistoryParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_loggedin_apps`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserLoggedinAppsParams {
@@ -1181,6 +1242,7 @@ pub struct GetUserLoggedinAppsParams {
     pub user_id_type: Option<UserIdType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserLoggedinAppsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -1192,6 +1254,7 @@ impl GetUserLoggedinAppsParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_loggedin_identities`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserLoggedinIdentitiesParams {
@@ -1215,6 +1278,7 @@ pub struct GetUserLoggedinIdentitiesParams {
     pub user_id_type: Option<UserIdType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserLoggedinIdentitiesParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -1226,6 +1290,7 @@ impl GetUserLoggedinIdentitiesParams {
 }
 
 /// Parameters of [`ManagementClient::get_user_authorized_resources`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserAuthorizedResourcesParams {
@@ -1253,6 +1318,7 @@ pub struct GetUserAuthorizedResourcesParams {
     pub resource_type: Option<ResourceType>,
 }
 
+#[cfg(feature = "users")]
 impl GetUserAuthorizedResourcesParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {

@@ -34,5 +34,9 @@
 pub use genauth_runtime as rt;
 pub mod types;
 pub mod client;
+
+#[allow(unused_imports)]
 pub use client::*;
+
+#[allow(unused_imports)]
 pub use types::*;

@@ -3,9 +3,12 @@
 
 #[allow(unused_imports)]
 use genauth_runtime as rt;
+
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
 /// Search conditions, paging and options for listing users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListUsersRequestDto {
@@ -23,6 +26,7 @@ pub struct ListUsersRequestDto {
 }
 
 /// One condition of an advanced user filter.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListUsersAdvancedFilterItemDto {
     /// User attribute the condition applies to (a built-in or custom field name).
@@ -35,6 +39,7 @@ pub struct ListUsersAdvancedFilterItemDto {
 }
 
 /// Paging, sorting and output options for listing users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListUsersOptionsDto {
@@ -64,6 +69,7 @@ pub struct ListUsersOptionsDto {
 }
 
 /// Which page to return and how large pages are.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PaginationDto {
     /// Page number, starting at 1.
@@ -75,6 +81,7 @@ pub struct PaginationDto {
 }
 
 /// One sort key.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SortingDto {
     /// Attribute to sort by.
@@ -84,6 +91,7 @@ pub struct SortingDto {
 }
 
 /// Response carrying one page of users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserPaginatedRespDto {
@@ -109,6 +117,7 @@ pub struct UserPaginatedRespDto {
 }
 
 /// One page of users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserPagingDto {
@@ -121,6 +130,7 @@ pub struct UserPagingDto {
 }
 
 /// A user account with its profile attributes.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDto {
@@ -306,6 +316,7 @@ pub struct UserDto {
 }
 
 /// An external identity linked to a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityDto {
@@ -339,6 +350,7 @@ pub struct IdentityDto {
 }
 
 /// Response carrying a single user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserSingleRespDto {
@@ -364,6 +376,7 @@ pub struct UserSingleRespDto {
 }
 
 /// Response carrying a list of users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserListRespDto {
@@ -389,6 +402,7 @@ pub struct UserListRespDto {
 }
 
 /// Profile and settings of the user to create.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserReqDto {
@@ -519,6 +533,7 @@ pub struct CreateUserReqDto {
 }
 
 /// OTP secret to bind when creating a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserOtpDto {
@@ -530,6 +545,7 @@ pub struct CreateUserOtpDto {
 }
 
 /// External identity to link to a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateIdentityDto {
@@ -554,6 +570,7 @@ pub struct CreateIdentityDto {
 }
 
 /// Optional settings for creating users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserOptionsDto {
@@ -577,6 +594,7 @@ pub struct CreateUserOptionsDto {
 }
 
 /// How to notify users that their account was created.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendCreateAccountNotificationDto {
@@ -592,6 +610,7 @@ pub struct SendCreateAccountNotificationDto {
 }
 
 /// Users to create in one call.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateUserBatchReqDto {
     /// Users to create.
@@ -601,6 +620,7 @@ pub struct CreateUserBatchReqDto {
 }
 
 /// Profile of one user in a batch creation.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserInfoDto {
@@ -729,6 +749,7 @@ pub struct CreateUserInfoDto {
 }
 
 /// The user to update and the attributes to change; attributes left out stay as they are.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateUserReqDto {
@@ -847,6 +868,7 @@ pub struct UpdateUserReqDto {
 }
 
 /// Optional settings for updating a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateUserOptionsDto {
@@ -882,6 +904,7 @@ pub struct UpdateUserOptionsDto {
 }
 
 /// How to notify a user that the password was reset.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendResetPasswordNotificationDto {
@@ -903,6 +926,7 @@ pub struct SendResetPasswordNotificationDto {
 }
 
 /// Users to update in one call.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateUserBatchReqDto {
     /// Users to update, each with its changes.
@@ -912,6 +936,7 @@ pub struct UpdateUserBatchReqDto {
 }
 
 /// Changes for one user in a batch update; attributes left out stay as they are.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateUserInfoDto {
@@ -1028,6 +1053,7 @@ pub struct UpdateUserInfoDto {
 }
 
 /// Optional settings for updating users in bulk.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateUserBatchOptionsDto {
@@ -1045,6 +1071,7 @@ pub struct UpdateUserBatchOptionsDto {
 }
 
 /// Users to delete.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteUsersBatchDto {
@@ -1055,6 +1082,7 @@ pub struct DeleteUsersBatchDto {
 }
 
 /// Optional settings for deleting users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteUsersBatchOptionsDto {
@@ -1076,6 +1104,7 @@ pub struct DeleteUsersBatchOptionsDto {
 }
 
 /// Response that only reports success or failure.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IsSuccessRespDto {
@@ -1101,6 +1130,7 @@ pub struct IsSuccessRespDto {
 }
 
 /// Outcome of an operation that returns no other data.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct IsSuccessDto {
     /// True if the operation succeeded.
@@ -1109,6 +1139,7 @@ pub struct IsSuccessDto {
 }
 
 /// Response carrying the external identities of a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityListRespDto {
@@ -1134,6 +1165,7 @@ pub struct IdentityListRespDto {
 }
 
 /// Response carrying one page of roles.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RolePaginatedRespDto {
@@ -1159,6 +1191,7 @@ pub struct RolePaginatedRespDto {
 }
 
 /// One page of roles.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RolePagingDto {
@@ -1171,6 +1204,7 @@ pub struct RolePagingDto {
 }
 
 /// A role.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleDto {
@@ -1208,6 +1242,7 @@ pub struct RoleDto {
 }
 
 /// Response carrying real-name verification records.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrincipalAuthenticationInfoPaginatedRespDto {
@@ -1233,6 +1268,7 @@ pub struct PrincipalAuthenticationInfoPaginatedRespDto {
 }
 
 /// Real-name verification records of a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrincipalAuthenticationInfoPagingDto {
@@ -1245,6 +1281,7 @@ pub struct PrincipalAuthenticationInfoPagingDto {
 }
 
 /// One real-name verification record.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrincipalAuthenticationInfoDto {
@@ -1266,6 +1303,7 @@ pub struct PrincipalAuthenticationInfoDto {
 }
 
 /// The user whose real-name verification is removed.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResetUserPrincipalAuthenticationInfoDto {
@@ -1276,6 +1314,7 @@ pub struct ResetUserPrincipalAuthenticationInfoDto {
 }
 
 /// Optional settings for removing real-name verification.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResetUserPrincipalAuthenticationInfoOptionsDto {
@@ -1297,6 +1336,7 @@ pub struct ResetUserPrincipalAuthenticationInfoOptionsDto {
 }
 
 /// Response carrying one page of the departments of a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDepartmentPaginatedRespDto {
@@ -1322,6 +1362,7 @@ pub struct UserDepartmentPaginatedRespDto {
 }
 
 /// One page of the departments of a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDepartmentPagingDto {
@@ -1334,6 +1375,7 @@ pub struct UserDepartmentPagingDto {
 }
 
 /// A department the user belongs to, with membership details.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDepartmentRespDto {
@@ -1390,6 +1432,7 @@ pub struct UserDepartmentRespDto {
 }
 
 /// Translations of department attributes.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DepartmentI18nDto {
     #[serde(default, deserialize_with = "rt::lenient::or_default")]
@@ -1397,6 +1440,7 @@ pub struct DepartmentI18nDto {
 }
 
 /// A text in each supported language.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LangObject {
     #[serde(rename = "zh-CN", default, deserialize_with = "rt::lenient::or_default")]
@@ -1410,6 +1454,7 @@ pub struct LangObject {
 }
 
 /// The text for one language.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LangUnit {
     /// Whether this translation is switched on; when it is and the console shows this language, the text is used.
@@ -1421,6 +1466,7 @@ pub struct LangUnit {
 }
 
 /// The user and the full set of departments to assign.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetUserDepartmentsDto {
@@ -1433,6 +1479,7 @@ pub struct SetUserDepartmentsDto {
 }
 
 /// One department membership.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetUserDepartmentDto {
@@ -1447,6 +1494,7 @@ pub struct SetUserDepartmentDto {
 }
 
 /// Optional settings for assigning departments.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetUserDepartmentsOptionsDto {
@@ -1468,6 +1516,7 @@ pub struct SetUserDepartmentsOptionsDto {
 }
 
 /// Response carrying one page of groups.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupPaginatedRespDto {
@@ -1493,6 +1542,7 @@ pub struct GroupPaginatedRespDto {
 }
 
 /// One page of groups.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupPagingDto {
@@ -1505,6 +1555,7 @@ pub struct GroupPagingDto {
 }
 
 /// A user group.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResGroupDto {
@@ -1532,6 +1583,7 @@ pub struct ResGroupDto {
 }
 
 /// Response carrying the multi-factor binding states of a user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserMfaSingleRespDto {
@@ -1557,6 +1609,7 @@ pub struct UserMfaSingleRespDto {
 }
 
 /// Which multi-factor methods the user has bound.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserMfaRespDto {
@@ -1575,6 +1628,7 @@ pub struct UserMfaRespDto {
 }
 
 /// Response carrying one page of archived users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListArchivedUsersSingleRespDto {
@@ -1600,6 +1654,7 @@ pub struct ListArchivedUsersSingleRespDto {
 }
 
 /// One page of archived users.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ArchivedUsersListPagingDto {
@@ -1612,6 +1667,7 @@ pub struct ArchivedUsersListPagingDto {
 }
 
 /// An archived user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListArchivedUsersRespDto {
@@ -1624,6 +1680,7 @@ pub struct ListArchivedUsersRespDto {
 }
 
 /// The user to sign out and the applications concerned.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KickUsersDto {
@@ -1636,6 +1693,7 @@ pub struct KickUsersDto {
 }
 
 /// Optional settings for signing users out.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KickUsersOptionsDto {
@@ -1657,6 +1715,7 @@ pub struct KickUsersOptionsDto {
 }
 
 /// Attributes to look up; a user matching any one of them counts.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IsUserExistsReqDto {
@@ -1675,6 +1734,7 @@ pub struct IsUserExistsReqDto {
 }
 
 /// Response telling whether a user exists.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IsUserExistsRespDto {
@@ -1700,6 +1760,7 @@ pub struct IsUserExistsRespDto {
 }
 
 /// Result of the existence check.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct IsUserExistsDto {
     /// True if a matching user exists.
@@ -1708,6 +1769,7 @@ pub struct IsUserExistsDto {
 }
 
 /// Response carrying a list of applications.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppListRespDto {
@@ -1733,6 +1795,7 @@ pub struct AppListRespDto {
 }
 
 /// An application.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppDto {
@@ -1754,6 +1817,7 @@ pub struct AppDto {
 }
 
 /// The user and the roles to look for.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HasAnyRoleReqDto {
@@ -1766,6 +1830,7 @@ pub struct HasAnyRoleReqDto {
 }
 
 /// A role, identified by code and permission space.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct HasRoleRolesDto {
     /// Code of the permission space the role lives in; the default space when left out.
@@ -1776,6 +1841,7 @@ pub struct HasRoleRolesDto {
 }
 
 /// Optional settings for the role check.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HasAnyRoleOptionsDto {
@@ -1797,6 +1863,7 @@ pub struct HasAnyRoleOptionsDto {
 }
 
 /// Response telling whether a user holds any of the given roles.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HasAnyRoleRespDto {
@@ -1822,6 +1889,7 @@ pub struct HasAnyRoleRespDto {
 }
 
 /// Result of the role check.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HasAnyRoleDto {
@@ -1831,6 +1899,7 @@ pub struct HasAnyRoleDto {
 }
 
 /// Response carrying one page of sign-in records.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserLoginHistoryPaginatedRespDto {
@@ -1856,6 +1925,7 @@ pub struct UserLoginHistoryPaginatedRespDto {
 }
 
 /// One page of sign-in records.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserLoginHistoryPagingDto {
@@ -1868,6 +1938,7 @@ pub struct UserLoginHistoryPagingDto {
 }
 
 /// One sign-in record.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserLoginHistoryDto {
@@ -1895,6 +1966,7 @@ pub struct UserLoginHistoryDto {
 }
 
 /// Response carrying the applications a user has signed in to.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserLoggedInAppsListRespDto {
@@ -1920,6 +1992,7 @@ pub struct UserLoggedInAppsListRespDto {
 }
 
 /// An application the user has signed in to.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserLoggedInAppsDto {
@@ -1938,6 +2011,7 @@ pub struct UserLoggedInAppsDto {
 }
 
 /// Response carrying the identity providers a user has signed in with.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserLoggedInIdentitiesRespDto {
@@ -1963,6 +2037,7 @@ pub struct UserLoggedInIdentitiesRespDto {
 }
 
 /// An identity provider the user has signed in with.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserLoggedInIdentitiesDto {
@@ -1984,6 +2059,7 @@ pub struct UserLoggedInIdentitiesDto {
 }
 
 /// The user who leaves the organisation.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResignUserReqDto {
@@ -2007,6 +2083,7 @@ pub struct ResignUserReqDto {
 }
 
 /// Response telling whether the resignation was recorded.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResignUserRespDto {
@@ -2032,6 +2109,7 @@ pub struct ResignUserRespDto {
 }
 
 /// Outcome of the resignation.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResignUserDataDto {
     /// True if the operation succeeded.
@@ -2040,6 +2118,7 @@ pub struct ResignUserDataDto {
 }
 
 /// The users who leave the organisation.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResignUserBatchReqDto {
@@ -2063,6 +2142,7 @@ pub struct ResignUserBatchReqDto {
 }
 
 /// Response carrying one page of resources a user is authorised for.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizedResourcePaginatedRespDto {
@@ -2088,6 +2168,7 @@ pub struct AuthorizedResourcePaginatedRespDto {
 }
 
 /// One page of resources the user is authorised for.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizedResourcePagingDto {
@@ -2100,6 +2181,7 @@ pub struct AuthorizedResourcePagingDto {
 }
 
 /// A resource and the actions granted on it.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizedResourceDto {
@@ -2127,6 +2209,7 @@ pub struct AuthorizedResourceDto {
 }
 
 /// A condition that limits when a permission applies.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PolicyCondition {
     /// Request attribute the condition looks at.
@@ -2141,6 +2224,7 @@ pub struct PolicyCondition {
 }
 
 /// The user and the application to check.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckSessionStatusDto {
@@ -2151,6 +2235,7 @@ pub struct CheckSessionStatusDto {
 }
 
 /// Response telling whether the user has a live session.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckSessionStatusRespDto {
@@ -2176,6 +2261,7 @@ pub struct CheckSessionStatusRespDto {
 }
 
 /// Result of the session check.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CheckSessionStatusDataDto {
     /// True if the user has a live session in the application.
@@ -2184,6 +2270,7 @@ pub struct CheckSessionStatusDataDto {
 }
 
 /// OTP secrets to import.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ImportOtpReqDto {
     /// Users and the OTP secrets to bind to them.
@@ -2191,6 +2278,7 @@ pub struct ImportOtpReqDto {
 }
 
 /// One user and the OTP secret to bind.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportOtpItemDto {
@@ -2200,6 +2288,7 @@ pub struct ImportOtpItemDto {
 }
 
 /// An OTP secret with its optional recovery code.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportOtpItemDataDto {
@@ -2211,6 +2300,7 @@ pub struct ImportOtpItemDataDto {
 }
 
 /// Response without a data payload.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommonResponseDto {
@@ -2233,6 +2323,7 @@ pub struct CommonResponseDto {
 }
 
 /// Access key pair to exchange for a management token.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetManagementAccessTokenDto {
@@ -2243,6 +2334,7 @@ pub struct GetManagementAccessTokenDto {
 }
 
 /// Response carrying a management token.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetManagementTokenRespDto {
@@ -2268,6 +2360,7 @@ pub struct GetManagementTokenRespDto {
 }
 
 /// A management token and its lifetime.
+#[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccessTokenResDto {
     /// The management token, a JWT whose `scoped_userpool_id` claim names the user pool.
@@ -2279,6 +2372,7 @@ pub struct AccessTokenResDto {
 }
 
 /// Comparison to perform.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListUsersAdvancedFilterItemDtoOperator {
@@ -2306,6 +2400,7 @@ pub enum ListUsersAdvancedFilterItemDtoOperator {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl ListUsersAdvancedFilterItemDtoOperator {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2325,6 +2420,7 @@ impl ListUsersAdvancedFilterItemDtoOperator {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for ListUsersAdvancedFilterItemDtoOperator {
     fn from(v: &str) -> Self {
         match v {
@@ -2343,14 +2439,17 @@ impl From<&str> for ListUsersAdvancedFilterItemDtoOperator {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(ListUsersAdvancedFilterItemDtoOperator);
 
+#[cfg(feature = "users")]
 impl Default for ListUsersAdvancedFilterItemDtoOperator {
     fn default() -> Self {
         Self::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListUsersOptionsDtoFuzzySearchOn {
@@ -2396,6 +2495,7 @@ pub enum ListUsersOptionsDtoFuzzySearchOn {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl ListUsersOptionsDtoFuzzySearchOn {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2424,6 +2524,7 @@ impl ListUsersOptionsDtoFuzzySearchOn {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for ListUsersOptionsDtoFuzzySearchOn {
     fn from(v: &str) -> Self {
         match v {
@@ -2451,8 +2552,10 @@ impl From<&str> for ListUsersOptionsDtoFuzzySearchOn {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(ListUsersOptionsDtoFuzzySearchOn);
 
+#[cfg(feature = "users")]
 impl Default for ListUsersOptionsDtoFuzzySearchOn {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -2460,6 +2563,7 @@ impl Default for ListUsersOptionsDtoFuzzySearchOn {
 }
 
 /// Attribute to sort by.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SortingDtoField {
@@ -2503,6 +2607,7 @@ pub enum SortingDtoField {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl SortingDtoField {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2530,6 +2635,7 @@ impl SortingDtoField {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for SortingDtoField {
     fn from(v: &str) -> Self {
         match v {
@@ -2556,8 +2662,10 @@ impl From<&str> for SortingDtoField {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(SortingDtoField);
 
+#[cfg(feature = "users")]
 impl Default for SortingDtoField {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -2565,6 +2673,7 @@ impl Default for SortingDtoField {
 }
 
 /// Sort direction.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SortingDtoOrder {
@@ -2576,6 +2685,7 @@ pub enum SortingDtoOrder {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl SortingDtoOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2587,6 +2697,7 @@ impl SortingDtoOrder {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for SortingDtoOrder {
     fn from(v: &str) -> Self {
         match v {
@@ -2597,8 +2708,10 @@ impl From<&str> for SortingDtoOrder {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(SortingDtoOrder);
 
+#[cfg(feature = "users")]
 impl Default for SortingDtoOrder {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -2606,6 +2719,7 @@ impl Default for SortingDtoOrder {
 }
 
 /// Account state of the user.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum Status {
@@ -2624,6 +2738,7 @@ pub enum Status {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl Status {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2638,6 +2753,7 @@ impl Status {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for Status {
     fn from(v: &str) -> Self {
         match v {
@@ -2651,9 +2767,11 @@ impl From<&str> for Status {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(Status);
 
 /// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserDtoWorkStatus {
@@ -2665,6 +2783,7 @@ pub enum UserDtoWorkStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl UserDtoWorkStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2676,6 +2795,7 @@ impl UserDtoWorkStatus {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for UserDtoWorkStatus {
     fn from(v: &str) -> Self {
         match v {
@@ -2686,8 +2806,10 @@ impl From<&str> for UserDtoWorkStatus {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(UserDtoWorkStatus);
 
+#[cfg(feature = "users")]
 impl Default for UserDtoWorkStatus {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -2695,6 +2817,7 @@ impl Default for UserDtoWorkStatus {
 }
 
 /// Gender: `M` (male), `F` (female) or `U` (not known).
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum Gender {
@@ -2709,6 +2832,7 @@ pub enum Gender {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl Gender {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2721,6 +2845,7 @@ impl Gender {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for Gender {
     fn from(v: &str) -> Self {
         match v {
@@ -2732,9 +2857,11 @@ impl From<&str> for Gender {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(Gender);
 
 /// How the account entered the user pool: spreadsheet import, self sign-up, created by an administrator, or synchronised from another system.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserDtoUserSourceType {
@@ -2750,6 +2877,7 @@ pub enum UserDtoUserSourceType {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl UserDtoUserSourceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2763,6 +2891,7 @@ impl UserDtoUserSourceType {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for UserDtoUserSourceType {
     fn from(v: &str) -> Self {
         match v {
@@ -2775,8 +2904,10 @@ impl From<&str> for UserDtoUserSourceType {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(UserDtoUserSourceType);
 
+#[cfg(feature = "users")]
 impl Default for UserDtoUserSourceType {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -2784,6 +2915,7 @@ impl Default for UserDtoUserSourceType {
 }
 
 /// Kind of identity provider.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Provider {
@@ -2873,6 +3005,7 @@ pub enum Provider {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl Provider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2923,6 +3056,7 @@ impl Provider {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for Provider {
     fn from(v: &str) -> Self {
         match v {
@@ -2972,8 +3106,10 @@ impl From<&str> for Provider {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(Provider);
 
+#[cfg(feature = "users")]
 impl Default for Provider {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -2981,6 +3117,7 @@ impl Default for Provider {
 }
 
 /// How the values in `departmentIds` are to be read.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum CreateUserOptionsDtoDepartmentIdType {
@@ -2999,6 +3136,7 @@ pub enum CreateUserOptionsDtoDepartmentIdType {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl CreateUserOptionsDtoDepartmentIdType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3013,6 +3151,7 @@ impl CreateUserOptionsDtoDepartmentIdType {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for CreateUserOptionsDtoDepartmentIdType {
     fn from(v: &str) -> Self {
         match v {
@@ -3026,9 +3165,11 @@ impl From<&str> for CreateUserOptionsDtoDepartmentIdType {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(CreateUserOptionsDtoDepartmentIdType);
 
 /// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum PasswordEncryptType {
@@ -3043,6 +3184,7 @@ pub enum PasswordEncryptType {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl PasswordEncryptType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3055,6 +3197,7 @@ impl PasswordEncryptType {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for PasswordEncryptType {
     fn from(v: &str) -> Self {
         match v {
@@ -3066,6 +3209,7 @@ impl From<&str> for PasswordEncryptType {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(PasswordEncryptType);
 
 /// Tells the server how to read the user identifier. Allowed values:
@@ -3081,6 +3225,7 @@ rt::string_enum!(PasswordEncryptType);
 /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
 /// (for example `lark` or `wechatwork`).
 /// - `custom_field`: the value of a unique custom user field.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum UserIdType {
@@ -3105,6 +3250,7 @@ pub enum UserIdType {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl UserIdType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3122,6 +3268,7 @@ impl UserIdType {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for UserIdType {
     fn from(v: &str) -> Self {
         match v {
@@ -3138,9 +3285,11 @@ impl From<&str> for UserIdType {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(UserIdType);
 
 /// Default access rule of the application: everyone allowed or everyone denied unless granted.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AppDtoAppDefaultLoginStrategy {
@@ -3152,6 +3301,7 @@ pub enum AppDtoAppDefaultLoginStrategy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl AppDtoAppDefaultLoginStrategy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3163,6 +3313,7 @@ impl AppDtoAppDefaultLoginStrategy {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for AppDtoAppDefaultLoginStrategy {
     fn from(v: &str) -> Self {
         match v {
@@ -3173,8 +3324,10 @@ impl From<&str> for AppDtoAppDefaultLoginStrategy {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(AppDtoAppDefaultLoginStrategy);
 
+#[cfg(feature = "users")]
 impl Default for AppDtoAppDefaultLoginStrategy {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -3182,6 +3335,7 @@ impl Default for AppDtoAppDefaultLoginStrategy {
 }
 
 /// Kind of resource.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ResourceType {
@@ -3199,6 +3353,7 @@ pub enum ResourceType {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl ResourceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3213,6 +3368,7 @@ impl ResourceType {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for ResourceType {
     fn from(v: &str) -> Self {
         match v {
@@ -3226,8 +3382,10 @@ impl From<&str> for ResourceType {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(ResourceType);
 
+#[cfg(feature = "users")]
 impl Default for ResourceType {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -3235,6 +3393,7 @@ impl Default for ResourceType {
 }
 
 /// Whether the permission grants or denies access.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuthorizedResourceDtoEffect {
@@ -3246,6 +3405,7 @@ pub enum AuthorizedResourceDtoEffect {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl AuthorizedResourceDtoEffect {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3257,6 +3417,7 @@ impl AuthorizedResourceDtoEffect {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for AuthorizedResourceDtoEffect {
     fn from(v: &str) -> Self {
         match v {
@@ -3267,8 +3428,10 @@ impl From<&str> for AuthorizedResourceDtoEffect {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(AuthorizedResourceDtoEffect);
 
+#[cfg(feature = "users")]
 impl Default for AuthorizedResourceDtoEffect {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -3276,6 +3439,7 @@ impl Default for AuthorizedResourceDtoEffect {
 }
 
 /// Request attribute the condition looks at.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PolicyConditionParam {
@@ -3329,6 +3493,7 @@ pub enum PolicyConditionParam {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl PolicyConditionParam {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3361,6 +3526,7 @@ impl PolicyConditionParam {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for PolicyConditionParam {
     fn from(v: &str) -> Self {
         match v {
@@ -3392,8 +3558,10 @@ impl From<&str> for PolicyConditionParam {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(PolicyConditionParam);
 
+#[cfg(feature = "users")]
 impl Default for PolicyConditionParam {
     fn default() -> Self {
         Self::Unknown(String::new())
@@ -3401,6 +3569,7 @@ impl Default for PolicyConditionParam {
 }
 
 /// How the attribute is compared with `value`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PolicyConditionOperator {
@@ -3452,6 +3621,7 @@ pub enum PolicyConditionOperator {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl PolicyConditionOperator {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3483,6 +3653,7 @@ impl PolicyConditionOperator {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for PolicyConditionOperator {
     fn from(v: &str) -> Self {
         match v {
@@ -3513,14 +3684,17 @@ impl From<&str> for PolicyConditionOperator {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(PolicyConditionOperator);
 
+#[cfg(feature = "users")]
 impl Default for PolicyConditionOperator {
     fn default() -> Self {
         Self::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum GetUserDepartmentsSortBy {
@@ -3537,6 +3711,7 @@ pub enum GetUserDepartmentsSortBy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl GetUserDepartmentsSortBy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3550,6 +3725,7 @@ impl GetUserDepartmentsSortBy {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for GetUserDepartmentsSortBy {
     fn from(v: &str) -> Self {
         match v {
@@ -3562,8 +3738,10 @@ impl From<&str> for GetUserDepartmentsSortBy {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(GetUserDepartmentsSortBy);
 
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum GetUserDepartmentsOrderBy {
@@ -3576,6 +3754,7 @@ pub enum GetUserDepartmentsOrderBy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 impl GetUserDepartmentsOrderBy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3587,6 +3766,7 @@ impl GetUserDepartmentsOrderBy {
     }
 }
 
+#[cfg(feature = "users")]
 impl From<&str> for GetUserDepartmentsOrderBy {
     fn from(v: &str) -> Self {
         match v {
@@ -3597,4 +3777,5 @@ impl From<&str> for GetUserDepartmentsOrderBy {
     }
 }
 
+#[cfg(feature = "users")]
 rt::string_enum!(GetUserDepartmentsOrderBy);

@@ -1,6 +1,9 @@
 //! From the IR to formatted Rust source: tokens with `quote`, parsed into a `syn::File`,
 //! printed with `prettyplease`. The emitter reads only the IR.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
@@ -8,6 +11,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::ir::*;
 use crate::naming;
+use crate::Layout;
 
 /// What the emitter needs besides the IR.
 #[derive(Debug, Clone)]
@@ -18,15 +22,22 @@ pub struct EmitOptions {
     pub spec_name: String,
     /// Extra derives for every generated struct and enum (paths such as `Hash`).
     pub extra_derives: Vec<String>,
+    /// The layout the modules are formatted for (nested in `pub mod` items, or files).
+    pub layout: Layout,
+    /// Put each tag's operations, and the types only they use, behind a cargo feature.
+    pub tag_features: bool,
+    /// Feature names chosen for tags (tag, feature), instead of [`naming::feature_name`].
+    pub feature_names: Vec<(String, String)>,
 }
 
-/// One generated module, as tokens (formatting happens when files are laid out).
+/// One generated module, formatted.
 #[derive(Debug, Clone)]
 pub struct Module {
     /// The module's name (`types`, `client`).
     pub name: &'static str,
-    /// Its items.
-    pub tokens: TokenStream,
+    /// Its source: the whole file in [`Layout::Crate`] (without the `@generated` header),
+    /// the `pub mod` item in [`Layout::SingleFile`].
+    pub text: String,
 }
 
 /// The generated code: what the crate root needs, and its modules.
@@ -40,6 +51,12 @@ pub struct Emitted {
     pub allows: Vec<&'static str>,
     /// The modules in order.
     pub modules: Vec<Module>,
+    /// Time spent building tokens and formatting them, each summed over the threads that
+    /// did it (for [`crate::Timings`]).
+    pub cpu_time: (Duration, Duration),
+    /// The cargo features the code is gated on, one per tag: (feature, tag), in the order
+    /// the tags first appear (empty without gates).
+    pub features: Vec<(String, String)>,
 }
 
 /// Lints that generated code allows on purpose: documentation comes from the spec's
@@ -58,9 +75,137 @@ const ALLOWS: &[&str] = &[
     "rustdoc::invalid_rust_codeblocks",
 ];
 
+/// Which cargo feature compiles each operation and each type: one feature per tag. An
+/// operation needs any of its tags' features (untagged ones are always compiled); a type
+/// needs any feature of the operations that use it, unless something always compiled uses
+/// it (or nothing does).
+#[derive(Debug, Default)]
+struct Gates {
+    /// Feature names, in the order their tags first appear.
+    features: Vec<String>,
+    /// The tag of each feature.
+    tags: Vec<String>,
+    /// Per operation, indices into `features` (empty: always compiled).
+    operations: Vec<Vec<usize>>,
+    /// Per type, indices into `features` (empty: always compiled).
+    types: Vec<Vec<usize>>,
+}
+
+/// Whether a name can be a cargo feature.
+fn valid_feature(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name != "default"
+        && name != "http"
+}
+
+impl Gates {
+    fn new(ir: &Ir, opts: &EmitOptions) -> Result<Gates, String> {
+        if !opts.tag_features {
+            return Ok(Gates::default());
+        }
+        for (tag, feature) in &opts.feature_names {
+            if !valid_feature(feature) {
+                return Err(format!(
+                    "`{feature}` (chosen for tag `{tag}`) cannot be a cargo feature name: use ASCII letters, digits, `_` and `-`, not `default` or `http`"
+                ));
+            }
+            if !ir.operations.iter().any(|op| op.tags.contains(tag)) {
+                return Err(format!("a feature name is given for tag `{tag}`, but no operation has that tag"));
+            }
+        }
+        let mut tags: Vec<&str> = Vec::new();
+        let mut features: Vec<String> = Vec::new();
+        for tag in ir.operations.iter().flat_map(|op| op.tags.iter()) {
+            if tags.contains(&tag.as_str()) {
+                continue;
+            }
+            let chosen = opts.feature_names.iter().find(|(t, _)| t == tag).map(|(_, f)| f.clone());
+            let base = chosen.unwrap_or_else(|| naming::feature_name(tag));
+            let mut name = base.clone();
+            let mut n = 2;
+            while features.contains(&name) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            tags.push(tag);
+            features.push(name);
+        }
+        let operations: Vec<Vec<usize>> = ir
+            .operations
+            .iter()
+            .map(|op| {
+                let mut f: Vec<usize> = op.tags.iter().filter_map(|t| tags.iter().position(|x| x == t)).collect();
+                f.sort_unstable();
+                f.dedup();
+                f
+            })
+            .collect();
+        let roots = |keep: &dyn Fn(usize) -> bool| {
+            let mut ids = Vec::new();
+            for (i, op) in ir.operations.iter().enumerate() {
+                if keep(i) {
+                    for (_, r) in op.refs() {
+                        r.for_each_named(&mut |id| ids.push(id));
+                    }
+                }
+            }
+            ids
+        };
+        let per_feature: Vec<Vec<bool>> = (0..features.len())
+            .map(|f| ir.reachable(roots(&|i| operations.get(i).is_some_and(|o| o.contains(&f)))))
+            .collect();
+        let used = ir.reachable(roots(&|_| true));
+        // Types an always-compiled operation uses, types no operation uses, and what they hold.
+        let mut always_roots = roots(&|i| operations.get(i).is_some_and(|o| o.is_empty()));
+        always_roots.extend(used.iter().enumerate().filter(|(_, u)| !**u).map(|(i, _)| TypeId(i)));
+        let always = ir.reachable(always_roots);
+        let types = (0..ir.types.len())
+            .map(|t| {
+                if always.get(t).copied().unwrap_or(true) {
+                    Vec::new()
+                } else {
+                    (0..features.len()).filter(|f| per_feature[*f].get(t).copied().unwrap_or(false)).collect()
+                }
+            })
+            .collect();
+        Ok(Gates {
+            features,
+            tags: tags.into_iter().map(str::to_owned).collect(),
+            operations,
+            types,
+        })
+    }
+
+    fn cfg(&self, features: Option<&Vec<usize>>) -> TokenStream {
+        let names: Vec<&str> = features
+            .into_iter()
+            .flatten()
+            .filter_map(|f| self.features.get(*f).map(String::as_str))
+            .collect();
+        match names.as_slice() {
+            [] => TokenStream::new(),
+            [one] => quote!(#[cfg(feature = #one)]),
+            many => quote!(#[cfg(any(#(feature = #many),*))]),
+        }
+    }
+
+    fn type_cfg(&self, i: usize) -> TokenStream {
+        self.cfg(self.types.get(i))
+    }
+
+    fn operation_cfg(&self, i: usize) -> TokenStream {
+        self.cfg(self.operations.get(i))
+    }
+}
+
 /// Emits every module for `ir`.
 pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
     let e = Emitter { ir, opts };
+    let gates = Gates::new(ir, opts).map_err(|message| Error::Filter {
+        file: opts.spec_name.clone().into(),
+        message,
+    })?;
     let header = format!(
         "// @generated by genauth-codegen from {}. Do not edit by hand; regenerate instead.\n",
         sanitize_line(&opts.spec_name)
@@ -84,34 +229,226 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
         ir.operations.len(),
         ir.types.len()
     ));
+    // Each item is turned into tokens and formatted on its own, on as many threads as
+    // there are cores: formatting dominates the run time, and only one item's tokens and
+    // syntax tree per thread are alive at a time, which keeps memory small.
+    let nested = opts.layout == Layout::SingleFile;
+    let mut jobs: Vec<Job> = Vec::new();
     // No `types` module when there are no types (an operation filter can leave none): its
     // glob re-export would be an unused import.
+    jobs.extend((0..ir.types.len()).map(Job::Type));
+    jobs.push(Job::ClientTop);
+    jobs.extend((0..ir.operations.len()).map(Job::Method));
+    jobs.extend((0..ir.operations.len()).map(Job::OperationItems));
+    let client_name = naming::type_name(&opts.client_name);
+    let results = par_map(&jobs, |job| {
+        // Token streams are not `Sync`: every thread makes its own.
+        let client = ident(&client_name);
+        let start = Instant::now();
+        let (tokens, in_impl) = match *job {
+            Job::Type(i) => match ir.types.get(i) {
+                Some(t) => (e.type_def(t, &gates.type_cfg(i)), false),
+                None => (TokenStream::new(), false),
+            },
+            Job::ClientTop => (e.client_top(&client), false),
+            Job::Method(i) => match ir.operations.get(i) {
+                Some(op) => (e.method(op, &client, &gates.operation_cfg(i)), true),
+                None => (TokenStream::new(), true),
+            },
+            Job::OperationItems(i) => match ir.operations.get(i) {
+                Some(op) => (e.operation_items(op, &client, &gates.operation_cfg(i)), false),
+                None => (TokenStream::new(), false),
+            },
+        };
+        let tokens_time = start.elapsed();
+        let start = Instant::now();
+        let text = if tokens.is_empty() {
+            Ok(String::new())
+        } else {
+            format_nested(tokens, nested, in_impl.then_some(&client))
+        };
+        (text, tokens_time, start.elapsed())
+    });
+    let mut cpu_time = (Duration::ZERO, Duration::ZERO);
+    let mut texts = Vec::with_capacity(results.len());
+    for (text, t, f) in results {
+        cpu_time.0 += t;
+        cpu_time.1 += f;
+        texts.push(text?);
+    }
+    let start = Instant::now();
+    let mut texts = texts.into_iter();
+    let allows: Vec<syn::Path> = ALLOWS.iter().filter_map(|a| syn::parse_str::<syn::Path>(a).ok()).collect();
     let mut modules = Vec::with_capacity(2);
     if !ir.types.is_empty() {
-        modules.push(Module {
-            name: "types",
-            tokens: e.types_module(),
-        });
+        let mut m = ModuleText::open("types", e.types_head(!gates.features.is_empty()), nested, &allows)?;
+        for _ in &ir.types {
+            m.push(texts.next().unwrap_or_default());
+        }
+        modules.push(m.close());
     }
-    modules.push(Module {
-        name: "client",
-        tokens: e.client_module(),
-    });
+    let client = ident(&client_name);
+    let mut m = ModuleText::open("client", e.client_head(), nested, &allows)?;
+    m.push(texts.next().unwrap_or_default());
+    // The client's `impl` block: its constructors, then one method per operation.
+    let (open, close) = split_last_line(&format_nested(e.client_impl_open(&client), nested, None)?);
+    m.push(open);
+    for _ in &ir.operations {
+        m.push(texts.next().unwrap_or_default());
+    }
+    m.push(close);
+    for text in texts {
+        m.push(text);
+    }
+    modules.push(m.close());
+    cpu_time.1 += start.elapsed();
     Ok(Emitted {
         header,
         crate_doc,
         allows: ALLOWS.to_vec(),
         modules,
+        cpu_time,
+        features: gates.features.into_iter().zip(gates.tags).collect(),
     })
+}
+
+/// One unit of emitting and formatting.
+enum Job {
+    /// A type, by index.
+    Type(usize),
+    /// The server constant and the client struct.
+    ClientTop,
+    /// An operation's method, by index.
+    Method(usize),
+    /// The parameter, form and status types of one operation, by index.
+    OperationItems(usize),
+}
+
+/// `f` applied to every item, on up to one thread per core (in order).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8).min(items.len() / 16 + 1);
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    // Work is handed out in small batches, so threads finish together.
+    const BATCH: usize = 8;
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BATCH, Ordering::Relaxed);
+                        if start >= items.len() {
+                            break;
+                        }
+                        for (i, item) in items.iter().enumerate().skip(start).take(BATCH) {
+                            done.push((i, f(item)));
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    parts.sort_by_key(|(i, _)| *i);
+    parts.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Formats one item as it prints inside `impl #in_impl { ... }` and, when `nested`, inside a
+/// module: the wrappers are printed and their lines removed again, so the item's lines
+/// carry the indentation and line breaks of their final place.
+fn format_nested(tokens: TokenStream, nested: bool, in_impl: Option<&Ident>) -> Result<String, Error> {
+    let mut tokens = tokens;
+    let mut depth = 0;
+    if let Some(ty) = in_impl {
+        tokens = quote!(impl #ty { #tokens });
+        depth += 1;
+    }
+    if nested {
+        tokens = quote!(mod __nest { #tokens });
+        depth += 1;
+    }
+    let text = unparse("item", tokens)?;
+    if depth == 0 {
+        return Ok(text);
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let inner = lines.get(depth..lines.len().saturating_sub(depth)).unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    for l in inner {
+        out.push_str(l);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Splits formatted text before its last line (the closing brace of a block).
+fn split_last_line(text: &str) -> (String, String) {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    match body.rfind('\n') {
+        Some(i) => (text[..=i].to_owned(), text[i + 1..].to_owned()),
+        None => (String::new(), text.to_owned()),
+    }
+}
+
+/// A module's text, assembled from formatted pieces.
+struct ModuleText {
+    name: &'static str,
+    text: String,
+    close: String,
+}
+
+impl ModuleText {
+    /// Starts a module with its head (inner docs and `use`s): at the top of a file, or
+    /// inside `pub mod name { ... }` when `nested`.
+    fn open(name: &'static str, head: TokenStream, nested: bool, allows: &[syn::Path]) -> Result<Self, Error> {
+        if !nested {
+            return Ok(ModuleText {
+                name,
+                text: unparse(name, head)?,
+                close: String::new(),
+            });
+        }
+        let id = ident(name);
+        let text = unparse(name, quote!(#[allow(#(#allows),*)] pub mod #id { #head }))?;
+        let (text, close) = split_last_line(&text);
+        Ok(ModuleText { name, text, close })
+    }
+
+    fn push(&mut self, piece: String) {
+        self.text.push_str(&piece);
+    }
+
+    fn close(mut self) -> Module {
+        self.text.push_str(&self.close);
+        Module {
+            name: self.name,
+            text: space_items(&self.text),
+        }
+    }
 }
 
 /// Parses generated tokens and prints them with prettyplease.
 pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, Error> {
+    Ok(space_items(&unparse(name, tokens)?))
+}
+
+/// Parses generated tokens and prints them with prettyplease, as they are.
+fn unparse(name: &str, tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
         file: name.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// prettyplease puts items right under each other; a blank line between items (and
@@ -323,20 +660,22 @@ impl Emitter<'_> {
 
     // ----- types --------------------------------------------------------------------
 
-    fn types_module(&self) -> TokenStream {
+    /// The top of the types module: its docs and `use`s.
+    fn types_head(&self, gated: bool) -> TokenStream {
         let uses_serde = self.ir.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
-        let serde = if uses_serde {
+        let serde = if uses_serde && gated {
+            // Without features, every type that uses them may be compiled out.
+            quote!(#[allow(unused_imports)] use serde::{Deserialize, Serialize};)
+        } else if uses_serde {
             quote!(use serde::{Deserialize, Serialize};)
         } else {
             TokenStream::new()
         };
-        let items = self.ir.types.iter().map(|t| self.type_def(t));
         quote! {
             //! Request and response types.
             #[allow(unused_imports)]
             use genauth_runtime as rt;
             #serde
-            #(#items)*
         }
     }
 
@@ -373,12 +712,14 @@ impl Emitter<'_> {
         }
     }
 
-    fn type_def(&self, t: &TypeDef) -> TokenStream {
+    /// A type's items; `cfg` (a `#[cfg(...)]` attribute or nothing) goes on each.
+    fn type_def(&self, t: &TypeDef, cfg: &TokenStream) -> TokenStream {
         let name = ident(&t.name);
         let doc = opt_doc(t.doc.as_deref());
+        let doc = quote!(#doc #cfg);
         match &t.kind {
             TypeKind::Struct(s) => self.struct_def(&name, doc, s),
-            TypeKind::Enum(e) => self.enum_def(&name, doc, e),
+            TypeKind::Enum(e) => self.enum_def(&name, doc, e, cfg),
             TypeKind::Alias(target) => {
                 let target = self.ty(target);
                 quote! {
@@ -516,7 +857,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn enum_def(&self, name: &Ident, doc: TokenStream, e: &EnumDef) -> TokenStream {
+    fn enum_def(&self, name: &Ident, doc: TokenStream, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
         let unknown = ident(&e.unknown);
         let variants = e.variants.iter().enumerate().map(|(i, v)| {
             let vname = ident(&v.ident);
@@ -555,6 +896,7 @@ impl Emitter<'_> {
         // structs holding the enum can still have `Default`.
         let default_impl = if e.default.is_none() {
             quote! {
+                #cfg
                 impl Default for #name {
                     fn default() -> Self {
                         Self::#unknown(String::new())
@@ -573,6 +915,7 @@ impl Emitter<'_> {
                 /// A value this SDK does not know; kept verbatim so it survives a round trip.
                 #unknown(String),
             }
+            #cfg
             impl #name {
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &str {
@@ -582,6 +925,7 @@ impl Emitter<'_> {
                     }
                 }
             }
+            #cfg
             impl From<&str> for #name {
                 fn from(v: &str) -> Self {
                     match v {
@@ -590,6 +934,7 @@ impl Emitter<'_> {
                     }
                 }
             }
+            #cfg
             rt::string_enum!(#name);
             #default_impl
         }
@@ -597,13 +942,22 @@ impl Emitter<'_> {
 
     // ----- client -------------------------------------------------------------------
 
-    fn client_module(&self) -> TokenStream {
-        let client = ident(&naming::type_name(&self.opts.client_name));
-        let init = if self.ir.status_code_envelope {
-            quote!(Self { client: client.with_envelope(rt::Envelope::StatusCode) })
+    /// The top of the client module: its docs and `use`s.
+    fn client_head(&self) -> TokenStream {
+        let types_use = if self.ir.types.is_empty() {
+            TokenStream::new()
         } else {
-            quote!(Self { client })
+            quote!(#[allow(unused_imports)] use super::types::*;)
         };
+        quote! {
+            //! The client and the parameter structs of its methods.
+            use genauth_runtime as rt;
+            #types_use
+        }
+    }
+
+    /// The server constant and the client struct.
+    fn client_top(&self, client: &Ident) -> TokenStream {
         let title = sanitize_line(self.ir.title.trim());
         let client_doc = doc_attrs(&format!(
             "Client for {title}: one async method per operation.\n\n\
@@ -621,27 +975,7 @@ impl Emitter<'_> {
             }
             None => TokenStream::new(),
         };
-        let methods = self.ir.operations.iter().map(|op| self.method(op, &client));
-        let params = self.ir.operations.iter().map(|op| {
-            let params = op.params.as_ref().map(|p| self.params_struct(op, p, &client));
-            let form = match &op.body {
-                Some(Body { kind: BodyKind::Form(p), .. }) => Some(self.params_struct(op, p, &client)),
-                _ => None,
-            };
-            let statuses = self.status_enum(op, &client);
-            quote!(#params #form #statuses)
-        });
-        let uses_types = !self.ir.types.is_empty();
-        let types_use = if uses_types {
-            quote!(#[allow(unused_imports)] use super::types::*;)
-        } else {
-            TokenStream::new()
-        };
         quote! {
-            //! The client and the parameter structs of its methods.
-            use genauth_runtime as rt;
-            #types_use
-
             #server
 
             #client_doc
@@ -649,7 +983,17 @@ impl Emitter<'_> {
             pub struct #client {
                 client: rt::Client,
             }
+        }
+    }
 
+    /// The client's `impl` block with its constructors (the methods are added after them).
+    fn client_impl_open(&self, client: &Ident) -> TokenStream {
+        let init = if self.ir.status_code_envelope {
+            quote!(Self { client: client.with_envelope(rt::Envelope::StatusCode) })
+        } else {
+            quote!(Self { client })
+        };
+        quote! {
             impl #client {
                 /// A client that sends every request through `transport`.
                 pub fn new(transport: impl rt::Transport) -> Self {
@@ -665,12 +1009,19 @@ impl Emitter<'_> {
                 pub fn client(&self) -> &rt::Client {
                     &self.client
                 }
-
-                #(#methods)*
             }
-
-            #(#params)*
         }
+    }
+
+    /// The parameter, form and status types of one operation.
+    fn operation_items(&self, op: &Operation, client: &Ident, cfg: &TokenStream) -> TokenStream {
+        let params = op.params.as_ref().map(|p| self.params_struct(op, p, client, cfg));
+        let form = match &op.body {
+            Some(Body { kind: BodyKind::Form(p), .. }) => Some(self.params_struct(op, p, client, cfg)),
+            _ => None,
+        };
+        let statuses = self.status_enum(op, client, cfg);
+        quote!(#params #form #statuses)
     }
 
     fn method_doc(&self, op: &Operation) -> TokenStream {
@@ -696,7 +1047,7 @@ impl Emitter<'_> {
         doc_attrs(&text)
     }
 
-    fn method(&self, op: &Operation, client: &Ident) -> TokenStream {
+    fn method(&self, op: &Operation, client: &Ident, cfg: &TokenStream) -> TokenStream {
         let name = ident(&op.ident);
         let doc = self.method_doc(op);
         let method = match op.method.as_str() {
@@ -799,6 +1150,7 @@ impl Emitter<'_> {
         let _ = client;
         quote! {
             #doc
+            #cfg
             pub async fn #name(&self, #(#args),*) -> Result<#ret, rt::Error> {
                 #query_stmts
                 #header_stmts
@@ -963,7 +1315,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn params_struct(&self, op: &Operation, p: &ParamsDef, client: &Ident) -> TokenStream {
+    fn params_struct(&self, op: &Operation, p: &ParamsDef, client: &Ident, cfg: &TokenStream) -> TokenStream {
         let name = ident(&p.name);
         let method = ident(&op.ident);
         let what = if p.fields.iter().all(|f| matches!(f.location, ParamIn::Form | ParamIn::Multipart)) {
@@ -1018,6 +1370,7 @@ impl Emitter<'_> {
         });
         let default_impl = if required.is_empty() {
             quote! {
+                #cfg
                 impl Default for #name {
                     fn default() -> Self {
                         Self::new()
@@ -1030,12 +1383,14 @@ impl Emitter<'_> {
         let derives = self.derives(&["Debug", "Clone", "PartialEq"]);
         quote! {
             #[doc = #doc]
+            #cfg
             #derives
             #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }
 
+            #cfg
             impl #name {
                 /// The required parameters; optional ones start at the API's defaults (or unset).
                 pub fn new(#(#ctor_args),*) -> Self {
@@ -1062,7 +1417,7 @@ impl Emitter<'_> {
     }
 
     /// The enum a method returns when success statuses carry different bodies.
-    fn status_enum(&self, op: &Operation, client: &Ident) -> TokenStream {
+    fn status_enum(&self, op: &Operation, client: &Ident, cfg: &TokenStream) -> TokenStream {
         let Some((name, bodies)) = &op.responses_by_status else { return TokenStream::new() };
         let name = ident(name);
         let method = ident(&op.ident);
@@ -1081,6 +1436,7 @@ impl Emitter<'_> {
         });
         quote! {
             #[doc = #doc]
+            #cfg
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name {
                 #(#variants)*

@@ -50,6 +50,7 @@ mod output;
 mod resolve;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub use error::{Error, Location, Warning};
 pub use output::{CheckReport, RuntimeDependency, WriteReport};
@@ -68,6 +69,36 @@ pub enum Layout {
 
 /// The file [`Layout::SingleFile`] writes; `include!` it from `OUT_DIR`.
 pub const SINGLE_FILE_NAME: &str = "genauth_sdk.rs";
+
+/// How long each phase of one run took, from [`Builder::generate_with_timings`] (for
+/// benchmarks; writing files is timed by the caller).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading the document's file (zero for [`Builder::spec_source`]).
+    pub read: Duration,
+    /// Parsing the text into a JSON value (YAML or JSON).
+    pub parse: Duration,
+    /// Resolving `$ref`s (reading other files) and normalizing 3.1 forms.
+    pub resolve: Duration,
+    /// Deserializing the value into the typed OpenAPI model.
+    pub deserialize: Duration,
+    /// Lowering to the IR, including operation filters and freeing the document.
+    pub lower: Duration,
+    /// Emitting tokens.
+    pub emit: Duration,
+    /// Parsing the tokens and printing them (prettyplease), laying out the files, and
+    /// freeing the IR. Tokens are built and formatted item by item on every core: the wall
+    /// time of that part is split between `emit` and `format` in proportion to the time
+    /// the threads spent on each.
+    pub format: Duration,
+}
+
+impl Timings {
+    /// The sum of the phases.
+    pub fn total(&self) -> Duration {
+        self.read + self.parse + self.resolve + self.deserialize + self.lower + self.emit + self.format
+    }
+}
 
 /// Where the OpenAPI document comes from.
 #[derive(Debug, Clone)]
@@ -89,6 +120,8 @@ pub struct Builder {
     runtime: Option<RuntimeDependency>,
     strict_responses: bool,
     filter: filter::Filter,
+    tag_features: Option<bool>,
+    feature_names: Vec<(String, String)>,
 }
 
 impl Default for Builder {
@@ -112,6 +145,8 @@ impl Builder {
             runtime: None,
             strict_responses: false,
             filter: filter::Filter::default(),
+            tag_features: None,
+            feature_names: Vec::new(),
         }
     }
 
@@ -213,20 +248,44 @@ impl Builder {
         self
     }
 
+    /// Whether each tag's operations, and the types only they use, compile only with a cargo
+    /// feature of the generated crate named after the tag (all on by default), so an SDK
+    /// user builds only the part they call. Unset, this is on in the crate layout and off in
+    /// the single-file layout, where the crate that includes the file would have to declare
+    /// the features itself (a build script can use [`Builder::include_tag`] instead).
+    pub fn tag_features(mut self, on: bool) -> Self {
+        self.tag_features = Some(on);
+        self
+    }
+
+    /// The cargo feature name for `tag` (repeatable). By default it is the tag in
+    /// `snake_case` ASCII ([`naming::feature_name`]).
+    pub fn tag_feature(mut self, tag: impl Into<String>, feature: impl Into<String>) -> Self {
+        self.feature_names.push((tag.into(), feature.into()));
+        self
+    }
+
     /// Loads the spec and lowers it to the generator's IR (with the operation filters
     /// applied) without emitting code, for tools that inspect the API (such as
     /// [`diff::compare`]). Returns the warnings raised on the way; `deny_warnings` does
     /// not apply.
     pub fn ir(&self) -> Result<(ir::Ir, Vec<Warning>), Error> {
         on_big_stack(|| {
-            let loaded = self.load_and_lower()?;
+            let loaded = self.load_and_lower(&mut Timings::default())?;
             Ok((loaded.ir, loaded.warnings))
         })
     }
 
     /// Runs the generator in memory (crate layout unless [`Builder::layout`] says otherwise).
     pub fn generate(&self) -> Result<Generated, Error> {
-        self.generate_as(self.layout.unwrap_or(Layout::Crate))
+        self.generate_as(self.layout.unwrap_or(Layout::Crate), &mut Timings::default())
+    }
+
+    /// [`Builder::generate`], also saying how long each phase took.
+    pub fn generate_with_timings(&self) -> Result<(Generated, Timings), Error> {
+        let mut timings = Timings::default();
+        let generated = self.generate_as(self.layout.unwrap_or(Layout::Crate), &mut timings)?;
+        Ok((generated, timings))
     }
 
     /// For build scripts: generates one file (unless [`Builder::layout`] says otherwise),
@@ -247,18 +306,19 @@ impl Builder {
     /// Generates one file (unless [`Builder::layout`] says otherwise) and writes it to
     /// `dir` if its bytes changed. Prints nothing.
     pub fn write_to(&self, dir: impl AsRef<Path>) -> Result<Generated, Error> {
-        let generated = self.generate_as(self.layout.unwrap_or(Layout::SingleFile))?;
+        let generated = self.generate_as(self.layout.unwrap_or(Layout::SingleFile), &mut Timings::default())?;
         generated.write_to(dir)?;
         Ok(generated)
     }
 
     /// Load, normalize, lower and filter.
-    fn load_and_lower(&self) -> Result<Loaded, Error> {
+    fn load_and_lower(&self, timings: &mut Timings) -> Result<Loaded, Error> {
         let (doc, spec_name, in_memory) = match &self.spec {
             None => return Err(Error::NoSpec),
-            Some(Spec::Path(p)) => (load::load_path(p)?, display_name(p), false),
-            Some(Spec::Source { name, text }) => (load::load_str(name, text)?, display_name(name), true),
+            Some(Spec::Path(p)) => (load::load_path_timed(p, timings)?, display_name(p), false),
+            Some(Spec::Source { name, text }) => (load::load_str_timed(name, text, timings)?, display_name(name), true),
         };
+        let start = Instant::now();
         // The files read: the spec (unless it was given as text), then every file an
         // external `$ref` named.
         let sources: Vec<PathBuf> = doc.sources.iter().skip(usize::from(in_memory)).cloned().collect();
@@ -272,6 +332,9 @@ impl Builder {
         let mut seen = std::collections::BTreeSet::new();
         warnings.retain(|w| seen.insert((w.code, w.pointer.clone(), w.message.clone())));
         let ir = filter::apply(ir, &self.filter, &doc.file)?;
+        // Freeing the document (its JSON value and typed model) takes real time: count it.
+        drop(doc);
+        timings.lower = start.elapsed();
         Ok(Loaded {
             ir,
             warnings,
@@ -280,17 +343,17 @@ impl Builder {
         })
     }
 
-    fn generate_as(&self, layout: Layout) -> Result<Generated, Error> {
-        on_big_stack(|| self.generate_here(layout))
+    fn generate_as(&self, layout: Layout, timings: &mut Timings) -> Result<Generated, Error> {
+        on_big_stack(|| self.generate_here(layout, timings))
     }
 
-    fn generate_here(&self, layout: Layout) -> Result<Generated, Error> {
+    fn generate_here(&self, layout: Layout, timings: &mut Timings) -> Result<Generated, Error> {
         let Loaded {
             ir,
             warnings,
             spec_name,
             sources,
-        } = self.load_and_lower()?;
+        } = self.load_and_lower(timings)?;
         if self.deny_warnings {
             if let Some(first) = warnings.first() {
                 return Err(Error::DeniedWarnings {
@@ -303,10 +366,22 @@ impl Builder {
             client_name: self.client_name.clone(),
             spec_name: spec_name.clone(),
             extra_derives: self.extra_derives.clone(),
+            layout,
+            tag_features: self.tag_features.unwrap_or(layout == Layout::Crate),
+            feature_names: self.feature_names.clone(),
         };
+        let start = Instant::now();
         let emitted = emit::emit(&ir, &opts)?;
+        // Tokens are built and formatted item by item, in parallel: the wall time is split
+        // between the two phases in proportion to the time the threads spent on each.
+        let wall = start.elapsed();
+        let (tokens, format) = emitted.cpu_time;
+        let busy = (tokens + format).as_secs_f64();
+        timings.emit = if busy > 0.0 { wall.mul_f64(tokens.as_secs_f64() / busy) } else { Duration::ZERO };
+        timings.format = wall.saturating_sub(timings.emit);
+        let start = Instant::now();
         let files = output::lay_out(&emitted, layout)?;
-        Ok(Generated {
+        let generated = Generated {
             files,
             sources,
             layout,
@@ -318,7 +393,11 @@ impl Builder {
             crate_version: self.crate_version.clone(),
             description: ir.title.clone(),
             runtime: self.runtime.clone(),
-        })
+            features: emitted.features,
+        };
+        drop(ir);
+        timings.format += start.elapsed();
+        Ok(generated)
     }
 }
 
@@ -381,6 +460,7 @@ pub struct Generated {
     crate_version: String,
     description: String,
     runtime: Option<RuntimeDependency>,
+    features: Vec<(String, String)>,
 }
 
 impl Generated {
@@ -440,6 +520,12 @@ impl Generated {
         self.types
     }
 
+    /// The cargo features the code is gated on, one per tag: (feature, tag), in the order
+    /// the tags first appear (empty without [`Builder::tag_features`]).
+    pub fn features(&self) -> &[(String, String)] {
+        &self.features
+    }
+
     /// The layout the files follow.
     pub fn layout(&self) -> Layout {
         self.layout
@@ -455,6 +541,7 @@ impl Generated {
                 description: &self.description,
                 spec_name: &self.spec_name,
                 runtime: self.runtime.as_ref(),
+                features: &self.features,
             },
         )?;
         let mut files = vec![(PathBuf::from("Cargo.toml"), manifest)];

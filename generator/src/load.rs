@@ -2,11 +2,13 @@
 //! `openapiv3::OpenAPI`. Syntax errors carry `line:column`, everything later a JSON pointer.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{pointer_push, Error, Location, Warning};
-use crate::{normalize, resolve};
+use crate::{normalize, resolve, Timings};
 
 /// A loaded document.
 #[derive(Debug)]
@@ -25,13 +27,19 @@ pub struct Document {
 
 /// Reads and loads `path`.
 pub fn load_path(path: &Path) -> Result<Document, Error> {
+    load_path_timed(path, &mut Timings::default())
+}
+
+pub(crate) fn load_path_timed(path: &Path, timings: &mut Timings) -> Result<Document, Error> {
+    let start = Instant::now();
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         action: "cannot read the OpenAPI document",
         source,
     })?;
     let text = utf8_text(path, bytes)?;
-    load_str(path, &text)
+    timings.read = start.elapsed();
+    load_str_timed(path, &text, timings)
 }
 
 /// The bytes of a document as text, or a syntax error at the first byte that is not UTF-8.
@@ -121,18 +129,37 @@ const PARSER_DEPTH_LIMIT: usize = 128;
 
 /// Loads a document from text; `file` is used for format detection and messages.
 pub fn load_str(file: &Path, text: &str) -> Result<Document, Error> {
+    load_str_timed(file, text, &mut Timings::default())
+}
+
+pub(crate) fn load_str_timed(file: &Path, text: &str, timings: &mut Timings) -> Result<Document, Error> {
+    let start = Instant::now();
     let value = parse_text(file, text)?;
-    load_value(file, value)
+    timings.parse = start.elapsed();
+    load_value_timed(file, value, timings)
 }
 
 /// Loads an already parsed document.
-pub fn load_value(file: &Path, mut value: Value) -> Result<Document, Error> {
+pub fn load_value(file: &Path, value: Value) -> Result<Document, Error> {
+    load_value_timed(file, value, &mut Timings::default())
+}
+
+fn load_value_timed(file: &Path, mut value: Value, timings: &mut Timings) -> Result<Document, Error> {
+    let start = Instant::now();
     let mut warnings = Vec::new();
     let version = check_version(file, &value)?;
     let mut sources = vec![file.to_owned()];
     sources.extend(resolve::resolve(file, &mut value, &mut warnings)?);
     normalize::normalize(file, &version, &mut value, &mut warnings)?;
-    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
+    timings.resolve = start.elapsed();
+    let start = Instant::now();
+    // Tracking the path costs time on every node; it is only needed to report an error,
+    // so the document is read a second time, with the tracking, only when the first fails.
+    let api = match openapiv3::OpenAPI::deserialize(&value) {
+        Ok(api) => Ok(api),
+        Err(_) => serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value),
+    };
+    let api = api.map_err(|e| {
         // Only now, on the error path: find the innermost failing object (openapiv3's
         // untagged and flattened types lose the path of `e`).
         let (pointer, message) = crate::locate::locate(&value)
@@ -143,6 +170,7 @@ pub fn load_value(file: &Path, mut value: Value) -> Result<Document, Error> {
             message,
         }
     })?;
+    timings.deserialize = start.elapsed();
     Ok(Document {
         file: file.to_owned(),
         raw: value,

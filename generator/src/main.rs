@@ -115,9 +115,24 @@ struct Common {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Do not put each tag's operations (and the types only they use) behind a cargo
+    /// feature named after the tag (the default in the crate layout).
+    #[arg(long)]
+    no_tag_features: bool,
+    /// The cargo feature name for a tag, as TAG=FEATURE (repeatable); by default the tag
+    /// in snake_case ASCII.
+    #[arg(long = "tag-feature", value_name = "TAG=FEATURE", value_parser = parse_tag_feature)]
+    tag_features: Vec<(String, String)>,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+}
+
+fn parse_tag_feature(s: &str) -> Result<(String, String), String> {
+    match s.rsplit_once('=') {
+        Some((tag, feature)) if !tag.is_empty() && !feature.is_empty() => Ok((tag.to_owned(), feature.to_owned())),
+        _ => Err(format!("expected TAG=FEATURE, found `{s}`")),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -153,6 +168,12 @@ impl Common {
             });
         for d in &self.derives {
             b = b.extra_derive(d);
+        }
+        if self.no_tag_features {
+            b = b.tag_features(false);
+        }
+        for (tag, feature) in &self.tag_features {
+            b = b.tag_feature(tag, feature);
         }
         for t in &self.tags {
             b = b.include_tag(t);

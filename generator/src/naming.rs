@@ -76,6 +76,25 @@ pub fn snake(raw: &str) -> String {
     name
 }
 
+/// The cargo feature name for an operation tag. An ASCII tag becomes `snake_case`
+/// (`User Management` → `user_management`); any other tag becomes `tag_` and eight hex
+/// digits of a hash of its text (`管理用户/API 列表` → `tag_…`), short and stable while the
+/// tag is (the generated `Cargo.toml` names the tag above each feature). `default` and
+/// `http`, which the generated crate defines itself, get a `_tag` suffix.
+pub fn feature_name(tag: &str) -> String {
+    if !tag.is_ascii() {
+        // FNV-1a, 32 bits: fixed by its definition, so names never change between releases.
+        let hash = tag.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        return format!("tag_{hash:08x}");
+    }
+    let name = snake(tag);
+    if name == "default" || name == "http" {
+        format!("{name}_tag")
+    } else {
+        name
+    }
+}
+
 /// The name of a type (struct, enum, alias).
 pub fn type_name(raw: &str) -> String {
     let name = pascal(raw);
@@ -219,6 +238,24 @@ impl Namespace {
     /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
         self.used.contains(unraw(name))
+    }
+}
+
+#[cfg(test)]
+mod feature_tests {
+    use super::feature_name;
+
+    #[test]
+    fn feature_names() {
+        assert_eq!(feature_name("users"), "users");
+        assert_eq!(feature_name("User Management"), "user_management");
+        assert_eq!(feature_name("http"), "http_tag");
+        assert_eq!(feature_name("default"), "default_tag");
+        let chinese = feature_name("管理用户/API 列表");
+        assert!(chinese.starts_with("tag_") && chinese.len() == 12, "{chinese}");
+        assert!(chinese[4..].chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(chinese, feature_name("管理用户/API 列表"), "stable");
+        assert_ne!(chinese, feature_name("管理角色/API 列表"));
     }
 }
 

@@ -12,6 +12,14 @@
 //!
 //! It exits non-zero when any document fails to generate, fails to compile, compiles with
 //! warnings, or has an example that does not survive the round trip.
+//!
+//! `bench`: the generator's speed, memory and output size on the largest documents, and
+//! (`--compare`) OpenAPI Generator's on the Authing document; see `bench.rs`.
+//!
+//! ```text
+//! cargo run --release -p xtask -- bench              # generation table
+//! cargo run --release -p xtask -- bench --compare    # plus OpenAPI Generator, build times
+//! ```
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -20,6 +28,8 @@ use std::time::Instant;
 use genauth_codegen::ir::{Ir, TypeKind, TypeRef};
 use genauth_codegen::{Builder, RuntimeDependency};
 use serde_json::Value;
+
+mod bench;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,8 +42,24 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("bench") => match bench::bench(&args[1..]) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some("bench-child") => match bench::child(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         _ => {
             eprintln!("usage: cargo run -p xtask -- corpus [--only NAME,...] [--shared DIR] [--out DIR] [--no-check]");
+            eprintln!("       cargo run --release -p xtask -- bench [--compare] [--runs N] [--tool-runs N] [--build-runs N] [--only NAME,...] [--shared DIR] [--out DIR]");
             ExitCode::from(2)
         }
     }
