@@ -165,7 +165,9 @@ impl Gates {
                 if always.get(t).copied().unwrap_or(true) {
                     Vec::new()
                 } else {
-                    (0..features.len()).filter(|f| per_feature[*f].get(t).copied().unwrap_or(false)).collect()
+                    (0..features.len())
+                        .filter(|f| per_feature.get(*f).and_then(|p| p.get(t)).copied().unwrap_or(false))
+                        .collect()
                 }
             })
             .collect();
@@ -394,8 +396,8 @@ fn format_nested(tokens: TokenStream, nested: bool, in_impl: Option<&Ident>) -> 
 /// Splits formatted text before its last line (the closing brace of a block).
 fn split_last_line(text: &str) -> (String, String) {
     let body = text.strip_suffix('\n').unwrap_or(text);
-    match body.rfind('\n') {
-        Some(i) => (text[..=i].to_owned(), text[i + 1..].to_owned()),
+    match body.rfind('\n').map(|i| text.split_at(i + 1)) {
+        Some((head, last)) => (head.to_owned(), last.to_owned()),
         None => (String::new(), text.to_owned()),
     }
 }
