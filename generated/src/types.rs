@@ -93,61 +93,47 @@ pub struct SortingDto {
 /// Response carrying one page of users.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserPaginatedRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A page of users.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: UserPagingDto,
 }
 
 /// One page of users.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserPagingDto {
     /// Total number of matching items across all pages.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub total_count: i64,
     /// Items of the current page.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub list: Vec<UserDto>,
 }
 
 /// A user account with its profile attributes.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserDto {
     /// Unique ID of the user in the user pool.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub user_id: String,
     /// When the account was created (ISO 8601 date-time).
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub created_at: String,
     /// When the account was last modified (ISO 8601 date-time).
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub updated_at: String,
     /// Account state of the user.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub status: Status,
     /// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub work_status: UserDtoWorkStatus,
     /// The user's ID in an outside system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,11 +160,7 @@ pub struct UserDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
     /// Number of sign-ins so far.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logins_count: Option<i64>,
     /// When the user last signed in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,13 +169,10 @@ pub struct UserDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_ip: Option<String>,
     /// Gender: `M` (male), `F` (female) or `U` (not known).
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub gender: Gender,
     /// True once the email address has been confirmed.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub email_verified: bool,
     /// True once the mobile number has been confirmed.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub phone_verified: bool,
     /// When the password was last changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,7 +238,6 @@ pub struct UserDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// How the account entered the user pool: spreadsheet import, self sign-up, created by an administrator, or synchronised from another system.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub user_source_type: UserDtoUserSourceType,
     /// ID of the application or sync task the account came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -274,11 +252,7 @@ pub struct UserDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_mfa_time: Option<String>,
     /// Strength rating of the current password.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_security_level: Option<i64>,
     /// True if the user has to pick a new password at the next sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -318,25 +292,19 @@ pub struct UserDto {
 /// An external identity linked to a user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct IdentityDto {
     /// ID of the identity record.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub identity_id: String,
     /// ID of the identity provider as configured in GenAuth.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub ext_idp_id: String,
     /// Kind of identity provider.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub provider: Provider,
     /// Sub-type of the identity, as reported by the provider connection.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub r#type: String,
     /// ID of the user at the identity provider.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub user_id_in_idp: String,
     /// Raw profile returned by the identity provider.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub user_info_in_idp: serde_json::Value,
     /// Access token issued by the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,59 +313,44 @@ pub struct IdentityDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// IDs of the provider connections this identity came through.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub origin_conn_ids: Vec<String>,
 }
 
 /// Response carrying a single user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserSingleRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The user.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: UserDto,
 }
 
 /// Response carrying a list of users.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserListRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The users.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: Vec<UserDto>,
 }
 
@@ -1106,135 +1059,102 @@ pub struct DeleteUsersBatchOptionsDto {
 /// Response that only reports success or failure.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct IsSuccessRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Whether the operation succeeded.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: IsSuccessDto,
 }
 
 /// Outcome of an operation that returns no other data.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IsSuccessDto {
     /// True if the operation succeeded.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub success: bool,
 }
 
 /// Response carrying the external identities of a user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct IdentityListRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The external identities of the user.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: Vec<IdentityDto>,
 }
 
 /// Response carrying one page of roles.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct RolePaginatedRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A page of roles.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: RolePagingDto,
 }
 
 /// One page of roles.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct RolePagingDto {
     /// Total number of matching items across all pages.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub total_count: i64,
     /// Items of the current page.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub list: Vec<RoleDto>,
 }
 
 /// A role.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct RoleDto {
     /// ID of the role.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub id: String,
     /// Code of the role, unique within its permission space.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub code: String,
     /// Name of the role.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub name: String,
     /// Description of the role.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub description: String,
     /// Code of the permission space.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub namespace: String,
     /// Name of the permission space.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub namespace_name: String,
     /// State of the role (for example enabled or disabled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Time (Unix epoch in milliseconds) at which the role is switched off automatically.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_time: Option<i64>,
     /// Whether users may request this role themselves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1244,61 +1164,47 @@ pub struct RoleDto {
 /// Response carrying real-name verification records.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct PrincipalAuthenticationInfoPaginatedRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The real-name verification records.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: PrincipalAuthenticationInfoPagingDto,
 }
 
 /// Real-name verification records of a user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct PrincipalAuthenticationInfoPagingDto {
     /// Total number of matching items across all pages.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub total_count: i64,
     /// Items of the current page.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub list: Vec<PrincipalAuthenticationInfoDto>,
 }
 
 /// One real-name verification record.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct PrincipalAuthenticationInfoDto {
     /// True if the real-name check passed.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub authenticated: bool,
     /// Kind of subject that was verified (for example a person or a company).
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub principal_type: String,
     /// Identifying number of the verified subject.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub principal_code: String,
     /// Name of the verified subject.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub principal_name: String,
     /// When the real-name check took place.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub authenticated_at: String,
 }
 
@@ -1338,82 +1244,62 @@ pub struct ResetUserPrincipalAuthenticationInfoOptionsDto {
 /// Response carrying one page of the departments of a user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserDepartmentPaginatedRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A page of departments.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: UserDepartmentPagingDto,
 }
 
 /// One page of the departments of a user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserDepartmentPagingDto {
     /// Total number of matching items across all pages.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub total_count: i64,
     /// Items of the current page.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub list: Vec<UserDepartmentRespDto>,
 }
 
 /// A department the user belongs to, with membership details.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserDepartmentRespDto {
     /// Code of the organisation the department belongs to.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub organization_code: String,
     /// ID of the department.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub department_id: String,
     /// True for the root department of an organisation.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub is_root: bool,
     /// When the department was created.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub created_at: String,
     /// Name of the department.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub name: String,
     /// Description of the department.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub description: String,
     /// Custom (open) department ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_department_id: Option<String>,
     /// True if the user leads the department.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub is_leader: bool,
     /// Code of the department.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub code: String,
     /// True if this is the user's primary department.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub is_main_department: bool,
     /// When the user joined the department.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub joined_at: String,
     /// True if the department is a virtual node used for grouping.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub is_virtual_node: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<DepartmentI18nDto>,
@@ -1434,34 +1320,34 @@ pub struct UserDepartmentRespDto {
 /// Translations of department attributes.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DepartmentI18nDto {
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub name: LangObject,
 }
 
 /// A text in each supported language.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LangObject {
-    #[serde(rename = "zh-CN", default, deserialize_with = "rt::lenient::or_default")]
+    #[serde(rename = "zh-CN")]
     pub zh_cn: LangUnit,
-    #[serde(rename = "en-US", default, deserialize_with = "rt::lenient::or_default")]
+    #[serde(rename = "en-US")]
     pub en_us: LangUnit,
-    #[serde(rename = "zh-TW", default, deserialize_with = "rt::lenient::or_default")]
+    #[serde(rename = "zh-TW")]
     pub zh_tw: LangUnit,
-    #[serde(rename = "ja-JP", default, deserialize_with = "rt::lenient::or_default")]
+    #[serde(rename = "ja-JP")]
     pub ja_jp: LangUnit,
 }
 
 /// The text for one language.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LangUnit {
     /// Whether this translation is switched on; when it is and the console shows this language, the text is used.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub enabled: bool,
     /// The translated text.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub value: String,
 }
 
@@ -1518,164 +1404,126 @@ pub struct SetUserDepartmentsOptionsDto {
 /// Response carrying one page of groups.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroupPaginatedRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A page of groups.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: GroupPagingDto,
 }
 
 /// One page of groups.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct GroupPagingDto {
     /// Total number of matching items across all pages.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub total_count: i64,
     /// Items of the current page.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub list: Vec<ResGroupDto>,
 }
 
 /// A user group.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ResGroupDto {
     /// ID of the group.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub id: String,
     /// Unique code of the group.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub code: String,
     /// Name of the group.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub name: String,
     /// Description of the group.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub description: String,
     /// Kind of group (for example static or dynamic).
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub r#type: String,
     /// Metadata sources of the group.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub metadata_source: Vec<String>,
     /// Users in the group.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub members: Vec<UserDto>,
 }
 
 /// Response carrying the multi-factor binding states of a user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserMfaSingleRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The multi-factor binding states.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: UserMfaRespDto,
 }
 
 /// Which multi-factor methods the user has bound.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserMfaRespDto {
     /// State of the OTP (authenticator app) factor.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub totp_status: String,
     /// State of the face recognition factor.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub face_mfa_status: String,
     /// State of the text message factor.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub sms_mfa_status: String,
     /// State of the email factor.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub email_mfa_status: String,
 }
 
 /// Response carrying one page of archived users.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListArchivedUsersSingleRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A page of archived users.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: ArchivedUsersListPagingDto,
 }
 
 /// One page of archived users.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ArchivedUsersListPagingDto {
     /// Total number of matching items across all pages.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub total_count: i64,
     /// Items of the current page.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub list: Vec<ListArchivedUsersRespDto>,
 }
 
 /// An archived user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListArchivedUsersRespDto {
     /// ID of the user.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub user_id: String,
     /// When the user was archived.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub archived_at: String,
 }
 
@@ -1736,83 +1584,64 @@ pub struct IsUserExistsReqDto {
 /// Response telling whether a user exists.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct IsUserExistsRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Whether the user exists.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: IsUserExistsDto,
 }
 
 /// Result of the existence check.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IsUserExistsDto {
     /// True if a matching user exists.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub exists: bool,
 }
 
 /// Response carrying a list of applications.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AppListRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The applications.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: Vec<AppDto>,
 }
 
 /// An application.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AppDto {
     /// ID of the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_id: String,
     /// Name of the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_name: String,
     /// Link to the application logo.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_logo: String,
     /// Sign-in address of the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_login_url: String,
     /// Default access rule of the application: everyone allowed or everyone denied unless granted.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_default_login_strategy: AppDtoAppDefaultLoginStrategy,
 }
 
@@ -1865,196 +1694,150 @@ pub struct HasAnyRoleOptionsDto {
 /// Response telling whether a user holds any of the given roles.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct HasAnyRoleRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Whether the user holds any of the roles.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: HasAnyRoleDto,
 }
 
 /// Result of the role check.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct HasAnyRoleDto {
     /// True if the user holds at least one of the roles.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub has_any_role: bool,
 }
 
 /// Response carrying one page of sign-in records.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserLoginHistoryPaginatedRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A page of sign-in records.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: UserLoginHistoryPagingDto,
 }
 
 /// One page of sign-in records.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserLoginHistoryPagingDto {
     /// Total number of matching items across all pages.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub total_count: i64,
     /// Items of the current page.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub list: Vec<UserLoginHistoryDto>,
 }
 
 /// One sign-in record.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserLoginHistoryDto {
     /// ID of the application signed in to.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_id: String,
     /// Name of the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_name: String,
     /// Link to the application logo.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_logo: String,
     /// Sign-in address of the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_login_url: String,
     /// IP address of the client.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub client_ip: String,
     /// User-Agent header of the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
     /// When the sign-in happened.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub time: String,
 }
 
 /// Response carrying the applications a user has signed in to.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserLoggedInAppsListRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The applications.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: Vec<UserLoggedInAppsDto>,
 }
 
 /// An application the user has signed in to.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserLoggedInAppsDto {
     /// ID of the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_id: String,
     /// Name of the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_name: String,
     /// Link to the application logo.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_logo: String,
     /// Sign-in address of the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub app_login_url: String,
 }
 
 /// Response carrying the identity providers a user has signed in with.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserLoggedInIdentitiesRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The identity providers.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: Vec<UserLoggedInIdentitiesDto>,
 }
 
 /// An identity provider the user has signed in with.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct UserLoggedInIdentitiesDto {
     /// ID of the identity record.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub identity_id: String,
     /// Name of the identity provider.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub idp_name: String,
     /// English name of the identity provider.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub idp_name_en: String,
     /// Link to the identity provider logo.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub idp_logo: String,
     /// ID of the identity provider.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub idp_id: String,
 }
 
@@ -2085,35 +1868,28 @@ pub struct ResignUserReqDto {
 /// Response telling whether the resignation was recorded.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ResignUserRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Whether the resignation succeeded.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: ResignUserDataDto,
 }
 
 /// Outcome of the resignation.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ResignUserDataDto {
     /// True if the operation succeeded.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub success: bool,
 }
 
@@ -2144,49 +1920,39 @@ pub struct ResignUserBatchReqDto {
 /// Response carrying one page of resources a user is authorised for.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthorizedResourcePaginatedRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A page of authorised resources.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: AuthorizedResourcePagingDto,
 }
 
 /// One page of resources the user is authorised for.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthorizedResourcePagingDto {
     /// Total number of matching items across all pages.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub total_count: i64,
     /// Items of the current page.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub list: Vec<AuthorizedResourceDto>,
 }
 
 /// A resource and the actions granted on it.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthorizedResourceDto {
     /// Code of the resource.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub resource_code: String,
     /// Description of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2195,31 +1961,25 @@ pub struct AuthorizedResourceDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Vec<PolicyCondition>>,
     /// Kind of resource.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub resource_type: ResourceType,
     /// API path or URL the resource stands for.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub api_identifier: String,
     /// Actions granted on the resource.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub actions: Vec<String>,
     /// Whether the permission grants or denies access.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub effect: AuthorizedResourceDtoEffect,
 }
 
 /// A condition that limits when a permission applies.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PolicyCondition {
     /// Request attribute the condition looks at.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub param: PolicyConditionParam,
     /// How the attribute is compared with `value`.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub operator: PolicyConditionOperator,
     /// Value to compare the attribute with.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub value: String,
 }
 
@@ -2237,35 +1997,28 @@ pub struct CheckSessionStatusDto {
 /// Response telling whether the user has a live session.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct CheckSessionStatusRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Whether a session exists.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: CheckSessionStatusDataDto,
 }
 
 /// Result of the session check.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CheckSessionStatusDataDto {
     /// True if the user has a live session in the application.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub active: bool,
 }
 
@@ -2302,20 +2055,14 @@ pub struct ImportOtpItemDataDto {
 /// Response without a data payload.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct CommonResponseDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2336,38 +2083,30 @@ pub struct GetManagementAccessTokenDto {
 /// Response carrying a management token.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct GetManagementTokenRespDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub status_code: i64,
     /// Human-readable outcome or error message.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub message: String,
     /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::opt_number"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_code: Option<i64>,
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The management token.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub data: AccessTokenResDto,
 }
 
 /// A management token and its lifetime.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AccessTokenResDto {
     /// The management token, a JWT whose `scoped_userpool_id` claim names the user pool.
-    #[serde(default, deserialize_with = "rt::lenient::or_default")]
     pub access_token: String,
     /// Seconds until the token expires (7200 unless configured otherwise); fetch a new one before then.
-    #[serde(default, deserialize_with = "rt::lenient::number")]
     pub expires_in: i64,
 }
 

@@ -28,6 +28,8 @@ pub struct EmitOptions {
     pub tag_features: bool,
     /// Feature names chosen for tags (tag, feature), instead of [`naming::feature_name`].
     pub feature_names: Vec<(String, String)>,
+    /// Generated for strict decoding: the client reads responses with `rt::Decoding::Strict`.
+    pub strict_responses: bool,
 }
 
 /// One generated module, formatted.
@@ -686,21 +688,6 @@ impl Emitter<'_> {
         resolve_alias(&self.ir.types, t)
     }
 
-    fn is_numeric(&self, t: &TypeRef) -> bool {
-        matches!(self.resolve(t), TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64)
-    }
-
-    fn has_default(&self, t: &TypeRef) -> bool {
-        match self.resolve(t) {
-            TypeRef::Named(id) => match self.ir.get(*id).map(|d| &d.kind) {
-                Some(TypeKind::Struct(s)) => s.default,
-                Some(TypeKind::Enum(_)) => true,
-                _ => false,
-            },
-            _ => true,
-        }
-    }
-
     /// Whether values of `t` have a plain text form for queries, headers and forms.
     fn is_plain(&self, t: &TypeRef) -> bool {
         match self.resolve(t) {
@@ -766,10 +753,12 @@ impl Emitter<'_> {
         let camel = s.fields.iter().filter(|f| naming::serde_camel(&f.ident) == f.wire).count();
         let plain = s.fields.iter().filter(|f| naming::unraw(&f.ident) == f.wire).count();
         let use_camel = camel > plain;
-        let rename_all = if use_camel {
-            quote!(#[serde(rename_all = "camelCase")])
-        } else {
-            TokenStream::new()
+        // Response types read a missing field as its default (see `rt::Decoding`).
+        let container = match (s.lenient && s.default, use_camel) {
+            (true, true) => quote!(#[serde(default, rename_all = "camelCase")]),
+            (true, false) => quote!(#[serde(default)]),
+            (false, true) => quote!(#[serde(rename_all = "camelCase")]),
+            (false, false) => TokenStream::new(),
         };
         let fields = s.fields.iter().map(|f| {
             let fname = ident(&f.ident);
@@ -784,34 +773,15 @@ impl Emitter<'_> {
                 args.push(quote!(rename = #wire));
             }
             let inner = self.ty(&f.ty);
-            let numeric = self.is_numeric(&f.ty);
             let ty = match (f.required, f.nullable) {
-                (true, false) => {
-                    if s.lenient && numeric {
-                        args.push(quote!(default, deserialize_with = "rt::lenient::number"));
-                    } else if s.lenient && self.has_default(&f.ty) {
-                        args.push(quote!(default, deserialize_with = "rt::lenient::or_default"));
-                    }
-                    inner
-                }
-                (true, true) => {
-                    if s.lenient {
-                        args.push(quote!(default));
-                        if numeric {
-                            args.push(quote!(deserialize_with = "rt::lenient::opt_number"));
-                        }
-                    }
-                    quote!(Option<#inner>)
-                }
+                (true, false) => inner,
+                (true, true) => quote!(Option<#inner>),
                 (false, false) => {
                     args.push(quote!(default, skip_serializing_if = "Option::is_none"));
-                    if s.lenient && numeric {
-                        args.push(quote!(deserialize_with = "rt::lenient::opt_number"));
-                    }
                     quote!(Option<#inner>)
                 }
                 (false, true) => {
-                    args.push(quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::lenient::nullable"));
+                    args.push(quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::nullable"));
                     quote!(Option<Option<#inner>>)
                 }
             };
@@ -851,7 +821,7 @@ impl Emitter<'_> {
         quote! {
             #doc
             #derives
-            #rename_all
+            #container
             pub struct #name {
                 #(#fields)*
                 #additional
@@ -990,10 +960,20 @@ impl Emitter<'_> {
 
     /// The client's `impl` block with its constructors (the methods are added after them).
     fn client_impl_open(&self, client: &Ident) -> TokenStream {
-        let init = if self.ir.status_code_envelope {
-            quote!(Self { client: client.with_envelope(rt::Envelope::StatusCode) })
+        let envelope = if self.ir.status_code_envelope {
+            quote!(.with_envelope(rt::Envelope::StatusCode))
         } else {
+            TokenStream::new()
+        };
+        let decoding = if self.opts.strict_responses {
+            quote!(.with_decoding(rt::Decoding::Strict))
+        } else {
+            TokenStream::new()
+        };
+        let init = if envelope.is_empty() && decoding.is_empty() {
             quote!(Self { client })
+        } else {
+            quote!(Self { client: client #envelope #decoding })
         };
         quote! {
             impl #client {
@@ -1099,7 +1079,7 @@ impl Emitter<'_> {
                 let variant = ident(&status_variant(code));
                 let value = match body {
                     StatusBody::Empty => quote!(#enum_ident::#variant),
-                    StatusBody::Json(_) => quote!(#enum_ident::#variant(rt::decode(&response)?)),
+                    StatusBody::Json(_) => quote!(#enum_ident::#variant(self.client.decode(&response)?)),
                     StatusBody::Raw => quote!(#enum_ident::#variant(response)),
                 };
                 if let Ok(n) = code.parse::<u16>() {

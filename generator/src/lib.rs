@@ -369,6 +369,7 @@ impl Builder {
             layout,
             tag_features: self.tag_features.unwrap_or(layout == Layout::Crate),
             feature_names: self.feature_names.clone(),
+            strict_responses: self.strict_responses,
         };
         let start = Instant::now();
         let emitted = emit::emit(&ir, &opts)?;

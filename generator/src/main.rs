@@ -115,6 +115,10 @@ struct Common {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Read responses exactly as the spec says: no forgiveness for a missing or `null`
+    /// required field or a number sent as a string.
+    #[arg(long)]
+    strict_responses: bool,
     /// Do not put each tag's operations (and the types only they use) behind a cargo
     /// feature named after the tag (the default in the crate layout).
     #[arg(long)]
@@ -162,6 +166,7 @@ impl Common {
             .client_name(&self.client_name)
             .crate_name(&self.crate_name)
             .deny_warnings(self.deny_warnings)
+            .strict_responses(self.strict_responses)
             .layout(match self.layout {
                 LayoutArg::Crate => Layout::Crate,
                 LayoutArg::SingleFile => Layout::SingleFile,

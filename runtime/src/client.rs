@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::excerpt;
+use crate::lenient::Decoding;
 use crate::{Error, Request, Response, Transport};
 
 /// How a successful HTTP response signals failure inside its body.
@@ -26,12 +27,14 @@ pub enum Envelope {
 pub struct Client {
     transport: Arc<dyn Transport>,
     envelope: Envelope,
+    decoding: Decoding,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("envelope", &self.envelope)
+            .field("decoding", &self.decoding)
             .finish_non_exhaustive()
     }
 }
@@ -42,7 +45,24 @@ impl Client {
         Client {
             transport: Arc::new(transport),
             envelope: Envelope::None,
+            decoding: Decoding::Lenient,
         }
+    }
+
+    /// Sets how response bodies that stray from the spec are read (lenient by default).
+    pub fn with_decoding(mut self, decoding: Decoding) -> Self {
+        self.decoding = decoding;
+        self
+    }
+
+    /// How response bodies are read.
+    pub fn decoding(&self) -> Decoding {
+        self.decoding
+    }
+
+    /// Decodes a response body as `R` the way this client reads responses.
+    pub fn decode<R: DeserializeOwned>(&self, response: &Response) -> Result<R, Error> {
+        parse_json(response, None, self.decoding)
     }
 
     /// Sets how responses signal failure in their body.
@@ -67,7 +87,7 @@ impl Client {
     pub async fn send<R: DeserializeOwned>(&self, request: Request) -> Result<R, Error> {
         let response = self.transport.send(request).await?;
         let meta = check(&response, self.envelope)?;
-        decode_with_id(&response, meta.request_id)
+        parse_json(&response, meta.request_id, self.decoding)
     }
 
     /// Sends `request` and checks the response, without decoding it.
@@ -171,7 +191,7 @@ pub(crate) fn check(response: &Response, envelope: Envelope) -> Result<Meta, Err
 }
 
 fn read_head(response: &Response) -> Result<EnvelopeHead, Error> {
-    parse_json(response, header_request_id(response))
+    parse_json(response, header_request_id(response), Decoding::Strict)
 }
 
 fn api_error(head: EnvelopeHead, response: &Response) -> Error {
@@ -198,7 +218,7 @@ fn decode_error(response: &Response, request_id: Option<String>, path: &str, rea
 }
 
 /// Parses the whole body as `R`, naming the JSON path of a mismatch.
-fn parse_json<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
+fn parse_json<R: DeserializeOwned>(response: &Response, request_id: Option<String>, decoding: Decoding) -> Result<R, Error> {
     use serde_json::error::Category;
     let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
         b"null"
@@ -223,21 +243,40 @@ fn parse_json<R: DeserializeOwned>(response: &Response, request_id: Option<Strin
         },
         Category::Data => decode_error(response, request_id(), &path, inner.to_string()),
     };
-    let value: R = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        classify(path, e.into_inner())
-    })?;
-    de.end().map_err(|e| classify(".".to_owned(), e))?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, R>(&mut de) {
+        Ok(value) => {
+            de.end().map_err(|e| classify(".".to_owned(), e))?;
+            Ok(value)
+        }
+        Err(e) if decoding == Decoding::Lenient && e.inner().classify() == Category::Data => {
+            // Valid JSON that does not fit: repair what a lenient reader forgives. What
+            // cannot be repaired is reported as first found (with its line and column).
+            let repaired = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|value| crate::lenient::decode_value(value).ok());
+            match repaired {
+                Some(value) => Ok(value),
+                None => {
+                    let path = e.path().to_string();
+                    Err(classify(path, e.into_inner()))
+                }
+            }
+        }
+        Err(e) => {
+            let path = e.path().to_string();
+            Err(classify(path, e.into_inner()))
+        }
+    }
 }
 
-/// Decodes a response body as `R` (an empty body reads as `null`), mapping failures to
-/// [`Error::NotJson`] or [`Error::Decode`] (which names the JSON path of the mismatch).
-pub fn decode<R: DeserializeOwned>(response: &Response) -> Result<R, Error> {
-    parse_json(response, None)
+/// Decodes a response body as `R` (an empty body reads as `null`) with `decoding`, mapping
+/// failures to [`Error::NotJson`] or [`Error::Decode`] (which names the JSON path of the
+/// mismatch).
+pub fn decode<R: DeserializeOwned>(response: &Response, decoding: Decoding) -> Result<R, Error> {
+    parse_json(response, None, decoding)
 }
 
 /// [`decode`] when the request id is already known (from the envelope).
 pub(crate) fn decode_with_id<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
-    parse_json(response, request_id)
+    parse_json(response, request_id, Decoding::Lenient)
 }

@@ -33,7 +33,7 @@ mod enums;
 mod error;
 #[cfg(feature = "http")]
 mod http;
-pub mod lenient;
+mod lenient;
 mod memory;
 mod query;
 mod request;
@@ -48,6 +48,7 @@ pub use builder::{ClientBuilder, ClientOptions, DEFAULT_HOST, DEFAULT_LANG, DEFA
 pub use http::HttpTransport;
 
 pub use client::{decode, Client, Envelope};
+pub use lenient::{nullable, Decoding};
 pub use enums::deserialize_string_enum;
 pub use error::Error;
 pub use memory::MemoryTransport;

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use genauth_fixture_output as fx;
-use genauth_runtime::{Body, FilePart, MemoryTransport, Method, Part, Response};
+use genauth_runtime::{Body, Decoding, FilePart, MemoryTransport, Method, Part, Response};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value};
 
@@ -69,23 +69,41 @@ fn optional_nullable_and_both_stay_distinguishable() {
 
 #[test]
 fn responses_forgive_servers_that_stray_from_the_spec_unless_strict() {
-    // Missing required fields, nulls, and numbers sent as strings.
+    // Missing required fields, nulls, and numbers sent as strings, read the way a client
+    // reads responses (through the generated client, and `rt::decode` directly).
     let sloppy = json!({"id": null, "count": "1669881887852", "createdAt": "12.5"});
-    let lenient: fx::nullability::Record = serde_json::from_value(sloppy.clone()).unwrap();
+    let body = Response::json(&sloppy);
+    let lenient: fx::nullability::Record = genauth_runtime::decode(&body, Decoding::Lenient).unwrap();
     assert_eq!(lenient.id, "");
     assert_eq!(lenient.count, 1669881887852);
     assert_eq!(lenient.name, "");
     assert_eq!(lenient.nickname, None);
     assert_eq!(lenient.created_at, Some(12.5));
-    // A string that is not a number is still an error.
-    assert!(serde_json::from_value::<fx::nullability::Record>(json!({"count": "many"})).is_err());
-    // Strict mode, and request types always, take the spec at its word.
-    assert!(serde_json::from_value::<fx::nullability_strict::Record>(sloppy).is_err());
-    assert!(serde_json::from_value::<fx::nullability_strict::Record>(json!({"id": "1", "count": 1, "nickname": null})).is_err());
-    let exact: fx::nullability_strict::Record = serde_json::from_value(json!({"id": "1", "count": 1, "name": "n", "nickname": null})).unwrap();
+    // A string that is not a number is still an error, naming where it is.
+    match genauth_runtime::decode::<fx::nullability::Record>(&Response::json(&json!({"count": "many"})), Decoding::Lenient) {
+        Err(genauth_runtime::Error::Decode { path, .. }) => assert_eq!(path, "count"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    // Strict decoding, and the types generated in strict mode, take the spec at its word.
+    assert!(genauth_runtime::decode::<fx::nullability::Record>(&body, Decoding::Strict).is_err());
+    assert!(genauth_runtime::decode::<fx::nullability_strict::Record>(&body, Decoding::Lenient).is_err());
+    let missing = Response::json(&json!({"id": "1", "count": 1, "nickname": null}));
+    assert!(genauth_runtime::decode::<fx::nullability_strict::Record>(&missing, Decoding::Lenient).is_err());
+    let exact = Response::json(&json!({"id": "1", "count": 1, "name": "n", "nickname": null}));
+    let exact: fx::nullability_strict::Record = genauth_runtime::decode(&exact, Decoding::Strict).unwrap();
     assert_eq!(exact.count, 1);
+    // Request types have no defaults to fall back on.
     assert!(serde_json::from_value::<fx::nullability::Input>(json!({"count": "1"})).is_err());
     assert!(serde_json::from_value::<fx::nullability::Input>(json!({})).is_err());
+}
+
+#[tokio::test]
+async fn the_generated_client_reads_responses_leniently_unless_generated_strict() {
+    let sloppy: &'static [u8] = br#"{"id": "7", "count": "3", "name": null}"#;
+    let record = fx::nullability::ManagementClient::new(recorder(200, sloppy)).get_record().await.unwrap();
+    assert_eq!((record.count, record.name.as_str()), (3, ""));
+    let strict = fx::nullability_strict::ManagementClient::new(recorder(200, sloppy)).get_record().await;
+    assert!(matches!(strict, Err(genauth_runtime::Error::Decode { .. })), "{strict:?}");
 }
 
 #[test]

@@ -63,11 +63,10 @@ pub mod types {
     rt::string_enum!(Color);
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct Item {
-        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub color: Color,
         /// The same inline enum as the `order` query parameter, so one shared type.
-        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub order: Order,
         /// A different value set under the same name as the query parameter `kind`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,8 +77,8 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct ItemList {
-        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub items: Vec<Item>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub orders: Option<Vec<ItemListOrders>>,

@@ -23,6 +23,7 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct Owner {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pets: Option<Vec<Pet>>,
@@ -31,6 +32,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct Detail {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub text: Option<String>,
@@ -39,16 +41,16 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct Error {
-        #[serde(default, deserialize_with = "rt::lenient::number")]
         pub code: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub detail: Option<Detail>,
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct Pet {
-        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error: Option<Error>,

@@ -24,14 +24,14 @@ pub mod types {
 
     /// A type named with a path: */ ../ " \ #[ `
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[serde(default, rename_all = "camelCase")]
     pub struct Evil {
         /// closes a comment */ and opens one /*
-        #[serde(rename = "*/", default, deserialize_with = "rt::lenient::or_default")]
+        #[serde(rename = "*/")]
         pub empty: String,
         #[serde(rename = "/*", default, skip_serializing_if = "Option::is_none")]
         pub empty_2: Option<String>,
-        #[serde(rename = "\"", default, deserialize_with = "rt::lenient::or_default")]
+        #[serde(rename = "\"")]
         pub empty_3: String,
         #[serde(rename = "\\", default, skip_serializing_if = "Option::is_none")]
         pub empty_4: Option<String>,
@@ -40,8 +40,7 @@ pub mod types {
         #[serde(
             rename = "#![allow(warnings)]",
             default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::opt_number"
+            skip_serializing_if = "Option::is_none"
         )]
         pub allow_warnings: Option<i64>,
         #[serde(rename = "`", default, skip_serializing_if = "Option::is_none")]
@@ -62,7 +61,6 @@ pub mod types {
         pub u2066_isolated_u2069: Option<String>,
         #[serde(rename = "../", default, skip_serializing_if = "Option::is_none")]
         pub empty_7: Option<String>,
-        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub r#type: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub self_: Option<String>,
@@ -186,12 +184,14 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct Unknown {
         #[serde(rename = "Unknown", default, skip_serializing_if = "Option::is_none")]
         pub unknown: Option<UnknownUnknown>,
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct VeryLongXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: Option<

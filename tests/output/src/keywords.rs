@@ -24,6 +24,7 @@ pub mod types {
 
     /// A schema named like a std type.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct StringType {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
@@ -33,12 +34,7 @@ pub mod types {
         pub r#match: Option<bool>,
         #[serde(rename = "$ref", default, skip_serializing_if = "Option::is_none")]
         pub r#ref: Option<String>,
-        #[serde(
-            rename = "+1",
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::opt_number"
-        )]
+        #[serde(rename = "+1", default, skip_serializing_if = "Option::is_none")]
         pub n1: Option<i64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#fn: Option<String>,

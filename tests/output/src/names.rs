@@ -23,25 +23,15 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[serde(default, rename_all = "camelCase")]
     pub struct IoK8sApiCoreV1Pod {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub api_version: Option<String>,
         #[serde(rename = "$ref", default, skip_serializing_if = "Option::is_none")]
         pub r#ref: Option<String>,
-        #[serde(
-            rename = "+1",
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::opt_number"
-        )]
+        #[serde(rename = "+1", default, skip_serializing_if = "Option::is_none")]
         pub n1: Option<i64>,
-        #[serde(
-            rename = "-1",
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::opt_number"
-        )]
+        #[serde(rename = "-1", default, skip_serializing_if = "Option::is_none")]
         pub n1_2: Option<i64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,

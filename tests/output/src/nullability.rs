@@ -23,16 +23,12 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[serde(default, rename_all = "camelCase")]
     pub struct Record {
-        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub id: String,
-        #[serde(default, deserialize_with = "rt::lenient::number")]
         pub count: i64,
-        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub name: String,
         /// Required and nullable.
-        #[serde(default)]
         pub nickname: Option<String>,
         /// Optional.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,14 +37,10 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::nullable"
+            deserialize_with = "rt::nullable"
         )]
         pub memo: Option<Option<String>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::opt_number"
-        )]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created_at: Option<f64>,
     }
 
@@ -59,7 +51,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::nullable"
+            deserialize_with = "rt::nullable"
         )]
         pub clear: Option<Option<String>>,
     }

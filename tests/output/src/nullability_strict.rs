@@ -37,7 +37,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::nullable"
+            deserialize_with = "rt::nullable"
         )]
         pub memo: Option<Option<String>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::nullable"
+            deserialize_with = "rt::nullable"
         )]
         pub clear: Option<Option<String>>,
     }
@@ -94,7 +94,9 @@ pub mod client {
 
         /// A client over an existing runtime client (the response checks this API needs are switched on).
         pub fn from_client(client: rt::Client) -> Self {
-            Self { client }
+            Self {
+                client: client.with_decoding(rt::Decoding::Strict),
+            }
         }
 
         /// The runtime client underneath.

@@ -23,28 +23,22 @@ pub mod types {
     use serde::{Deserialize, Serialize};
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct Thing {
-        #[serde(default, deserialize_with = "rt::lenient::number")]
         pub id: i64,
-        #[serde(default, deserialize_with = "rt::lenient::or_default")]
         pub kind: ThingKind,
-        #[serde(default)]
         pub label: Option<String>,
         /// Optional and nullable via a union with `null`.
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::nullable"
+            deserialize_with = "rt::nullable"
         )]
         pub note: Option<Option<String>>,
         /// A keyword beside `$ref` (kept in 3.1).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub parent: Option<Box<Thing>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::opt_number"
-        )]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ratio: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub anything: Option<serde_json::Value>,

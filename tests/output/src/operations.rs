@@ -54,6 +54,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct SearchItemsResponse202 {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ticket: Option<String>,
@@ -66,6 +67,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct UploadPhotoResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
@@ -135,8 +137,8 @@ pub mod client {
             let response = self.client.send_raw(request).await?;
             Ok(
                 match response.status {
-                    200 => SearchItemsResponse::Status200(rt::decode(&response)?),
-                    202 => SearchItemsResponse::Status202(rt::decode(&response)?),
+                    200 => SearchItemsResponse::Status200(self.client.decode(&response)?),
+                    202 => SearchItemsResponse::Status202(self.client.decode(&response)?),
                     204 => SearchItemsResponse::Status204,
                     _ => SearchItemsResponse::Other(response),
                 },

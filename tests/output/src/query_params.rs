@@ -58,6 +58,7 @@ pub mod types {
     rt::string_enum!(GetPostSort);
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(default)]
     pub struct GetPostResponse {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,

@@ -95,7 +95,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "rt::lenient::nullable"
+            deserialize_with = "rt::nullable"
         )]
         pub maybe: Option<Option<Dog>>,
     }
