@@ -2110,1411 +2110,504 @@ pub struct AccessTokenResDto {
     pub expires_in: i64,
 }
 
-/// Comparison to perform.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListUsersAdvancedFilterItemDtoOperator {
-    /// `EQUAL`
-    Equal,
-    /// `NOT_EQUAL`
-    NotEqual,
-    /// `CONTAINS`
-    Contains,
-    /// `NOT_CONTAINS`
-    NotContains,
-    /// `IS_NULL`
-    IsNull,
-    /// `NOT_NULL`
-    NotNull,
-    /// `IN`
-    In,
-    /// `GREATER`
-    Greater,
-    /// `LESSER`
-    Lesser,
-    /// `BETWEEN`
-    Between,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl ListUsersAdvancedFilterItemDtoOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "EQUAL",
-            Self::NotEqual => "NOT_EQUAL",
-            Self::Contains => "CONTAINS",
-            Self::NotContains => "NOT_CONTAINS",
-            Self::IsNull => "IS_NULL",
-            Self::NotNull => "NOT_NULL",
-            Self::In => "IN",
-            Self::Greater => "GREATER",
-            Self::Lesser => "LESSER",
-            Self::Between => "BETWEEN",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    /// Comparison to perform.
+    pub enum ListUsersAdvancedFilterItemDtoOperator {
+        /// `EQUAL`
+        Equal = "EQUAL",
+        /// `NOT_EQUAL`
+        NotEqual = "NOT_EQUAL",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `NOT_CONTAINS`
+        NotContains = "NOT_CONTAINS",
+        /// `IS_NULL`
+        IsNull = "IS_NULL",
+        /// `NOT_NULL`
+        NotNull = "NOT_NULL",
+        /// `IN`
+        In = "IN",
+        /// `GREATER`
+        Greater = "GREATER",
+        /// `LESSER`
+        Lesser = "LESSER",
+        /// `BETWEEN`
+        Between = "BETWEEN",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for ListUsersAdvancedFilterItemDtoOperator {
-    fn from(v: &str) -> Self {
-        match v {
-            "EQUAL" => Self::Equal,
-            "NOT_EQUAL" => Self::NotEqual,
-            "CONTAINS" => Self::Contains,
-            "NOT_CONTAINS" => Self::NotContains,
-            "IS_NULL" => Self::IsNull,
-            "NOT_NULL" => Self::NotNull,
-            "IN" => Self::In,
-            "GREATER" => Self::Greater,
-            "LESSER" => Self::Lesser,
-            "BETWEEN" => Self::Between,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    pub enum ListUsersOptionsDtoFuzzySearchOn {
+        /// `id`
+        Id = "id",
+        /// `phone`
+        Phone = "phone",
+        /// `email`
+        Email = "email",
+        /// `name`
+        Name = "name",
+        /// `username`
+        Username = "username",
+        /// `externalId`
+        ExternalId = "externalId",
+        /// `nickname`
+        Nickname = "nickname",
+        /// `company`
+        Company = "company",
+        /// `givenName`
+        GivenName = "givenName",
+        /// `familyName`
+        FamilyName = "familyName",
+        /// `middleName`
+        MiddleName = "middleName",
+        /// ` profile`
+        Profile = " profile",
+        /// `preferredUsername`
+        PreferredUsername = "preferredUsername",
+        /// `website`
+        Website = "website",
+        /// `address`
+        Address = "address",
+        /// `formatted`
+        Formatted = "formatted",
+        /// `streetAddress`
+        StreetAddress = "streetAddress",
+        /// `postalCode`
+        PostalCode = "postalCode",
+        /// `identityNumber`
+        IdentityNumber = "identityNumber",
     }
 }
 
 #[cfg(feature = "users")]
-rt::string_enum!(ListUsersAdvancedFilterItemDtoOperator);
-
-#[cfg(feature = "users")]
-impl Default for ListUsersAdvancedFilterItemDtoOperator {
-    fn default() -> Self {
-        Self::Unknown(String::new())
+rt::string_enum! {
+    /// Attribute to sort by.
+    pub enum SortingDtoField {
+        /// `id`
+        Id = "id",
+        /// `createdAt`
+        CreatedAt = "createdAt",
+        /// `updatedAt`
+        UpdatedAt = "updatedAt",
+        /// `email`
+        Email = "email",
+        /// `username`
+        Username = "username",
+        /// `externalId`
+        ExternalId = "externalId",
+        /// `phone`
+        Phone = "phone",
+        /// `status`
+        Status = "status",
+        /// `statusChangedAt`
+        StatusChangedAt = "statusChangedAt",
+        /// `passwordLastSetAt`
+        PasswordLastSetAt = "passwordLastSetAt",
+        /// `loginsCount`
+        LoginsCount = "loginsCount",
+        /// `gender`
+        Gender = "gender",
+        /// `lastLogin`
+        LastLogin = "lastLogin",
+        /// `userSourceType`
+        UserSourceType = "userSourceType",
+        /// `lastMfaTime`
+        LastMfaTime = "lastMfaTime",
+        /// `passwordSecurityLevel`
+        PasswordSecurityLevel = "passwordSecurityLevel",
+        /// `phoneCountryCode`
+        PhoneCountryCode = "phoneCountryCode",
+        /// `lastIp`
+        LastIp = "lastIp",
     }
 }
 
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListUsersOptionsDtoFuzzySearchOn {
-    /// `id`
-    Id,
-    /// `phone`
-    Phone,
-    /// `email`
-    Email,
-    /// `name`
-    Name,
-    /// `username`
-    Username,
-    /// `externalId`
-    ExternalId,
-    /// `nickname`
-    Nickname,
-    /// `company`
-    Company,
-    /// `givenName`
-    GivenName,
-    /// `familyName`
-    FamilyName,
-    /// `middleName`
-    MiddleName,
-    /// ` profile`
-    Profile,
-    /// `preferredUsername`
-    PreferredUsername,
-    /// `website`
-    Website,
-    /// `address`
-    Address,
-    /// `formatted`
-    Formatted,
-    /// `streetAddress`
-    StreetAddress,
-    /// `postalCode`
-    PostalCode,
-    /// `identityNumber`
-    IdentityNumber,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl ListUsersOptionsDtoFuzzySearchOn {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Phone => "phone",
-            Self::Email => "email",
-            Self::Name => "name",
-            Self::Username => "username",
-            Self::ExternalId => "externalId",
-            Self::Nickname => "nickname",
-            Self::Company => "company",
-            Self::GivenName => "givenName",
-            Self::FamilyName => "familyName",
-            Self::MiddleName => "middleName",
-            Self::Profile => " profile",
-            Self::PreferredUsername => "preferredUsername",
-            Self::Website => "website",
-            Self::Address => "address",
-            Self::Formatted => "formatted",
-            Self::StreetAddress => "streetAddress",
-            Self::PostalCode => "postalCode",
-            Self::IdentityNumber => "identityNumber",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    /// Sort direction.
+    pub enum SortingDtoOrder {
+        /// `desc`
+        Desc = "desc",
+        /// `asc`
+        Asc = "asc",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for ListUsersOptionsDtoFuzzySearchOn {
-    fn from(v: &str) -> Self {
-        match v {
-            "id" => Self::Id,
-            "phone" => Self::Phone,
-            "email" => Self::Email,
-            "name" => Self::Name,
-            "username" => Self::Username,
-            "externalId" => Self::ExternalId,
-            "nickname" => Self::Nickname,
-            "company" => Self::Company,
-            "givenName" => Self::GivenName,
-            "familyName" => Self::FamilyName,
-            "middleName" => Self::MiddleName,
-            " profile" => Self::Profile,
-            "preferredUsername" => Self::PreferredUsername,
-            "website" => Self::Website,
-            "address" => Self::Address,
-            "formatted" => Self::Formatted,
-            "streetAddress" => Self::StreetAddress,
-            "postalCode" => Self::PostalCode,
-            "identityNumber" => Self::IdentityNumber,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    /// Account state of the user.
+    pub enum Status default Activated {
+        /// `Suspended`
+        Suspended = "Suspended",
+        /// `Resigned`
+        Resigned = "Resigned",
+        /// `Activated`
+        Activated = "Activated",
+        /// `Archived`
+        Archived = "Archived",
+        /// `Deactivated`
+        Deactivated = "Deactivated",
     }
 }
 
 #[cfg(feature = "users")]
-rt::string_enum!(ListUsersOptionsDtoFuzzySearchOn);
-
-#[cfg(feature = "users")]
-impl Default for ListUsersOptionsDtoFuzzySearchOn {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// Attribute to sort by.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortingDtoField {
-    /// `id`
-    Id,
-    /// `createdAt`
-    CreatedAt,
-    /// `updatedAt`
-    UpdatedAt,
-    /// `email`
-    Email,
-    /// `username`
-    Username,
-    /// `externalId`
-    ExternalId,
-    /// `phone`
-    Phone,
-    /// `status`
-    Status,
-    /// `statusChangedAt`
-    StatusChangedAt,
-    /// `passwordLastSetAt`
-    PasswordLastSetAt,
-    /// `loginsCount`
-    LoginsCount,
-    /// `gender`
-    Gender,
-    /// `lastLogin`
-    LastLogin,
-    /// `userSourceType`
-    UserSourceType,
-    /// `lastMfaTime`
-    LastMfaTime,
-    /// `passwordSecurityLevel`
-    PasswordSecurityLevel,
-    /// `phoneCountryCode`
-    PhoneCountryCode,
-    /// `lastIp`
-    LastIp,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl SortingDtoField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "createdAt",
-            Self::UpdatedAt => "updatedAt",
-            Self::Email => "email",
-            Self::Username => "username",
-            Self::ExternalId => "externalId",
-            Self::Phone => "phone",
-            Self::Status => "status",
-            Self::StatusChangedAt => "statusChangedAt",
-            Self::PasswordLastSetAt => "passwordLastSetAt",
-            Self::LoginsCount => "loginsCount",
-            Self::Gender => "gender",
-            Self::LastLogin => "lastLogin",
-            Self::UserSourceType => "userSourceType",
-            Self::LastMfaTime => "lastMfaTime",
-            Self::PasswordSecurityLevel => "passwordSecurityLevel",
-            Self::PhoneCountryCode => "phoneCountryCode",
-            Self::LastIp => "lastIp",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    /// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
+    pub enum UserDtoWorkStatus {
+        /// `Closed`
+        Closed = "Closed",
+        /// `Active`
+        Active = "Active",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for SortingDtoField {
-    fn from(v: &str) -> Self {
-        match v {
-            "id" => Self::Id,
-            "createdAt" => Self::CreatedAt,
-            "updatedAt" => Self::UpdatedAt,
-            "email" => Self::Email,
-            "username" => Self::Username,
-            "externalId" => Self::ExternalId,
-            "phone" => Self::Phone,
-            "status" => Self::Status,
-            "statusChangedAt" => Self::StatusChangedAt,
-            "passwordLastSetAt" => Self::PasswordLastSetAt,
-            "loginsCount" => Self::LoginsCount,
-            "gender" => Self::Gender,
-            "lastLogin" => Self::LastLogin,
-            "userSourceType" => Self::UserSourceType,
-            "lastMfaTime" => Self::LastMfaTime,
-            "passwordSecurityLevel" => Self::PasswordSecurityLevel,
-            "phoneCountryCode" => Self::PhoneCountryCode,
-            "lastIp" => Self::LastIp,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
+    pub enum Gender default U {
+        /// `M`
+        M = "M",
+        /// `F`
+        F = "F",
+        /// `U`
+        U = "U",
     }
 }
 
 #[cfg(feature = "users")]
-rt::string_enum!(SortingDtoField);
-
-#[cfg(feature = "users")]
-impl Default for SortingDtoField {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// Sort direction.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortingDtoOrder {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl SortingDtoOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    /// How the account entered the user pool: spreadsheet import, self sign-up, created by an administrator, or synchronised from another system.
+    pub enum UserDtoUserSourceType {
+        /// `excel`
+        Excel = "excel",
+        /// `register`
+        Register = "register",
+        /// `adminCreated`
+        AdminCreated = "adminCreated",
+        /// `sync`
+        Sync = "sync",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for SortingDtoOrder {
-    fn from(v: &str) -> Self {
-        match v {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    /// Kind of identity provider.
+    pub enum Provider {
+        /// `oidc`
+        Oidc = "oidc",
+        /// `oauth2`
+        Oauth2 = "oauth2",
+        /// `saml`
+        Saml = "saml",
+        /// `ldap`
+        Ldap = "ldap",
+        /// `ad`
+        Ad = "ad",
+        /// `cas`
+        Cas = "cas",
+        /// `azure-ad`
+        AzureAd = "azure-ad",
+        /// `wechat`
+        Wechat = "wechat",
+        /// `google`
+        Google = "google",
+        /// `qq`
+        Qq = "qq",
+        /// `wechatwork`
+        Wechatwork = "wechatwork",
+        /// `dingtalk`
+        Dingtalk = "dingtalk",
+        /// `weibo`
+        Weibo = "weibo",
+        /// `github`
+        Github = "github",
+        /// `alipay`
+        Alipay = "alipay",
+        /// `apple`
+        Apple = "apple",
+        /// `baidu`
+        Baidu = "baidu",
+        /// `lark`
+        Lark = "lark",
+        /// `gitlab`
+        Gitlab = "gitlab",
+        /// `twitter`
+        Twitter = "twitter",
+        /// `facebook`
+        Facebook = "facebook",
+        /// `slack`
+        Slack = "slack",
+        /// `linkedin`
+        Linkedin = "linkedin",
+        /// `yidun`
+        Yidun = "yidun",
+        /// `qingcloud`
+        Qingcloud = "qingcloud",
+        /// `gitee`
+        Gitee = "gitee",
+        /// `instagram`
+        Instagram = "instagram",
+        /// `welink`
+        Welink = "welink",
+        /// `huawei`
+        Huawei = "huawei",
+        /// `honor`
+        Honor = "honor",
+        /// `xiaomi`
+        Xiaomi = "xiaomi",
+        /// `oppo`
+        Oppo = "oppo",
+        /// `aws`
+        Aws = "aws",
+        /// `amazon`
+        Amazon = "amazon",
+        /// `douyin`
+        Douyin = "douyin",
+        /// `kuaishou`
+        Kuaishou = "kuaishou",
+        /// `line`
+        Line = "line",
+        /// `sdbz`
+        Sdbz = "sdbz",
+        /// `zjzwfw`
+        Zjzwfw = "zjzwfw",
+        /// `zzding`
+        Zzding = "zzding",
+        /// `seeyona8v5`
+        Seeyona8v5 = "seeyona8v5",
     }
 }
 
 #[cfg(feature = "users")]
-rt::string_enum!(SortingDtoOrder);
-
-#[cfg(feature = "users")]
-impl Default for SortingDtoOrder {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// Account state of the user.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum Status {
-    /// `Suspended`
-    Suspended,
-    /// `Resigned`
-    Resigned,
-    /// `Activated`
-    #[default]
-    Activated,
-    /// `Archived`
-    Archived,
-    /// `Deactivated`
-    Deactivated,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl Status {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Suspended => "Suspended",
-            Self::Resigned => "Resigned",
-            Self::Activated => "Activated",
-            Self::Archived => "Archived",
-            Self::Deactivated => "Deactivated",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    /// How the values in `departmentIds` are to be read.
+    pub enum CreateUserOptionsDtoDepartmentIdType default DepartmentId {
+        /// `department_id`
+        DepartmentId = "department_id",
+        /// `open_department_id`
+        OpenDepartmentId = "open_department_id",
+        /// `sync_relation`
+        SyncRelation = "sync_relation",
+        /// `custom_field`
+        CustomField = "custom_field",
+        /// `code`
+        Code = "code",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for Status {
-    fn from(v: &str) -> Self {
-        match v {
-            "Suspended" => Self::Suspended,
-            "Resigned" => Self::Resigned,
-            "Activated" => Self::Activated,
-            "Archived" => Self::Archived,
-            "Deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    /// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
+    pub enum PasswordEncryptType default None {
+        /// `sm2`
+        Sm2 = "sm2",
+        /// `rsa`
+        Rsa = "rsa",
+        /// `none`
+        None = "none",
     }
 }
 
 #[cfg(feature = "users")]
-rt::string_enum!(Status);
-
-/// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UserDtoWorkStatus {
-    /// `Closed`
-    Closed,
-    /// `Active`
-    Active,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl UserDtoWorkStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Closed => "Closed",
-            Self::Active => "Active",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    pub enum UserIdType default UserId {
+        /// `user_id`
+        UserId = "user_id",
+        /// `external_id`
+        ExternalId = "external_id",
+        /// `phone`
+        Phone = "phone",
+        /// `email`
+        Email = "email",
+        /// `username`
+        Username = "username",
+        /// `identity`
+        Identity = "identity",
+        /// `sync_relation`
+        SyncRelation = "sync_relation",
+        /// `custom_field`
+        CustomField = "custom_field",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for UserDtoWorkStatus {
-    fn from(v: &str) -> Self {
-        match v {
-            "Closed" => Self::Closed,
-            "Active" => Self::Active,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    /// Default access rule of the application: everyone allowed or everyone denied unless granted.
+    pub enum AppDtoAppDefaultLoginStrategy {
+        /// `ALLOW_ALL`
+        AllowAll = "ALLOW_ALL",
+        /// `DENY_ALL`
+        DenyAll = "DENY_ALL",
     }
 }
 
 #[cfg(feature = "users")]
-rt::string_enum!(UserDtoWorkStatus);
-
-#[cfg(feature = "users")]
-impl Default for UserDtoWorkStatus {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// Gender: `M` (male), `F` (female) or `U` (not known).
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum Gender {
-    /// `M`
-    M,
-    /// `F`
-    F,
-    /// `U`
-    #[default]
-    U,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl Gender {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::M => "M",
-            Self::F => "F",
-            Self::U => "U",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    /// Kind of resource.
+    pub enum ResourceType {
+        /// `DATA`
+        Data = "DATA",
+        /// `API`
+        Api = "API",
+        /// `MENU`
+        Menu = "MENU",
+        /// `BUTTON`
+        Button = "BUTTON",
+        /// `UI`
+        Ui = "UI",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for Gender {
-    fn from(v: &str) -> Self {
-        match v {
-            "M" => Self::M,
-            "F" => Self::F,
-            "U" => Self::U,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    /// Whether the permission grants or denies access.
+    pub enum AuthorizedResourceDtoEffect {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
 #[cfg(feature = "users")]
-rt::string_enum!(Gender);
-
-/// How the account entered the user pool: spreadsheet import, self sign-up, created by an administrator, or synchronised from another system.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UserDtoUserSourceType {
-    /// `excel`
-    Excel,
-    /// `register`
-    Register,
-    /// `adminCreated`
-    AdminCreated,
-    /// `sync`
-    Sync,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl UserDtoUserSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Excel => "excel",
-            Self::Register => "register",
-            Self::AdminCreated => "adminCreated",
-            Self::Sync => "sync",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    /// Request attribute the condition looks at.
+    pub enum PolicyConditionParam {
+        /// `UserPoolId`
+        UserPoolId = "UserPoolId",
+        /// `AppId`
+        AppId = "AppId",
+        /// `RequestFrom`
+        RequestFrom = "RequestFrom",
+        /// `UserId`
+        UserId = "UserId",
+        /// `UserArn`
+        UserArn = "UserArn",
+        /// `CurrentTime`
+        CurrentTime = "CurrentTime",
+        /// `EpochTime`
+        EpochTime = "EpochTime",
+        /// `SourceIp`
+        SourceIp = "SourceIp",
+        /// `User`
+        User = "User",
+        /// `MultiFactorAuthPresent`
+        MultiFactorAuthPresent = "MultiFactorAuthPresent",
+        /// `MultiFactorAuthAge`
+        MultiFactorAuthAge = "MultiFactorAuthAge",
+        /// `UserAgent`
+        UserAgent = "UserAgent",
+        /// `Referer`
+        Referer = "Referer",
+        /// `Device`
+        Device = "Device",
+        /// `OS`
+        Os = "OS",
+        /// `Country`
+        Country = "Country",
+        /// `Province`
+        Province = "Province",
+        /// `City`
+        City = "City",
+        /// `DeviceChanged`
+        DeviceChanged = "DeviceChanged",
+        /// `DeviceUntrusted`
+        DeviceUntrusted = "DeviceUntrusted",
+        /// `ProxyUntrusted`
+        ProxyUntrusted = "ProxyUntrusted",
+        /// `LoggedInApps`
+        LoggedInApps = "LoggedInApps",
+        /// `Namespace`
+        Namespace = "Namespace",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for UserDtoUserSourceType {
-    fn from(v: &str) -> Self {
-        match v {
-            "excel" => Self::Excel,
-            "register" => Self::Register,
-            "adminCreated" => Self::AdminCreated,
-            "sync" => Self::Sync,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    /// How the attribute is compared with `value`.
+    pub enum PolicyConditionOperator {
+        /// `Bool`
+        Bool = "Bool",
+        /// `DateEquals`
+        DateEquals = "DateEquals",
+        /// `DateNotEquals`
+        DateNotEquals = "DateNotEquals",
+        /// `DateLessThan`
+        DateLessThan = "DateLessThan",
+        /// `DateLessThanEquals`
+        DateLessThanEquals = "DateLessThanEquals",
+        /// `DateGreaterThan`
+        DateGreaterThan = "DateGreaterThan",
+        /// `DateGreaterThanEquals`
+        DateGreaterThanEquals = "DateGreaterThanEquals",
+        /// `IpAddress`
+        IpAddress = "IpAddress",
+        /// `NotIpAddress`
+        NotIpAddress = "NotIpAddress",
+        /// `NumericEquals`
+        NumericEquals = "NumericEquals",
+        /// `NumericNotEquals`
+        NumericNotEquals = "NumericNotEquals",
+        /// `NumericLessThan`
+        NumericLessThan = "NumericLessThan",
+        /// `NumericLessThanEquals`
+        NumericLessThanEquals = "NumericLessThanEquals",
+        /// `NumericGreaterThan`
+        NumericGreaterThan = "NumericGreaterThan",
+        /// `NumericGreaterThanEquals`
+        NumericGreaterThanEquals = "NumericGreaterThanEquals",
+        /// `StringEquals`
+        StringEquals = "StringEquals",
+        /// `StringNotEquals`
+        StringNotEquals = "StringNotEquals",
+        /// `StringEqualsIgnoreCase`
+        StringEqualsIgnoreCase = "StringEqualsIgnoreCase",
+        /// `StringNotEqualsIgnoreCase`
+        StringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase",
+        /// `StringLike`
+        StringLike = "StringLike",
+        /// `StringNotLike`
+        StringNotLike = "StringNotLike",
+        /// `ListContains`
+        ListContains = "ListContains",
     }
 }
 
 #[cfg(feature = "users")]
-rt::string_enum!(UserDtoUserSourceType);
-
-#[cfg(feature = "users")]
-impl Default for UserDtoUserSourceType {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// Kind of identity provider.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Provider {
-    /// `oidc`
-    Oidc,
-    /// `oauth2`
-    Oauth2,
-    /// `saml`
-    Saml,
-    /// `ldap`
-    Ldap,
-    /// `ad`
-    Ad,
-    /// `cas`
-    Cas,
-    /// `azure-ad`
-    AzureAd,
-    /// `wechat`
-    Wechat,
-    /// `google`
-    Google,
-    /// `qq`
-    Qq,
-    /// `wechatwork`
-    Wechatwork,
-    /// `dingtalk`
-    Dingtalk,
-    /// `weibo`
-    Weibo,
-    /// `github`
-    Github,
-    /// `alipay`
-    Alipay,
-    /// `apple`
-    Apple,
-    /// `baidu`
-    Baidu,
-    /// `lark`
-    Lark,
-    /// `gitlab`
-    Gitlab,
-    /// `twitter`
-    Twitter,
-    /// `facebook`
-    Facebook,
-    /// `slack`
-    Slack,
-    /// `linkedin`
-    Linkedin,
-    /// `yidun`
-    Yidun,
-    /// `qingcloud`
-    Qingcloud,
-    /// `gitee`
-    Gitee,
-    /// `instagram`
-    Instagram,
-    /// `welink`
-    Welink,
-    /// `huawei`
-    Huawei,
-    /// `honor`
-    Honor,
-    /// `xiaomi`
-    Xiaomi,
-    /// `oppo`
-    Oppo,
-    /// `aws`
-    Aws,
-    /// `amazon`
-    Amazon,
-    /// `douyin`
-    Douyin,
-    /// `kuaishou`
-    Kuaishou,
-    /// `line`
-    Line,
-    /// `sdbz`
-    Sdbz,
-    /// `zjzwfw`
-    Zjzwfw,
-    /// `zzding`
-    Zzding,
-    /// `seeyona8v5`
-    Seeyona8v5,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl Provider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oidc => "oidc",
-            Self::Oauth2 => "oauth2",
-            Self::Saml => "saml",
-            Self::Ldap => "ldap",
-            Self::Ad => "ad",
-            Self::Cas => "cas",
-            Self::AzureAd => "azure-ad",
-            Self::Wechat => "wechat",
-            Self::Google => "google",
-            Self::Qq => "qq",
-            Self::Wechatwork => "wechatwork",
-            Self::Dingtalk => "dingtalk",
-            Self::Weibo => "weibo",
-            Self::Github => "github",
-            Self::Alipay => "alipay",
-            Self::Apple => "apple",
-            Self::Baidu => "baidu",
-            Self::Lark => "lark",
-            Self::Gitlab => "gitlab",
-            Self::Twitter => "twitter",
-            Self::Facebook => "facebook",
-            Self::Slack => "slack",
-            Self::Linkedin => "linkedin",
-            Self::Yidun => "yidun",
-            Self::Qingcloud => "qingcloud",
-            Self::Gitee => "gitee",
-            Self::Instagram => "instagram",
-            Self::Welink => "welink",
-            Self::Huawei => "huawei",
-            Self::Honor => "honor",
-            Self::Xiaomi => "xiaomi",
-            Self::Oppo => "oppo",
-            Self::Aws => "aws",
-            Self::Amazon => "amazon",
-            Self::Douyin => "douyin",
-            Self::Kuaishou => "kuaishou",
-            Self::Line => "line",
-            Self::Sdbz => "sdbz",
-            Self::Zjzwfw => "zjzwfw",
-            Self::Zzding => "zzding",
-            Self::Seeyona8v5 => "seeyona8v5",
-            Self::Unknown(v) => v,
-        }
+rt::string_enum! {
+    pub enum GetUserDepartmentsSortBy default JoinDepartmentAt {
+        /// `DepartmentCreatedAt`
+        DepartmentCreatedAt = "DepartmentCreatedAt",
+        /// `JoinDepartmentAt`
+        JoinDepartmentAt = "JoinDepartmentAt",
+        /// `DepartmentName`
+        DepartmentName = "DepartmentName",
+        /// `DepartmemtCode`
+        DepartmemtCode = "DepartmemtCode",
     }
 }
 
 #[cfg(feature = "users")]
-impl From<&str> for Provider {
-    fn from(v: &str) -> Self {
-        match v {
-            "oidc" => Self::Oidc,
-            "oauth2" => Self::Oauth2,
-            "saml" => Self::Saml,
-            "ldap" => Self::Ldap,
-            "ad" => Self::Ad,
-            "cas" => Self::Cas,
-            "azure-ad" => Self::AzureAd,
-            "wechat" => Self::Wechat,
-            "google" => Self::Google,
-            "qq" => Self::Qq,
-            "wechatwork" => Self::Wechatwork,
-            "dingtalk" => Self::Dingtalk,
-            "weibo" => Self::Weibo,
-            "github" => Self::Github,
-            "alipay" => Self::Alipay,
-            "apple" => Self::Apple,
-            "baidu" => Self::Baidu,
-            "lark" => Self::Lark,
-            "gitlab" => Self::Gitlab,
-            "twitter" => Self::Twitter,
-            "facebook" => Self::Facebook,
-            "slack" => Self::Slack,
-            "linkedin" => Self::Linkedin,
-            "yidun" => Self::Yidun,
-            "qingcloud" => Self::Qingcloud,
-            "gitee" => Self::Gitee,
-            "instagram" => Self::Instagram,
-            "welink" => Self::Welink,
-            "huawei" => Self::Huawei,
-            "honor" => Self::Honor,
-            "xiaomi" => Self::Xiaomi,
-            "oppo" => Self::Oppo,
-            "aws" => Self::Aws,
-            "amazon" => Self::Amazon,
-            "douyin" => Self::Douyin,
-            "kuaishou" => Self::Kuaishou,
-            "line" => Self::Line,
-            "sdbz" => Self::Sdbz,
-            "zjzwfw" => Self::Zjzwfw,
-            "zzding" => Self::Zzding,
-            "seeyona8v5" => Self::Seeyona8v5,
-            other => Self::Unknown(other.to_owned()),
-        }
+rt::string_enum! {
+    pub enum GetUserDepartmentsOrderBy default Desc {
+        /// `Asc`
+        Asc = "Asc",
+        /// `Desc`
+        Desc = "Desc",
     }
 }
-
-#[cfg(feature = "users")]
-rt::string_enum!(Provider);
-
-#[cfg(feature = "users")]
-impl Default for Provider {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// How the values in `departmentIds` are to be read.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum CreateUserOptionsDtoDepartmentIdType {
-    /// `department_id`
-    #[default]
-    DepartmentId,
-    /// `open_department_id`
-    OpenDepartmentId,
-    /// `sync_relation`
-    SyncRelation,
-    /// `custom_field`
-    CustomField,
-    /// `code`
-    Code,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl CreateUserOptionsDtoDepartmentIdType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DepartmentId => "department_id",
-            Self::OpenDepartmentId => "open_department_id",
-            Self::SyncRelation => "sync_relation",
-            Self::CustomField => "custom_field",
-            Self::Code => "code",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for CreateUserOptionsDtoDepartmentIdType {
-    fn from(v: &str) -> Self {
-        match v {
-            "department_id" => Self::DepartmentId,
-            "open_department_id" => Self::OpenDepartmentId,
-            "sync_relation" => Self::SyncRelation,
-            "custom_field" => Self::CustomField,
-            "code" => Self::Code,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(CreateUserOptionsDtoDepartmentIdType);
-
-/// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum PasswordEncryptType {
-    /// `sm2`
-    Sm2,
-    /// `rsa`
-    Rsa,
-    /// `none`
-    #[default]
-    None,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl PasswordEncryptType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sm2 => "sm2",
-            Self::Rsa => "rsa",
-            Self::None => "none",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for PasswordEncryptType {
-    fn from(v: &str) -> Self {
-        match v {
-            "sm2" => Self::Sm2,
-            "rsa" => Self::Rsa,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(PasswordEncryptType);
-
-/// Tells the server how to read the user identifier. Allowed values:
-/// - `user_id` (default): the user ID assigned by GenAuth.
-/// - `external_id`: the ID the user has in an outside system (the `externalId`
-/// attribute).
-/// - `phone`, `email`, `username`: the user's mobile number, email address or
-/// login name.
-/// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-/// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-/// the user's ID at that provider.
-/// - `sync_relation`: a synchronisation link written as
-/// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-/// (for example `lark` or `wechatwork`).
-/// - `custom_field`: the value of a unique custom user field.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum UserIdType {
-    /// `user_id`
-    #[default]
-    UserId,
-    /// `external_id`
-    ExternalId,
-    /// `phone`
-    Phone,
-    /// `email`
-    Email,
-    /// `username`
-    Username,
-    /// `identity`
-    Identity,
-    /// `sync_relation`
-    SyncRelation,
-    /// `custom_field`
-    CustomField,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl UserIdType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserId => "user_id",
-            Self::ExternalId => "external_id",
-            Self::Phone => "phone",
-            Self::Email => "email",
-            Self::Username => "username",
-            Self::Identity => "identity",
-            Self::SyncRelation => "sync_relation",
-            Self::CustomField => "custom_field",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for UserIdType {
-    fn from(v: &str) -> Self {
-        match v {
-            "user_id" => Self::UserId,
-            "external_id" => Self::ExternalId,
-            "phone" => Self::Phone,
-            "email" => Self::Email,
-            "username" => Self::Username,
-            "identity" => Self::Identity,
-            "sync_relation" => Self::SyncRelation,
-            "custom_field" => Self::CustomField,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(UserIdType);
-
-/// Default access rule of the application: everyone allowed or everyone denied unless granted.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AppDtoAppDefaultLoginStrategy {
-    /// `ALLOW_ALL`
-    AllowAll,
-    /// `DENY_ALL`
-    DenyAll,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl AppDtoAppDefaultLoginStrategy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowAll => "ALLOW_ALL",
-            Self::DenyAll => "DENY_ALL",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for AppDtoAppDefaultLoginStrategy {
-    fn from(v: &str) -> Self {
-        match v {
-            "ALLOW_ALL" => Self::AllowAll,
-            "DENY_ALL" => Self::DenyAll,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(AppDtoAppDefaultLoginStrategy);
-
-#[cfg(feature = "users")]
-impl Default for AppDtoAppDefaultLoginStrategy {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// Kind of resource.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResourceType {
-    /// `DATA`
-    Data,
-    /// `API`
-    Api,
-    /// `MENU`
-    Menu,
-    /// `BUTTON`
-    Button,
-    /// `UI`
-    Ui,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl ResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Data => "DATA",
-            Self::Api => "API",
-            Self::Menu => "MENU",
-            Self::Button => "BUTTON",
-            Self::Ui => "UI",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for ResourceType {
-    fn from(v: &str) -> Self {
-        match v {
-            "DATA" => Self::Data,
-            "API" => Self::Api,
-            "MENU" => Self::Menu,
-            "BUTTON" => Self::Button,
-            "UI" => Self::Ui,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(ResourceType);
-
-#[cfg(feature = "users")]
-impl Default for ResourceType {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// Whether the permission grants or denies access.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AuthorizedResourceDtoEffect {
-    /// `ALLOW`
-    Allow,
-    /// `DENY`
-    Deny,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl AuthorizedResourceDtoEffect {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Deny => "DENY",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for AuthorizedResourceDtoEffect {
-    fn from(v: &str) -> Self {
-        match v {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(AuthorizedResourceDtoEffect);
-
-#[cfg(feature = "users")]
-impl Default for AuthorizedResourceDtoEffect {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// Request attribute the condition looks at.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyConditionParam {
-    /// `UserPoolId`
-    UserPoolId,
-    /// `AppId`
-    AppId,
-    /// `RequestFrom`
-    RequestFrom,
-    /// `UserId`
-    UserId,
-    /// `UserArn`
-    UserArn,
-    /// `CurrentTime`
-    CurrentTime,
-    /// `EpochTime`
-    EpochTime,
-    /// `SourceIp`
-    SourceIp,
-    /// `User`
-    User,
-    /// `MultiFactorAuthPresent`
-    MultiFactorAuthPresent,
-    /// `MultiFactorAuthAge`
-    MultiFactorAuthAge,
-    /// `UserAgent`
-    UserAgent,
-    /// `Referer`
-    Referer,
-    /// `Device`
-    Device,
-    /// `OS`
-    Os,
-    /// `Country`
-    Country,
-    /// `Province`
-    Province,
-    /// `City`
-    City,
-    /// `DeviceChanged`
-    DeviceChanged,
-    /// `DeviceUntrusted`
-    DeviceUntrusted,
-    /// `ProxyUntrusted`
-    ProxyUntrusted,
-    /// `LoggedInApps`
-    LoggedInApps,
-    /// `Namespace`
-    Namespace,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl PolicyConditionParam {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserPoolId => "UserPoolId",
-            Self::AppId => "AppId",
-            Self::RequestFrom => "RequestFrom",
-            Self::UserId => "UserId",
-            Self::UserArn => "UserArn",
-            Self::CurrentTime => "CurrentTime",
-            Self::EpochTime => "EpochTime",
-            Self::SourceIp => "SourceIp",
-            Self::User => "User",
-            Self::MultiFactorAuthPresent => "MultiFactorAuthPresent",
-            Self::MultiFactorAuthAge => "MultiFactorAuthAge",
-            Self::UserAgent => "UserAgent",
-            Self::Referer => "Referer",
-            Self::Device => "Device",
-            Self::Os => "OS",
-            Self::Country => "Country",
-            Self::Province => "Province",
-            Self::City => "City",
-            Self::DeviceChanged => "DeviceChanged",
-            Self::DeviceUntrusted => "DeviceUntrusted",
-            Self::ProxyUntrusted => "ProxyUntrusted",
-            Self::LoggedInApps => "LoggedInApps",
-            Self::Namespace => "Namespace",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for PolicyConditionParam {
-    fn from(v: &str) -> Self {
-        match v {
-            "UserPoolId" => Self::UserPoolId,
-            "AppId" => Self::AppId,
-            "RequestFrom" => Self::RequestFrom,
-            "UserId" => Self::UserId,
-            "UserArn" => Self::UserArn,
-            "CurrentTime" => Self::CurrentTime,
-            "EpochTime" => Self::EpochTime,
-            "SourceIp" => Self::SourceIp,
-            "User" => Self::User,
-            "MultiFactorAuthPresent" => Self::MultiFactorAuthPresent,
-            "MultiFactorAuthAge" => Self::MultiFactorAuthAge,
-            "UserAgent" => Self::UserAgent,
-            "Referer" => Self::Referer,
-            "Device" => Self::Device,
-            "OS" => Self::Os,
-            "Country" => Self::Country,
-            "Province" => Self::Province,
-            "City" => Self::City,
-            "DeviceChanged" => Self::DeviceChanged,
-            "DeviceUntrusted" => Self::DeviceUntrusted,
-            "ProxyUntrusted" => Self::ProxyUntrusted,
-            "LoggedInApps" => Self::LoggedInApps,
-            "Namespace" => Self::Namespace,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(PolicyConditionParam);
-
-#[cfg(feature = "users")]
-impl Default for PolicyConditionParam {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-/// How the attribute is compared with `value`.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PolicyConditionOperator {
-    /// `Bool`
-    Bool,
-    /// `DateEquals`
-    DateEquals,
-    /// `DateNotEquals`
-    DateNotEquals,
-    /// `DateLessThan`
-    DateLessThan,
-    /// `DateLessThanEquals`
-    DateLessThanEquals,
-    /// `DateGreaterThan`
-    DateGreaterThan,
-    /// `DateGreaterThanEquals`
-    DateGreaterThanEquals,
-    /// `IpAddress`
-    IpAddress,
-    /// `NotIpAddress`
-    NotIpAddress,
-    /// `NumericEquals`
-    NumericEquals,
-    /// `NumericNotEquals`
-    NumericNotEquals,
-    /// `NumericLessThan`
-    NumericLessThan,
-    /// `NumericLessThanEquals`
-    NumericLessThanEquals,
-    /// `NumericGreaterThan`
-    NumericGreaterThan,
-    /// `NumericGreaterThanEquals`
-    NumericGreaterThanEquals,
-    /// `StringEquals`
-    StringEquals,
-    /// `StringNotEquals`
-    StringNotEquals,
-    /// `StringEqualsIgnoreCase`
-    StringEqualsIgnoreCase,
-    /// `StringNotEqualsIgnoreCase`
-    StringNotEqualsIgnoreCase,
-    /// `StringLike`
-    StringLike,
-    /// `StringNotLike`
-    StringNotLike,
-    /// `ListContains`
-    ListContains,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl PolicyConditionOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bool => "Bool",
-            Self::DateEquals => "DateEquals",
-            Self::DateNotEquals => "DateNotEquals",
-            Self::DateLessThan => "DateLessThan",
-            Self::DateLessThanEquals => "DateLessThanEquals",
-            Self::DateGreaterThan => "DateGreaterThan",
-            Self::DateGreaterThanEquals => "DateGreaterThanEquals",
-            Self::IpAddress => "IpAddress",
-            Self::NotIpAddress => "NotIpAddress",
-            Self::NumericEquals => "NumericEquals",
-            Self::NumericNotEquals => "NumericNotEquals",
-            Self::NumericLessThan => "NumericLessThan",
-            Self::NumericLessThanEquals => "NumericLessThanEquals",
-            Self::NumericGreaterThan => "NumericGreaterThan",
-            Self::NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            Self::StringEquals => "StringEquals",
-            Self::StringNotEquals => "StringNotEquals",
-            Self::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            Self::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            Self::StringLike => "StringLike",
-            Self::StringNotLike => "StringNotLike",
-            Self::ListContains => "ListContains",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for PolicyConditionOperator {
-    fn from(v: &str) -> Self {
-        match v {
-            "Bool" => Self::Bool,
-            "DateEquals" => Self::DateEquals,
-            "DateNotEquals" => Self::DateNotEquals,
-            "DateLessThan" => Self::DateLessThan,
-            "DateLessThanEquals" => Self::DateLessThanEquals,
-            "DateGreaterThan" => Self::DateGreaterThan,
-            "DateGreaterThanEquals" => Self::DateGreaterThanEquals,
-            "IpAddress" => Self::IpAddress,
-            "NotIpAddress" => Self::NotIpAddress,
-            "NumericEquals" => Self::NumericEquals,
-            "NumericNotEquals" => Self::NumericNotEquals,
-            "NumericLessThan" => Self::NumericLessThan,
-            "NumericLessThanEquals" => Self::NumericLessThanEquals,
-            "NumericGreaterThan" => Self::NumericGreaterThan,
-            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
-            "StringEquals" => Self::StringEquals,
-            "StringNotEquals" => Self::StringNotEquals,
-            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
-            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
-            "StringLike" => Self::StringLike,
-            "StringNotLike" => Self::StringNotLike,
-            "ListContains" => Self::ListContains,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(PolicyConditionOperator);
-
-#[cfg(feature = "users")]
-impl Default for PolicyConditionOperator {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum GetUserDepartmentsSortBy {
-    /// `DepartmentCreatedAt`
-    DepartmentCreatedAt,
-    /// `JoinDepartmentAt`
-    #[default]
-    JoinDepartmentAt,
-    /// `DepartmentName`
-    DepartmentName,
-    /// `DepartmemtCode`
-    DepartmemtCode,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl GetUserDepartmentsSortBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DepartmentCreatedAt => "DepartmentCreatedAt",
-            Self::JoinDepartmentAt => "JoinDepartmentAt",
-            Self::DepartmentName => "DepartmentName",
-            Self::DepartmemtCode => "DepartmemtCode",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for GetUserDepartmentsSortBy {
-    fn from(v: &str) -> Self {
-        match v {
-            "DepartmentCreatedAt" => Self::DepartmentCreatedAt,
-            "JoinDepartmentAt" => Self::JoinDepartmentAt,
-            "DepartmentName" => Self::DepartmentName,
-            "DepartmemtCode" => Self::DepartmemtCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(GetUserDepartmentsSortBy);
-
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[non_exhaustive]
-pub enum GetUserDepartmentsOrderBy {
-    /// `Asc`
-    Asc,
-    /// `Desc`
-    #[default]
-    Desc,
-    /// A value this SDK does not know; kept verbatim so it survives a round trip.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-impl GetUserDepartmentsOrderBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "Asc",
-            Self::Desc => "Desc",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl From<&str> for GetUserDepartmentsOrderBy {
-    fn from(v: &str) -> Self {
-        match v {
-            "Asc" => Self::Asc,
-            "Desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum!(GetUserDepartmentsOrderBy);

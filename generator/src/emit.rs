@@ -198,6 +198,22 @@ impl Gates {
         self.cfg(self.types.get(i))
     }
 
+    /// The `#[cfg(...)]` line for a type, as text (empty when it is always compiled).
+    fn type_cfg_text(&self, i: usize) -> String {
+        let names: Vec<String> = self
+            .types
+            .get(i)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| self.features.get(*f).map(|n| format!("feature = {n:?}")))
+            .collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => format!("#[cfg({one})]"),
+            many => format!("#[cfg(any({}))]", many.join(", ")),
+        }
+    }
+
     fn operation_cfg(&self, i: usize) -> TokenStream {
         self.cfg(self.operations.get(i))
     }
@@ -250,7 +266,13 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
         let client = ident(&client_name);
         let start = Instant::now();
         let (tokens, in_impl) = match *job {
+            // String enums are one `rt::string_enum!` call each, laid out here: prettyplease
+            // would print a macro's body on as few lines as it can.
             Job::Type(i) => match ir.types.get(i) {
+                Some(t @ TypeDef { kind: TypeKind::Enum(en), .. }) => {
+                    let text = e.enum_text(t, en, &gates.type_cfg_text(i), if nested { 4 } else { 0 });
+                    return (Ok(text), start.elapsed(), Duration::ZERO);
+                }
                 Some(t) => (e.type_def(t, &gates.type_cfg(i)), false),
                 None => (TokenStream::new(), false),
             },
@@ -708,7 +730,8 @@ impl Emitter<'_> {
         let doc = quote!(#doc #cfg);
         match &t.kind {
             TypeKind::Struct(s) => self.struct_def(&name, doc, s),
-            TypeKind::Enum(e) => self.enum_def(&name, doc, e, cfg),
+            // Laid out as text by `enum_text`; never reaches here.
+            TypeKind::Enum(_) => TokenStream::new(),
             TypeKind::Alias(target) => {
                 let target = self.ty(target);
                 quote! {
@@ -829,87 +852,52 @@ impl Emitter<'_> {
         }
     }
 
-    fn enum_def(&self, name: &Ident, doc: TokenStream, e: &EnumDef, cfg: &TokenStream) -> TokenStream {
-        let unknown = ident(&e.unknown);
-        let variants = e.variants.iter().enumerate().map(|(i, v)| {
-            let vname = ident(&v.ident);
-            let vdoc = if v.wire.is_empty() {
-                " `\"\"` (the empty string)".to_owned()
-            } else {
-                format!(" `{}`", sanitize_line(&v.wire).replace('`', "'"))
-            };
-            let default = if e.default == Some(i) {
-                quote!(#[default])
-            } else {
-                TokenStream::new()
-            };
-            quote! {
-                #[doc = #vdoc]
-                #default
-                #vname,
-            }
-        });
-        let to_wire = e.variants.iter().map(|v| {
-            let vname = ident(&v.ident);
-            let wire = &v.wire;
-            quote!(Self::#vname => #wire,)
-        });
-        let from_wire = e.variants.iter().map(|v| {
-            let vname = ident(&v.ident);
-            let wire = &v.wire;
-            quote!(#wire => Self::#vname,)
-        });
-        let derives = if e.default.is_some() {
-            self.derives(&["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord", "Default"])
-        } else {
-            self.derives(&["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"])
+    /// A string enum as one `rt::string_enum!` call, formatted by hand at `indent`.
+    fn enum_text(&self, t: &TypeDef, e: &EnumDef, cfg: &str, indent: usize) -> String {
+        let pad = " ".repeat(indent);
+        let mut out = String::new();
+        let mut line = |depth: usize, text: &str| {
+            out.push_str(&pad);
+            out.push_str(&"    ".repeat(depth));
+            out.push_str(text);
+            out.push('\n');
         };
-        // Without a default in the spec, the default is the empty unknown value, so that
-        // structs holding the enum can still have `Default`.
-        let default_impl = if e.default.is_none() {
-            quote! {
-                #cfg
-                impl Default for #name {
-                    fn default() -> Self {
-                        Self::#unknown(String::new())
-                    }
-                }
-            }
-        } else {
-            TokenStream::new()
-        };
-        quote! {
-            #doc
-            #derives
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-                /// A value this SDK does not know; kept verbatim so it survives a round trip.
-                #unknown(String),
-            }
-            #cfg
-            impl #name {
-                /// The value as sent on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #(#to_wire)*
-                        Self::#unknown(v) => v,
-                    }
-                }
-            }
-            #cfg
-            impl From<&str> for #name {
-                fn from(v: &str) -> Self {
-                    match v {
-                        #(#from_wire)*
-                        other => Self::#unknown(other.to_owned()),
-                    }
-                }
-            }
-            #cfg
-            rt::string_enum!(#name);
-            #default_impl
+        if !cfg.is_empty() {
+            line(0, cfg);
         }
+        line(0, "rt::string_enum! {");
+        for l in t.doc.as_deref().map(doc_lines).unwrap_or_default() {
+            line(1, &if l.is_empty() { "///".to_owned() } else { format!("/// {l}") });
+        }
+        // The macro derives the comparison traits and `Debug`/`Clone` itself.
+        const BUILT_IN: &[&str] = &["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord", "Default"];
+        let extra: Vec<&str> = self
+            .opts
+            .extra_derives
+            .iter()
+            .map(String::as_str)
+            .filter(|d| !BUILT_IN.contains(d) && syn::parse_str::<syn::Path>(d).is_ok())
+            .collect();
+        if !extra.is_empty() {
+            line(1, &format!("#[derive({})]", extra.join(", ")));
+        }
+        let name = ident(&t.name);
+        match e.default.and_then(|d| e.variants.get(d)) {
+            Some(d) => line(1, &format!("pub enum {name} default {} {{", ident(&d.ident))),
+            None => line(1, &format!("pub enum {name} {{")),
+        }
+        for v in &e.variants {
+            let doc = if v.wire.is_empty() {
+                "`\"\"` (the empty string)".to_owned()
+            } else {
+                format!("`{}`", sanitize_line(&v.wire).replace('`', "'"))
+            };
+            line(2, &format!("/// {doc}"));
+            line(2, &format!("{} = {},", ident(&v.ident), Literal::string(&v.wire)));
+        }
+        line(1, "}");
+        line(0, "}");
+        out
     }
 
     // ----- client -------------------------------------------------------------------

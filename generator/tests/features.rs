@@ -41,6 +41,7 @@ components:
       type: object
       properties:
         items: { type: array, items: { $ref: "#/components/schemas/Shared" } }
+        sort: { type: string, enum: [asc, desc] }
     TokenRequest:
       type: object
       properties: { secret: { type: string } }
@@ -80,6 +81,24 @@ fn attrs_of<'a>(text: &'a str, head: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The attribute lines above the `rt::string_enum!` call that defines enum `name`.
+fn enum_attrs<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(at) = lines.iter().position(|l| l.trim_start().starts_with(&format!("pub enum {name} "))) else {
+        panic!("no enum `{name}` in:\n{text}")
+    };
+    let Some(call) = lines[..at].iter().rposition(|l| l.trim_start().starts_with("rt::string_enum! {")) else {
+        panic!("enum `{name}` is not defined by `rt::string_enum!`:\n{text}")
+    };
+    lines[..call]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .take_while(|l| l.starts_with("#["))
+        .filter(|l| l.starts_with("#[cfg"))
+        .collect()
+}
+
 #[test]
 fn each_tag_gates_its_methods_and_the_types_only_it_uses() {
     let generated = builder().generate().unwrap();
@@ -103,8 +122,9 @@ fn each_tag_gates_its_methods_and_the_types_only_it_uses() {
     // Untagged operations, and what they use, are always there.
     assert!(attrs_of(client, "pub async fn health(").is_empty());
     assert!(attrs_of(types, "pub struct Health").is_empty());
-    assert!(attrs_of(types, "pub enum Status").is_empty());
-    assert!(attrs_of(types, "rt::string_enum!(Status)").is_empty());
+    assert!(enum_attrs(types, "Status").is_empty());
+    // An enum one tag uses is gated like a struct.
+    assert_eq!(enum_attrs(types, "UserPageSort"), [r#"#[cfg(feature = "users")]"#]);
     // Types one tag uses follow that tag; shared ones need any of their tags.
     assert_eq!(attrs_of(types, "pub struct UserPage"), [r#"#[cfg(feature = "users")]"#]);
     assert_eq!(attrs_of(types, "pub struct TokenRequest"), [r#"#[cfg(feature = "auth")]"#]);

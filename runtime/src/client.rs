@@ -277,6 +277,7 @@ pub fn decode<R: DeserializeOwned>(response: &Response, decoding: Decoding) -> R
 }
 
 /// [`decode`] when the request id is already known (from the envelope).
+#[cfg(feature = "auth")]
 pub(crate) fn decode_with_id<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
     parse_json(response, request_id, Decoding::Lenient)
 }

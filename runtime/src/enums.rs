@@ -32,66 +32,128 @@ where
         .map_err(|e: D::Error| D::Error::custom(e))
 }
 
-/// Implements `Display`, `FromStr`, `Serialize`, `Deserialize` and
-/// [`QueryValue`](crate::QueryValue) for a generated string enum, given its inherent
-/// `fn as_str(&self) -> &str` and its `From<&str>` conversion (which maps values it does
-/// not know to the enum's `Unknown(String)` variant).
+/// Defines a generated string enum: the listed variants, each with its wire value, plus
+/// `Unknown(String)` for values the API description does not list, so that a new value
+/// from the server survives a round trip instead of failing. The enum is
+/// `#[non_exhaustive]` and gets `as_str`, `From<&str>`, `Display`, `FromStr`, `Default`
+/// (the `default` variant when given, else `Unknown("")`), serde and
+/// [`QueryValue`](crate::QueryValue) implementations.
+///
+/// ```
+/// genauth_runtime::string_enum! {
+///     /// How `user_id` identifies the user.
+///     pub enum UserIdType default UserId {
+///         /// `user_id`
+///         UserId = "user_id",
+///         /// `phone`
+///         Phone = "phone",
+///     }
+/// }
+/// assert_eq!(UserIdType::from("phone"), UserIdType::Phone);
+/// assert_eq!(UserIdType::from("passkey").as_str(), "passkey");
+/// assert_eq!(UserIdType::default(), UserIdType::UserId);
+/// ```
 #[macro_export]
 macro_rules! string_enum {
-    ($($t:ty),* $(,)?) => {$(
-        impl ::core::fmt::Display for $t {
+    (@def [$($meta:tt)*] $vis:vis $name:ident { $( [$($vmeta:tt)*] $variant:ident = $wire:literal, )* }) => {
+        $($meta)*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $($vmeta)* $variant, )*
+            /// A value this SDK does not know; kept verbatim so it survives a round trip.
+            Unknown(::std::string::String),
+        }
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )*
+                    Self::Unknown(v) => v,
+                }
+            }
+        }
+        impl ::core::convert::From<&str> for $name {
+            fn from(v: &str) -> Self {
+                match v {
+                    $( $wire => Self::$variant, )*
+                    other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
+        impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
-        impl ::core::str::FromStr for $t {
+        impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
             fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
-                ::core::result::Result::Ok(<$t as ::core::convert::From<&str>>::from(s))
+                ::core::result::Result::Ok(<$name as ::core::convert::From<&str>>::from(s))
             }
         }
-        impl $crate::__serde::Serialize for $t {
+        impl $crate::__serde::Serialize for $name {
             fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
-        impl<'de> $crate::__serde::Deserialize<'de> for $t {
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
                 $crate::deserialize_string_enum(d)
             }
         }
-        impl $crate::QueryValue for $t {
+        impl $crate::QueryValue for $name {
             fn append_to(&self, key: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
                 $crate::QueryValue::append_to(self.as_str(), key, out)
             }
         }
-    )*};
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident default $default:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
+        }
+    ) => {
+        $crate::string_enum!(@def [$(#[$meta])*] $vis $name { $( [$(#[$vmeta])*] $variant = $wire, )* });
+        impl ::core::default::Default for $name {
+            fn default() -> Self {
+                Self::$default
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
+        }
+    ) => {
+        $crate::string_enum!(@def [$(#[$meta])*] $vis $name { $( [$(#[$vmeta])*] $variant = $wire, )* });
+        /// Without a default in the API description: the empty unknown value.
+        impl ::core::default::Default for $name {
+            fn default() -> Self {
+                Self::Unknown(::std::string::String::new())
+            }
+        }
+    };
 }
 
 #[cfg(test)]
 mod tests {
-    #[derive(Debug, PartialEq)]
-    enum Color {
-        Red,
-        Unknown(String),
-    }
-    impl Color {
-        fn as_str(&self) -> &str {
-            match self {
-                Color::Red => "red",
-                Color::Unknown(v) => v,
-            }
+    crate::string_enum! {
+        /// A test enum.
+        pub enum Color default Red {
+            /// `red`
+            Red = "red",
+            /// `light blue`
+            LightBlue = "light blue",
         }
     }
-    impl From<&str> for Color {
-        fn from(v: &str) -> Self {
-            match v {
-                "red" => Color::Red,
-                other => Color::Unknown(other.to_owned()),
-            }
+
+    crate::string_enum! {
+        pub enum Bare {
+            A = "a",
         }
     }
-    crate::string_enum!(Color);
 
     #[test]
     fn known_and_unknown_values_round_trip() {
@@ -100,8 +162,13 @@ mod tests {
         let u: Color = serde_json::from_str("\"blue\"").unwrap();
         assert_eq!(u, Color::Unknown("blue".into()));
         assert_eq!(serde_json::to_string(&u).unwrap(), "\"blue\"");
-        assert_eq!("red".parse::<Color>().unwrap(), Color::Red);
+        assert_eq!("light blue".parse::<Color>().unwrap(), Color::LightBlue);
         assert_eq!(Color::Unknown("x y".into()).to_string(), "x y");
         assert!(serde_json::from_str::<Color>("3").is_err());
+        assert_eq!(Color::default(), Color::Red);
+        assert_eq!(Bare::default(), Bare::Unknown(String::new()));
+        let mut pairs = Vec::new();
+        crate::QueryValue::append_to(&Color::LightBlue, "c", &mut pairs);
+        assert_eq!(pairs, vec![("c".to_owned(), "light blue".to_owned())]);
     }
 }

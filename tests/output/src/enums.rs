@@ -22,45 +22,17 @@ pub mod types {
     use genauth_runtime as rt;
     use serde::{Deserialize, Serialize};
 
-    /// A named enum with a default.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-    #[non_exhaustive]
-    pub enum Color {
-        /// `red`
-        Red,
-        /// `green`
-        #[default]
-        Green,
-        /// `blue`
-        Blue,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl Color {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Red => "red",
-                Self::Green => "green",
-                Self::Blue => "blue",
-                Self::Unknown(v) => v,
-            }
+    rt::string_enum! {
+        /// A named enum with a default.
+        pub enum Color default Green {
+            /// `red`
+            Red = "red",
+            /// `green`
+            Green = "green",
+            /// `blue`
+            Blue = "blue",
         }
     }
-
-    impl From<&str> for Color {
-        fn from(v: &str) -> Self {
-            match v {
-                "red" => Self::Red,
-                "green" => Self::Green,
-                "blue" => Self::Blue,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(Color);
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(default)]
@@ -84,237 +56,69 @@ pub mod types {
         pub orders: Option<Vec<ItemListOrders>>,
     }
 
-    /// The same inline enum as the `order` query parameter, so one shared type.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-    #[non_exhaustive]
-    pub enum Order {
-        /// `asc`
-        Asc,
-        /// `desc`
-        #[default]
-        Desc,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl Order {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "asc",
-                Self::Desc => "desc",
-                Self::Unknown(v) => v,
-            }
+    rt::string_enum! {
+        /// The same inline enum as the `order` query parameter, so one shared type.
+        pub enum Order default Desc {
+            /// `asc`
+            Asc = "asc",
+            /// `desc`
+            Desc = "desc",
         }
     }
 
-    impl From<&str> for Order {
-        fn from(v: &str) -> Self {
-            match v {
-                "asc" => Self::Asc,
-                "desc" => Self::Desc,
-                other => Self::Unknown(other.to_owned()),
-            }
+    rt::string_enum! {
+        /// A different value set under the same name as the query parameter `kind`.
+        pub enum ItemKind {
+            /// `x`
+            X = "x",
+            /// `y`
+            Y = "y",
+            /// `z`
+            Z = "z",
         }
     }
 
-    rt::string_enum!(Order);
-
-    /// A different value set under the same name as the query parameter `kind`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ItemKind {
-        /// `x`
-        X,
-        /// `y`
-        Y,
-        /// `z`
-        Z,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl ItemKind {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X => "x",
-                Self::Y => "y",
-                Self::Z => "z",
-                Self::Unknown(v) => v,
-            }
+    rt::string_enum! {
+        /// Values that need care to become Rust names.
+        pub enum ItemAwkward {
+            /// `+1`
+            Plus1 = "+1",
+            /// `-1`
+            Minus1 = "-1",
+            /// `""` (the empty string)
+            Empty = "",
+            /// `1st`
+            V1st = "1st",
+            /// `ASC`
+            Asc = "ASC",
+            /// `asc`
+            Asc2 = "asc",
+            /// `Unknown`
+            UnknownValue = "Unknown",
+            /// `with space`
+            WithSpace = "with space",
+            /// `a-b`
+            AB = "a-b",
+            /// `ünï`
+            UfcNUef = "ünï",
         }
     }
 
-    impl From<&str> for ItemKind {
-        fn from(v: &str) -> Self {
-            match v {
-                "x" => Self::X,
-                "y" => Self::Y,
-                "z" => Self::Z,
-                other => Self::Unknown(other.to_owned()),
-            }
+    rt::string_enum! {
+        pub enum ItemListOrders {
+            /// `asc`
+            Asc = "asc",
+            /// `desc`
+            Desc = "desc",
         }
     }
 
-    rt::string_enum!(ItemKind);
-
-    impl Default for ItemKind {
-        fn default() -> Self {
-            Self::Unknown(String::new())
-        }
-    }
-
-    /// Values that need care to become Rust names.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ItemAwkward {
-        /// `+1`
-        Plus1,
-        /// `-1`
-        Minus1,
-        /// `""` (the empty string)
-        Empty,
-        /// `1st`
-        V1st,
-        /// `ASC`
-        Asc,
-        /// `asc`
-        Asc2,
-        /// `Unknown`
-        UnknownValue,
-        /// `with space`
-        WithSpace,
-        /// `a-b`
-        AB,
-        /// `ünï`
-        UfcNUef,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl ItemAwkward {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Plus1 => "+1",
-                Self::Minus1 => "-1",
-                Self::Empty => "",
-                Self::V1st => "1st",
-                Self::Asc => "ASC",
-                Self::Asc2 => "asc",
-                Self::UnknownValue => "Unknown",
-                Self::WithSpace => "with space",
-                Self::AB => "a-b",
-                Self::UfcNUef => "ünï",
-                Self::Unknown(v) => v,
-            }
-        }
-    }
-
-    impl From<&str> for ItemAwkward {
-        fn from(v: &str) -> Self {
-            match v {
-                "+1" => Self::Plus1,
-                "-1" => Self::Minus1,
-                "" => Self::Empty,
-                "1st" => Self::V1st,
-                "ASC" => Self::Asc,
-                "asc" => Self::Asc2,
-                "Unknown" => Self::UnknownValue,
-                "with space" => Self::WithSpace,
-                "a-b" => Self::AB,
-                "ünï" => Self::UfcNUef,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(ItemAwkward);
-
-    impl Default for ItemAwkward {
-        fn default() -> Self {
-            Self::Unknown(String::new())
-        }
-    }
-
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ItemListOrders {
-        /// `asc`
-        Asc,
-        /// `desc`
-        Desc,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl ItemListOrders {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "asc",
-                Self::Desc => "desc",
-                Self::Unknown(v) => v,
-            }
-        }
-    }
-
-    impl From<&str> for ItemListOrders {
-        fn from(v: &str) -> Self {
-            match v {
-                "asc" => Self::Asc,
-                "desc" => Self::Desc,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(ItemListOrders);
-
-    impl Default for ItemListOrders {
-        fn default() -> Self {
-            Self::Unknown(String::new())
-        }
-    }
-
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ListItemsKind {
-        /// `a`
-        A,
-        /// `b`
-        B,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl ListItemsKind {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::A => "a",
-                Self::B => "b",
-                Self::Unknown(v) => v,
-            }
-        }
-    }
-
-    impl From<&str> for ListItemsKind {
-        fn from(v: &str) -> Self {
-            match v {
-                "a" => Self::A,
-                "b" => Self::B,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(ListItemsKind);
-
-    impl Default for ListItemsKind {
-        fn default() -> Self {
-            Self::Unknown(String::new())
+    rt::string_enum! {
+        pub enum ListItemsKind {
+            /// `a`
+            A = "a",
+            /// `b`
+            B = "b",
         }
     }
 }

@@ -86,92 +86,35 @@ pub mod types {
         pub mode: Option<Empty>,
     }
 
-    /// An enum whose values break strings: */
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum Empty {
-        /// `*/`
-        Empty,
-        /// `"`
-        Empty2,
-        /// `\`
-        Empty3,
-        /// `#[`
-        Empty4,
-        /// `'`
-        Empty5,
-        /// `new line`
-        NewLine,
-        /// ` `
-        U202e,
-        /// `../`
-        Empty6,
-        /// `fn`
-        Fn,
-        /// `Self`
-        SelfValue,
-        /// `Unknown`
-        UnknownValue,
-        /// `""` (the empty string)
-        Empty7,
-        /// `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`
-        Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl Empty {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Empty => "*/",
-                Self::Empty2 => "\"",
-                Self::Empty3 => "\\",
-                Self::Empty4 => "#[",
-                Self::Empty5 => "`",
-                Self::NewLine => "new\nline",
-                Self::U202e => "\u{202e}",
-                Self::Empty6 => "../",
-                Self::Fn => "fn",
-                Self::SelfValue => "Self",
-                Self::UnknownValue => "Unknown",
-                Self::Empty7 => "",
-                Self::Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa => {
-                    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-                }
-                Self::Unknown(v) => v,
-            }
-        }
-    }
-
-    impl From<&str> for Empty {
-        fn from(v: &str) -> Self {
-            match v {
-                "*/" => Self::Empty,
-                "\"" => Self::Empty2,
-                "\\" => Self::Empty3,
-                "#[" => Self::Empty4,
-                "`" => Self::Empty5,
-                "new\nline" => Self::NewLine,
-                "\u{202e}" => Self::U202e,
-                "../" => Self::Empty6,
-                "fn" => Self::Fn,
-                "Self" => Self::SelfValue,
-                "Unknown" => Self::UnknownValue,
-                "" => Self::Empty7,
-                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" => {
-                    Self::Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
-                }
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(Empty);
-
-    impl Default for Empty {
-        fn default() -> Self {
-            Self::Unknown(String::new())
+    rt::string_enum! {
+        /// An enum whose values break strings: */
+        pub enum Empty {
+            /// `*/`
+            Empty = "*/",
+            /// `"`
+            Empty2 = "\"",
+            /// `\`
+            Empty3 = "\\",
+            /// `#[`
+            Empty4 = "#[",
+            /// `'`
+            Empty5 = "`",
+            /// `new line`
+            NewLine = "new\nline",
+            /// ` `
+            U202e = "\u{202e}",
+            /// `../`
+            Empty6 = "../",
+            /// `fn`
+            Fn = "fn",
+            /// `Self`
+            SelfValue = "Self",
+            /// `Unknown`
+            UnknownValue = "Unknown",
+            /// `""` (the empty string)
+            Empty7 = "",
+            /// `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`
+            Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         }
     }
 
@@ -199,47 +142,14 @@ pub mod types {
         >,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum UnknownUnknown {
-        /// `Unknown`
-        UnknownValue,
-        /// `unknown`
-        UnknownValue2,
-        /// `UNKNOWN`
-        UnknownValue3,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl UnknownUnknown {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::UnknownValue => "Unknown",
-                Self::UnknownValue2 => "unknown",
-                Self::UnknownValue3 => "UNKNOWN",
-                Self::Unknown(v) => v,
-            }
-        }
-    }
-
-    impl From<&str> for UnknownUnknown {
-        fn from(v: &str) -> Self {
-            match v {
-                "Unknown" => Self::UnknownValue,
-                "unknown" => Self::UnknownValue2,
-                "UNKNOWN" => Self::UnknownValue3,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(UnknownUnknown);
-
-    impl Default for UnknownUnknown {
-        fn default() -> Self {
-            Self::Unknown(String::new())
+    rt::string_enum! {
+        pub enum UnknownUnknown {
+            /// `Unknown`
+            UnknownValue = "Unknown",
+            /// `unknown`
+            UnknownValue2 = "unknown",
+            /// `UNKNOWN`
+            UnknownValue3 = "UNKNOWN",
         }
     }
 }

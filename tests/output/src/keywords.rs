@@ -53,51 +53,16 @@ pub mod types {
         pub super_: Option<String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum OptionType {
-        /// `Self`
-        SelfValue,
-        /// `self`
-        SelfValue2,
-        /// `None`
-        None,
-        /// `Some`
-        Some,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl OptionType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::SelfValue => "Self",
-                Self::SelfValue2 => "self",
-                Self::None => "None",
-                Self::Some => "Some",
-                Self::Unknown(v) => v,
-            }
-        }
-    }
-
-    impl From<&str> for OptionType {
-        fn from(v: &str) -> Self {
-            match v {
-                "Self" => Self::SelfValue,
-                "self" => Self::SelfValue2,
-                "None" => Self::None,
-                "Some" => Self::Some,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(OptionType);
-
-    impl Default for OptionType {
-        fn default() -> Self {
-            Self::Unknown(String::new())
+    rt::string_enum! {
+        pub enum OptionType {
+            /// `Self`
+            SelfValue = "Self",
+            /// `self`
+            SelfValue2 = "self",
+            /// `None`
+            None = "None",
+            /// `Some`
+            Some = "Some",
         }
     }
 }

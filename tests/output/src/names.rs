@@ -51,71 +51,26 @@ pub mod types {
         pub enabled: Option<bool>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum UdcMlaut {
-        /// `""` (the empty string)
-        Empty,
-        /// `1st`
-        V1st,
-        /// `with space`
-        WithSpace,
-        /// `+1`
-        Plus1,
-        /// `-1`
-        Minus1,
-        /// `ASC`
-        Asc,
-        /// `asc`
-        Asc2,
-        /// `a.b`
-        AB,
-        /// `ünï`
-        UfcNUef,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl UdcMlaut {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Empty => "",
-                Self::V1st => "1st",
-                Self::WithSpace => "with space",
-                Self::Plus1 => "+1",
-                Self::Minus1 => "-1",
-                Self::Asc => "ASC",
-                Self::Asc2 => "asc",
-                Self::AB => "a.b",
-                Self::UfcNUef => "ünï",
-                Self::Unknown(v) => v,
-            }
-        }
-    }
-
-    impl From<&str> for UdcMlaut {
-        fn from(v: &str) -> Self {
-            match v {
-                "" => Self::Empty,
-                "1st" => Self::V1st,
-                "with space" => Self::WithSpace,
-                "+1" => Self::Plus1,
-                "-1" => Self::Minus1,
-                "ASC" => Self::Asc,
-                "asc" => Self::Asc2,
-                "a.b" => Self::AB,
-                "ünï" => Self::UfcNUef,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(UdcMlaut);
-
-    impl Default for UdcMlaut {
-        fn default() -> Self {
-            Self::Unknown(String::new())
+    rt::string_enum! {
+        pub enum UdcMlaut {
+            /// `""` (the empty string)
+            Empty = "",
+            /// `1st`
+            V1st = "1st",
+            /// `with space`
+            WithSpace = "with space",
+            /// `+1`
+            Plus1 = "+1",
+            /// `-1`
+            Minus1 = "-1",
+            /// `ASC`
+            Asc = "ASC",
+            /// `asc`
+            Asc2 = "asc",
+            /// `a.b`
+            AB = "a.b",
+            /// `ünï`
+            UfcNUef = "ünï",
         }
     }
 

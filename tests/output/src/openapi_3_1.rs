@@ -44,39 +44,10 @@ pub mod types {
         pub anything: Option<serde_json::Value>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum ThingKind {
-        /// `thing`
-        Thing,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl ThingKind {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Thing => "thing",
-                Self::Unknown(v) => v,
-            }
-        }
-    }
-
-    impl From<&str> for ThingKind {
-        fn from(v: &str) -> Self {
-            match v {
-                "thing" => Self::Thing,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(ThingKind);
-
-    impl Default for ThingKind {
-        fn default() -> Self {
-            Self::Unknown(String::new())
+    rt::string_enum! {
+        pub enum ThingKind {
+            /// `thing`
+            Thing = "thing",
         }
     }
 }

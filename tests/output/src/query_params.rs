@@ -22,40 +22,14 @@ pub mod types {
     use genauth_runtime as rt;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-    #[non_exhaustive]
-    pub enum GetPostSort {
-        /// `new`
-        #[default]
-        New,
-        /// `old`
-        Old,
-        /// A value this SDK does not know; kept verbatim so it survives a round trip.
-        Unknown(String),
-    }
-
-    impl GetPostSort {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::New => "new",
-                Self::Old => "old",
-                Self::Unknown(v) => v,
-            }
+    rt::string_enum! {
+        pub enum GetPostSort default New {
+            /// `new`
+            New = "new",
+            /// `old`
+            Old = "old",
         }
     }
-
-    impl From<&str> for GetPostSort {
-        fn from(v: &str) -> Self {
-            match v {
-                "new" => Self::New,
-                "old" => Self::Old,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    rt::string_enum!(GetPostSort);
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(default)]
