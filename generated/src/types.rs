@@ -90,11 +90,15 @@ pub struct SortingDto {
     pub order: SortingDtoOrder,
 }
 
-/// Response carrying one page of users.
-#[cfg(feature = "users")]
+/// The shape 21 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `UserPaginatedRespDto`, `UserSingleRespDto`, `UserListRespDto`.
+#[cfg(any(feature = "users", feature = "auth"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserPaginatedRespDto {
+#[serde(
+    default,
+    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
+    rename_all = "camelCase"
+)]
+pub struct RespDto<T> {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
     pub status_code: i64,
     /// Human-readable outcome or error message.
@@ -105,20 +109,32 @@ pub struct UserPaginatedRespDto {
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// A page of users.
-    pub data: UserPagingDto,
+    /// The part that differs between the types defined as this one (see their docs).
+    pub data: T,
+}
+
+/// Response carrying one page of users.
+#[cfg(feature = "users")]
+pub type UserPaginatedRespDto = RespDto<UserPagingDto>;
+
+/// The shape 8 types share: they differ only in `list` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `UserPagingDto`, `RolePagingDto`, `PrincipalAuthenticationInfoPagingDto`.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(
+    default,
+    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
+    rename_all = "camelCase"
+)]
+pub struct PagingDto<T> {
+    /// Total number of matching items across all pages.
+    pub total_count: i64,
+    /// The part that differs between the types defined as this one (see their docs).
+    pub list: Vec<T>,
 }
 
 /// One page of users.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserPagingDto {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// Items of the current page.
-    pub list: Vec<UserDto>,
-}
+pub type UserPagingDto = PagingDto<UserDto>;
 
 /// A user account with its profile attributes.
 #[cfg(feature = "users")]
@@ -318,41 +334,11 @@ pub struct IdentityDto {
 
 /// Response carrying a single user.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserSingleRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The user.
-    pub data: UserDto,
-}
+pub type UserSingleRespDto = RespDto<UserDto>;
 
 /// Response carrying a list of users.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserListRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The users.
-    pub data: Vec<UserDto>,
-}
+pub type UserListRespDto = RespDto<Vec<UserDto>>;
 
 /// Profile and settings of the user to create.
 #[cfg(feature = "users")]
@@ -1058,22 +1044,7 @@ pub struct DeleteUsersBatchOptionsDto {
 
 /// Response that only reports success or failure.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct IsSuccessRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// Whether the operation succeeded.
-    pub data: IsSuccessDto,
-}
+pub type IsSuccessRespDto = RespDto<IsSuccessDto>;
 
 /// Outcome of an operation that returns no other data.
 #[cfg(feature = "users")]
@@ -1086,52 +1057,15 @@ pub struct IsSuccessDto {
 
 /// Response carrying the external identities of a user.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct IdentityListRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The external identities of the user.
-    pub data: Vec<IdentityDto>,
-}
+pub type IdentityListRespDto = RespDto<Vec<IdentityDto>>;
 
 /// Response carrying one page of roles.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct RolePaginatedRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// A page of roles.
-    pub data: RolePagingDto,
-}
+pub type RolePaginatedRespDto = RespDto<RolePagingDto>;
 
 /// One page of roles.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct RolePagingDto {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// Items of the current page.
-    pub list: Vec<RoleDto>,
-}
+pub type RolePagingDto = PagingDto<RoleDto>;
 
 /// A role.
 #[cfg(feature = "users")]
@@ -1163,33 +1097,15 @@ pub struct RoleDto {
 
 /// Response carrying real-name verification records.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PrincipalAuthenticationInfoPaginatedRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The real-name verification records.
-    pub data: PrincipalAuthenticationInfoPagingDto,
-}
+pub type PrincipalAuthenticationInfoPaginatedRespDto = RespDto<
+    PrincipalAuthenticationInfoPagingDto,
+>;
 
 /// Real-name verification records of a user.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PrincipalAuthenticationInfoPagingDto {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// Items of the current page.
-    pub list: Vec<PrincipalAuthenticationInfoDto>,
-}
+pub type PrincipalAuthenticationInfoPagingDto = PagingDto<
+    PrincipalAuthenticationInfoDto,
+>;
 
 /// One real-name verification record.
 #[cfg(feature = "users")]
@@ -1243,33 +1159,11 @@ pub struct ResetUserPrincipalAuthenticationInfoOptionsDto {
 
 /// Response carrying one page of the departments of a user.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserDepartmentPaginatedRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// A page of departments.
-    pub data: UserDepartmentPagingDto,
-}
+pub type UserDepartmentPaginatedRespDto = RespDto<UserDepartmentPagingDto>;
 
 /// One page of the departments of a user.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserDepartmentPagingDto {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// Items of the current page.
-    pub list: Vec<UserDepartmentRespDto>,
-}
+pub type UserDepartmentPagingDto = PagingDto<UserDepartmentRespDto>;
 
 /// A department the user belongs to, with membership details.
 #[cfg(feature = "users")]
@@ -1403,33 +1297,11 @@ pub struct SetUserDepartmentsOptionsDto {
 
 /// Response carrying one page of groups.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct GroupPaginatedRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// A page of groups.
-    pub data: GroupPagingDto,
-}
+pub type GroupPaginatedRespDto = RespDto<GroupPagingDto>;
 
 /// One page of groups.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct GroupPagingDto {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// Items of the current page.
-    pub list: Vec<ResGroupDto>,
-}
+pub type GroupPagingDto = PagingDto<ResGroupDto>;
 
 /// A user group.
 #[cfg(feature = "users")]
@@ -1454,22 +1326,7 @@ pub struct ResGroupDto {
 
 /// Response carrying the multi-factor binding states of a user.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserMfaSingleRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The multi-factor binding states.
-    pub data: UserMfaRespDto,
-}
+pub type UserMfaSingleRespDto = RespDto<UserMfaRespDto>;
 
 /// Which multi-factor methods the user has bound.
 #[cfg(feature = "users")]
@@ -1488,33 +1345,11 @@ pub struct UserMfaRespDto {
 
 /// Response carrying one page of archived users.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ListArchivedUsersSingleRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// A page of archived users.
-    pub data: ArchivedUsersListPagingDto,
-}
+pub type ListArchivedUsersSingleRespDto = RespDto<ArchivedUsersListPagingDto>;
 
 /// One page of archived users.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ArchivedUsersListPagingDto {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// Items of the current page.
-    pub list: Vec<ListArchivedUsersRespDto>,
-}
+pub type ArchivedUsersListPagingDto = PagingDto<ListArchivedUsersRespDto>;
 
 /// An archived user.
 #[cfg(feature = "users")]
@@ -1583,22 +1418,7 @@ pub struct IsUserExistsReqDto {
 
 /// Response telling whether a user exists.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct IsUserExistsRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// Whether the user exists.
-    pub data: IsUserExistsDto,
-}
+pub type IsUserExistsRespDto = RespDto<IsUserExistsDto>;
 
 /// Result of the existence check.
 #[cfg(feature = "users")]
@@ -1611,22 +1431,7 @@ pub struct IsUserExistsDto {
 
 /// Response carrying a list of applications.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct AppListRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The applications.
-    pub data: Vec<AppDto>,
-}
+pub type AppListRespDto = RespDto<Vec<AppDto>>;
 
 /// An application.
 #[cfg(feature = "users")]
@@ -1693,22 +1498,7 @@ pub struct HasAnyRoleOptionsDto {
 
 /// Response telling whether a user holds any of the given roles.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct HasAnyRoleRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// Whether the user holds any of the roles.
-    pub data: HasAnyRoleDto,
-}
+pub type HasAnyRoleRespDto = RespDto<HasAnyRoleDto>;
 
 /// Result of the role check.
 #[cfg(feature = "users")]
@@ -1721,33 +1511,11 @@ pub struct HasAnyRoleDto {
 
 /// Response carrying one page of sign-in records.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserLoginHistoryPaginatedRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// A page of sign-in records.
-    pub data: UserLoginHistoryPagingDto,
-}
+pub type UserLoginHistoryPaginatedRespDto = RespDto<UserLoginHistoryPagingDto>;
 
 /// One page of sign-in records.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserLoginHistoryPagingDto {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// Items of the current page.
-    pub list: Vec<UserLoginHistoryDto>,
-}
+pub type UserLoginHistoryPagingDto = PagingDto<UserLoginHistoryDto>;
 
 /// One sign-in record.
 #[cfg(feature = "users")]
@@ -1773,22 +1541,7 @@ pub struct UserLoginHistoryDto {
 
 /// Response carrying the applications a user has signed in to.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserLoggedInAppsListRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The applications.
-    pub data: Vec<UserLoggedInAppsDto>,
-}
+pub type UserLoggedInAppsListRespDto = RespDto<Vec<UserLoggedInAppsDto>>;
 
 /// An application the user has signed in to.
 #[cfg(feature = "users")]
@@ -1807,22 +1560,7 @@ pub struct UserLoggedInAppsDto {
 
 /// Response carrying the identity providers a user has signed in with.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserLoggedInIdentitiesRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The identity providers.
-    pub data: Vec<UserLoggedInIdentitiesDto>,
-}
+pub type UserLoggedInIdentitiesRespDto = RespDto<Vec<UserLoggedInIdentitiesDto>>;
 
 /// An identity provider the user has signed in with.
 #[cfg(feature = "users")]
@@ -1867,22 +1605,7 @@ pub struct ResignUserReqDto {
 
 /// Response telling whether the resignation was recorded.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ResignUserRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// Whether the resignation succeeded.
-    pub data: ResignUserDataDto,
-}
+pub type ResignUserRespDto = RespDto<ResignUserDataDto>;
 
 /// Outcome of the resignation.
 #[cfg(feature = "users")]
@@ -1919,33 +1642,11 @@ pub struct ResignUserBatchReqDto {
 
 /// Response carrying one page of resources a user is authorised for.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct AuthorizedResourcePaginatedRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// A page of authorised resources.
-    pub data: AuthorizedResourcePagingDto,
-}
+pub type AuthorizedResourcePaginatedRespDto = RespDto<AuthorizedResourcePagingDto>;
 
 /// One page of resources the user is authorised for.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct AuthorizedResourcePagingDto {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// Items of the current page.
-    pub list: Vec<AuthorizedResourceDto>,
-}
+pub type AuthorizedResourcePagingDto = PagingDto<AuthorizedResourceDto>;
 
 /// A resource and the actions granted on it.
 #[cfg(feature = "users")]
@@ -1996,22 +1697,7 @@ pub struct CheckSessionStatusDto {
 
 /// Response telling whether the user has a live session.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct CheckSessionStatusRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// Whether a session exists.
-    pub data: CheckSessionStatusDataDto,
-}
+pub type CheckSessionStatusRespDto = RespDto<CheckSessionStatusDataDto>;
 
 /// Result of the session check.
 #[cfg(feature = "users")]
@@ -2082,22 +1768,7 @@ pub struct GetManagementAccessTokenDto {
 
 /// Response carrying a management token.
 #[cfg(feature = "auth")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct GetManagementTokenRespDto {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// ID of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// The management token.
-    pub data: AccessTokenResDto,
-}
+pub type GetManagementTokenRespDto = RespDto<AccessTokenResDto>;
 
 /// A management token and its lifetime.
 #[cfg(feature = "auth")]
@@ -2114,25 +1785,15 @@ pub struct AccessTokenResDto {
 rt::string_enum! {
     /// Comparison to perform.
     pub enum ListUsersAdvancedFilterItemDtoOperator {
-        /// `EQUAL`
         Equal = "EQUAL",
-        /// `NOT_EQUAL`
         NotEqual = "NOT_EQUAL",
-        /// `CONTAINS`
         Contains = "CONTAINS",
-        /// `NOT_CONTAINS`
         NotContains = "NOT_CONTAINS",
-        /// `IS_NULL`
         IsNull = "IS_NULL",
-        /// `NOT_NULL`
         NotNull = "NOT_NULL",
-        /// `IN`
         In = "IN",
-        /// `GREATER`
         Greater = "GREATER",
-        /// `LESSER`
         Lesser = "LESSER",
-        /// `BETWEEN`
         Between = "BETWEEN",
     }
 }
@@ -2140,43 +1801,24 @@ rt::string_enum! {
 #[cfg(feature = "users")]
 rt::string_enum! {
     pub enum ListUsersOptionsDtoFuzzySearchOn {
-        /// `id`
         Id = "id",
-        /// `phone`
         Phone = "phone",
-        /// `email`
         Email = "email",
-        /// `name`
         Name = "name",
-        /// `username`
         Username = "username",
-        /// `externalId`
         ExternalId = "externalId",
-        /// `nickname`
         Nickname = "nickname",
-        /// `company`
         Company = "company",
-        /// `givenName`
         GivenName = "givenName",
-        /// `familyName`
         FamilyName = "familyName",
-        /// `middleName`
         MiddleName = "middleName",
-        /// ` profile`
         Profile = " profile",
-        /// `preferredUsername`
         PreferredUsername = "preferredUsername",
-        /// `website`
         Website = "website",
-        /// `address`
         Address = "address",
-        /// `formatted`
         Formatted = "formatted",
-        /// `streetAddress`
         StreetAddress = "streetAddress",
-        /// `postalCode`
         PostalCode = "postalCode",
-        /// `identityNumber`
         IdentityNumber = "identityNumber",
     }
 }
@@ -2185,41 +1827,23 @@ rt::string_enum! {
 rt::string_enum! {
     /// Attribute to sort by.
     pub enum SortingDtoField {
-        /// `id`
         Id = "id",
-        /// `createdAt`
         CreatedAt = "createdAt",
-        /// `updatedAt`
         UpdatedAt = "updatedAt",
-        /// `email`
         Email = "email",
-        /// `username`
         Username = "username",
-        /// `externalId`
         ExternalId = "externalId",
-        /// `phone`
         Phone = "phone",
-        /// `status`
         Status = "status",
-        /// `statusChangedAt`
         StatusChangedAt = "statusChangedAt",
-        /// `passwordLastSetAt`
         PasswordLastSetAt = "passwordLastSetAt",
-        /// `loginsCount`
         LoginsCount = "loginsCount",
-        /// `gender`
         Gender = "gender",
-        /// `lastLogin`
         LastLogin = "lastLogin",
-        /// `userSourceType`
         UserSourceType = "userSourceType",
-        /// `lastMfaTime`
         LastMfaTime = "lastMfaTime",
-        /// `passwordSecurityLevel`
         PasswordSecurityLevel = "passwordSecurityLevel",
-        /// `phoneCountryCode`
         PhoneCountryCode = "phoneCountryCode",
-        /// `lastIp`
         LastIp = "lastIp",
     }
 }
@@ -2228,9 +1852,7 @@ rt::string_enum! {
 rt::string_enum! {
     /// Sort direction.
     pub enum SortingDtoOrder {
-        /// `desc`
         Desc = "desc",
-        /// `asc`
         Asc = "asc",
     }
 }
@@ -2239,15 +1861,10 @@ rt::string_enum! {
 rt::string_enum! {
     /// Account state of the user.
     pub enum Status default Activated {
-        /// `Suspended`
         Suspended = "Suspended",
-        /// `Resigned`
         Resigned = "Resigned",
-        /// `Activated`
         Activated = "Activated",
-        /// `Archived`
         Archived = "Archived",
-        /// `Deactivated`
         Deactivated = "Deactivated",
     }
 }
@@ -2256,9 +1873,7 @@ rt::string_enum! {
 rt::string_enum! {
     /// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
     pub enum UserDtoWorkStatus {
-        /// `Closed`
         Closed = "Closed",
-        /// `Active`
         Active = "Active",
     }
 }
@@ -2267,11 +1882,8 @@ rt::string_enum! {
 rt::string_enum! {
     /// Gender: `M` (male), `F` (female) or `U` (not known).
     pub enum Gender default U {
-        /// `M`
         M = "M",
-        /// `F`
         F = "F",
-        /// `U`
         U = "U",
     }
 }
@@ -2280,13 +1892,9 @@ rt::string_enum! {
 rt::string_enum! {
     /// How the account entered the user pool: spreadsheet import, self sign-up, created by an administrator, or synchronised from another system.
     pub enum UserDtoUserSourceType {
-        /// `excel`
         Excel = "excel",
-        /// `register`
         Register = "register",
-        /// `adminCreated`
         AdminCreated = "adminCreated",
-        /// `sync`
         Sync = "sync",
     }
 }
@@ -2295,87 +1903,46 @@ rt::string_enum! {
 rt::string_enum! {
     /// Kind of identity provider.
     pub enum Provider {
-        /// `oidc`
         Oidc = "oidc",
-        /// `oauth2`
         Oauth2 = "oauth2",
-        /// `saml`
         Saml = "saml",
-        /// `ldap`
         Ldap = "ldap",
-        /// `ad`
         Ad = "ad",
-        /// `cas`
         Cas = "cas",
-        /// `azure-ad`
         AzureAd = "azure-ad",
-        /// `wechat`
         Wechat = "wechat",
-        /// `google`
         Google = "google",
-        /// `qq`
         Qq = "qq",
-        /// `wechatwork`
         Wechatwork = "wechatwork",
-        /// `dingtalk`
         Dingtalk = "dingtalk",
-        /// `weibo`
         Weibo = "weibo",
-        /// `github`
         Github = "github",
-        /// `alipay`
         Alipay = "alipay",
-        /// `apple`
         Apple = "apple",
-        /// `baidu`
         Baidu = "baidu",
-        /// `lark`
         Lark = "lark",
-        /// `gitlab`
         Gitlab = "gitlab",
-        /// `twitter`
         Twitter = "twitter",
-        /// `facebook`
         Facebook = "facebook",
-        /// `slack`
         Slack = "slack",
-        /// `linkedin`
         Linkedin = "linkedin",
-        /// `yidun`
         Yidun = "yidun",
-        /// `qingcloud`
         Qingcloud = "qingcloud",
-        /// `gitee`
         Gitee = "gitee",
-        /// `instagram`
         Instagram = "instagram",
-        /// `welink`
         Welink = "welink",
-        /// `huawei`
         Huawei = "huawei",
-        /// `honor`
         Honor = "honor",
-        /// `xiaomi`
         Xiaomi = "xiaomi",
-        /// `oppo`
         Oppo = "oppo",
-        /// `aws`
         Aws = "aws",
-        /// `amazon`
         Amazon = "amazon",
-        /// `douyin`
         Douyin = "douyin",
-        /// `kuaishou`
         Kuaishou = "kuaishou",
-        /// `line`
         Line = "line",
-        /// `sdbz`
         Sdbz = "sdbz",
-        /// `zjzwfw`
         Zjzwfw = "zjzwfw",
-        /// `zzding`
         Zzding = "zzding",
-        /// `seeyona8v5`
         Seeyona8v5 = "seeyona8v5",
     }
 }
@@ -2384,15 +1951,10 @@ rt::string_enum! {
 rt::string_enum! {
     /// How the values in `departmentIds` are to be read.
     pub enum CreateUserOptionsDtoDepartmentIdType default DepartmentId {
-        /// `department_id`
         DepartmentId = "department_id",
-        /// `open_department_id`
         OpenDepartmentId = "open_department_id",
-        /// `sync_relation`
         SyncRelation = "sync_relation",
-        /// `custom_field`
         CustomField = "custom_field",
-        /// `code`
         Code = "code",
     }
 }
@@ -2401,11 +1963,8 @@ rt::string_enum! {
 rt::string_enum! {
     /// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
     pub enum PasswordEncryptType default None {
-        /// `sm2`
         Sm2 = "sm2",
-        /// `rsa`
         Rsa = "rsa",
-        /// `none`
         None = "none",
     }
 }
@@ -2426,21 +1985,13 @@ rt::string_enum! {
     /// (for example `lark` or `wechatwork`).
     /// - `custom_field`: the value of a unique custom user field.
     pub enum UserIdType default UserId {
-        /// `user_id`
         UserId = "user_id",
-        /// `external_id`
         ExternalId = "external_id",
-        /// `phone`
         Phone = "phone",
-        /// `email`
         Email = "email",
-        /// `username`
         Username = "username",
-        /// `identity`
         Identity = "identity",
-        /// `sync_relation`
         SyncRelation = "sync_relation",
-        /// `custom_field`
         CustomField = "custom_field",
     }
 }
@@ -2449,9 +2000,7 @@ rt::string_enum! {
 rt::string_enum! {
     /// Default access rule of the application: everyone allowed or everyone denied unless granted.
     pub enum AppDtoAppDefaultLoginStrategy {
-        /// `ALLOW_ALL`
         AllowAll = "ALLOW_ALL",
-        /// `DENY_ALL`
         DenyAll = "DENY_ALL",
     }
 }
@@ -2460,15 +2009,10 @@ rt::string_enum! {
 rt::string_enum! {
     /// Kind of resource.
     pub enum ResourceType {
-        /// `DATA`
         Data = "DATA",
-        /// `API`
         Api = "API",
-        /// `MENU`
         Menu = "MENU",
-        /// `BUTTON`
         Button = "BUTTON",
-        /// `UI`
         Ui = "UI",
     }
 }
@@ -2477,9 +2021,7 @@ rt::string_enum! {
 rt::string_enum! {
     /// Whether the permission grants or denies access.
     pub enum AuthorizedResourceDtoEffect {
-        /// `ALLOW`
         Allow = "ALLOW",
-        /// `DENY`
         Deny = "DENY",
     }
 }
@@ -2488,51 +2030,28 @@ rt::string_enum! {
 rt::string_enum! {
     /// Request attribute the condition looks at.
     pub enum PolicyConditionParam {
-        /// `UserPoolId`
         UserPoolId = "UserPoolId",
-        /// `AppId`
         AppId = "AppId",
-        /// `RequestFrom`
         RequestFrom = "RequestFrom",
-        /// `UserId`
         UserId = "UserId",
-        /// `UserArn`
         UserArn = "UserArn",
-        /// `CurrentTime`
         CurrentTime = "CurrentTime",
-        /// `EpochTime`
         EpochTime = "EpochTime",
-        /// `SourceIp`
         SourceIp = "SourceIp",
-        /// `User`
         User = "User",
-        /// `MultiFactorAuthPresent`
         MultiFactorAuthPresent = "MultiFactorAuthPresent",
-        /// `MultiFactorAuthAge`
         MultiFactorAuthAge = "MultiFactorAuthAge",
-        /// `UserAgent`
         UserAgent = "UserAgent",
-        /// `Referer`
         Referer = "Referer",
-        /// `Device`
         Device = "Device",
-        /// `OS`
         Os = "OS",
-        /// `Country`
         Country = "Country",
-        /// `Province`
         Province = "Province",
-        /// `City`
         City = "City",
-        /// `DeviceChanged`
         DeviceChanged = "DeviceChanged",
-        /// `DeviceUntrusted`
         DeviceUntrusted = "DeviceUntrusted",
-        /// `ProxyUntrusted`
         ProxyUntrusted = "ProxyUntrusted",
-        /// `LoggedInApps`
         LoggedInApps = "LoggedInApps",
-        /// `Namespace`
         Namespace = "Namespace",
     }
 }
@@ -2541,49 +2060,27 @@ rt::string_enum! {
 rt::string_enum! {
     /// How the attribute is compared with `value`.
     pub enum PolicyConditionOperator {
-        /// `Bool`
         Bool = "Bool",
-        /// `DateEquals`
         DateEquals = "DateEquals",
-        /// `DateNotEquals`
         DateNotEquals = "DateNotEquals",
-        /// `DateLessThan`
         DateLessThan = "DateLessThan",
-        /// `DateLessThanEquals`
         DateLessThanEquals = "DateLessThanEquals",
-        /// `DateGreaterThan`
         DateGreaterThan = "DateGreaterThan",
-        /// `DateGreaterThanEquals`
         DateGreaterThanEquals = "DateGreaterThanEquals",
-        /// `IpAddress`
         IpAddress = "IpAddress",
-        /// `NotIpAddress`
         NotIpAddress = "NotIpAddress",
-        /// `NumericEquals`
         NumericEquals = "NumericEquals",
-        /// `NumericNotEquals`
         NumericNotEquals = "NumericNotEquals",
-        /// `NumericLessThan`
         NumericLessThan = "NumericLessThan",
-        /// `NumericLessThanEquals`
         NumericLessThanEquals = "NumericLessThanEquals",
-        /// `NumericGreaterThan`
         NumericGreaterThan = "NumericGreaterThan",
-        /// `NumericGreaterThanEquals`
         NumericGreaterThanEquals = "NumericGreaterThanEquals",
-        /// `StringEquals`
         StringEquals = "StringEquals",
-        /// `StringNotEquals`
         StringNotEquals = "StringNotEquals",
-        /// `StringEqualsIgnoreCase`
         StringEqualsIgnoreCase = "StringEqualsIgnoreCase",
-        /// `StringNotEqualsIgnoreCase`
         StringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase",
-        /// `StringLike`
         StringLike = "StringLike",
-        /// `StringNotLike`
         StringNotLike = "StringNotLike",
-        /// `ListContains`
         ListContains = "ListContains",
     }
 }
@@ -2591,13 +2088,9 @@ rt::string_enum! {
 #[cfg(feature = "users")]
 rt::string_enum! {
     pub enum GetUserDepartmentsSortBy default JoinDepartmentAt {
-        /// `DepartmentCreatedAt`
         DepartmentCreatedAt = "DepartmentCreatedAt",
-        /// `JoinDepartmentAt`
         JoinDepartmentAt = "JoinDepartmentAt",
-        /// `DepartmentName`
         DepartmentName = "DepartmentName",
-        /// `DepartmemtCode`
         DepartmemtCode = "DepartmemtCode",
     }
 }
@@ -2605,9 +2098,7 @@ rt::string_enum! {
 #[cfg(feature = "users")]
 rt::string_enum! {
     pub enum GetUserDepartmentsOrderBy default Desc {
-        /// `Asc`
         Asc = "Asc",
-        /// `Desc`
         Desc = "Desc",
     }
 }

@@ -147,10 +147,18 @@ fn a_tag_filter_keeps_its_operations_and_only_the_types_they_use() {
     assert!(auth.type_count() < 10, "{} types kept for one operation", auth.type_count());
     assert!(full.type_count() > 100);
 
-    // Names do not depend on the filter: every kept item reads as in the full output.
+    // Names do not depend on the filter: every kept item reads as in the full output (a
+    // struct there may be an alias of a generic shared by several types; the filtered
+    // output has too few of them to share one).
     let full_text = full.file(SINGLE_FILE_NAME).unwrap();
     for line in text.lines().filter(|l| l.trim_start().starts_with("pub struct ") || l.trim_start().starts_with("pub async fn ")) {
-        assert!(full_text.contains(line), "`{}` is not in the unfiltered output", line.trim());
+        let alias = line
+            .trim_start()
+            .strip_prefix("pub struct ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(|name| format!("pub type {name} = "));
+        let found = full_text.contains(line) || alias.as_ref().is_some_and(|a| full_text.contains(a.as_str()));
+        assert!(found, "`{}` is not in the unfiltered output", line.trim());
     }
 
     // Tags without operations, and operation names nobody has, are errors, not empty SDKs.

@@ -32,7 +32,8 @@ where
         .map_err(|e: D::Error| D::Error::custom(e))
 }
 
-/// Defines a generated string enum: the listed variants, each with its wire value, plus
+/// Defines a generated string enum: the listed variants, each with its wire value (which
+/// also becomes the variant's documentation), plus
 /// `Unknown(String)` for values the API description does not list, so that a new value
 /// from the server survives a round trip instead of failing. The enum is
 /// `#[non_exhaustive]` and gets `as_str`, `From<&str>`, `Display`, `FromStr`, `Default`
@@ -43,9 +44,7 @@ where
 /// genauth_runtime::string_enum! {
 ///     /// How `user_id` identifies the user.
 ///     pub enum UserIdType default UserId {
-///         /// `user_id`
 ///         UserId = "user_id",
-///         /// `phone`
 ///         Phone = "phone",
 ///     }
 /// }
@@ -60,7 +59,7 @@ macro_rules! string_enum {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         $vis enum $name {
-            $( $($vmeta)* $variant, )*
+            $( $($vmeta)* #[doc = concat!("`", $wire, "`")] $variant, )*
             /// A value this SDK does not know; kept verbatim so it survives a round trip.
             Unknown(::std::string::String),
         }

@@ -25,11 +25,8 @@ pub mod types {
     rt::string_enum! {
         /// A named enum with a default.
         pub enum Color default Green {
-            /// `red`
             Red = "red",
-            /// `green`
             Green = "green",
-            /// `blue`
             Blue = "blue",
         }
     }
@@ -59,9 +56,7 @@ pub mod types {
     rt::string_enum! {
         /// The same inline enum as the `order` query parameter, so one shared type.
         pub enum Order default Desc {
-            /// `asc`
             Asc = "asc",
-            /// `desc`
             Desc = "desc",
         }
     }
@@ -69,11 +64,8 @@ pub mod types {
     rt::string_enum! {
         /// A different value set under the same name as the query parameter `kind`.
         pub enum ItemKind {
-            /// `x`
             X = "x",
-            /// `y`
             Y = "y",
-            /// `z`
             Z = "z",
         }
     }
@@ -81,43 +73,29 @@ pub mod types {
     rt::string_enum! {
         /// Values that need care to become Rust names.
         pub enum ItemAwkward {
-            /// `+1`
             Plus1 = "+1",
-            /// `-1`
             Minus1 = "-1",
-            /// `""` (the empty string)
             Empty = "",
-            /// `1st`
             V1st = "1st",
-            /// `ASC`
             Asc = "ASC",
-            /// `asc`
             Asc2 = "asc",
-            /// `Unknown`
             UnknownValue = "Unknown",
-            /// `with space`
             WithSpace = "with space",
-            /// `a-b`
             AB = "a-b",
-            /// `ünï`
             UfcNUef = "ünï",
         }
     }
 
     rt::string_enum! {
         pub enum ItemListOrders {
-            /// `asc`
             Asc = "asc",
-            /// `desc`
             Desc = "desc",
         }
     }
 
     rt::string_enum! {
         pub enum ListItemsKind {
-            /// `a`
             A = "a",
-            /// `b`
             B = "b",
         }
     }

@@ -89,31 +89,18 @@ pub mod types {
     rt::string_enum! {
         /// An enum whose values break strings: */
         pub enum Empty {
-            /// `*/`
             Empty = "*/",
-            /// `"`
             Empty2 = "\"",
-            /// `\`
             Empty3 = "\\",
-            /// `#[`
             Empty4 = "#[",
-            /// `'`
             Empty5 = "`",
-            /// `new line`
             NewLine = "new\nline",
-            /// ` `
             U202e = "\u{202e}",
-            /// `../`
             Empty6 = "../",
-            /// `fn`
             Fn = "fn",
-            /// `Self`
             SelfValue = "Self",
-            /// `Unknown`
             UnknownValue = "Unknown",
-            /// `""` (the empty string)
             Empty7 = "",
-            /// `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`
             Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         }
     }
@@ -144,11 +131,8 @@ pub mod types {
 
     rt::string_enum! {
         pub enum UnknownUnknown {
-            /// `Unknown`
             UnknownValue = "Unknown",
-            /// `unknown`
             UnknownValue2 = "unknown",
-            /// `UNKNOWN`
             UnknownValue3 = "UNKNOWN",
         }
     }

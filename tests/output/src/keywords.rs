@@ -55,13 +55,9 @@ pub mod types {
 
     rt::string_enum! {
         pub enum OptionType {
-            /// `Self`
             SelfValue = "Self",
-            /// `self`
             SelfValue2 = "self",
-            /// `None`
             None = "None",
-            /// `Some`
             Some = "Some",
         }
     }

@@ -53,23 +53,14 @@ pub mod types {
 
     rt::string_enum! {
         pub enum UdcMlaut {
-            /// `""` (the empty string)
             Empty = "",
-            /// `1st`
             V1st = "1st",
-            /// `with space`
             WithSpace = "with space",
-            /// `+1`
             Plus1 = "+1",
-            /// `-1`
             Minus1 = "-1",
-            /// `ASC`
             Asc = "ASC",
-            /// `asc`
             Asc2 = "asc",
-            /// `a.b`
             AB = "a.b",
-            /// `ünï`
             UfcNUef = "ünï",
         }
     }

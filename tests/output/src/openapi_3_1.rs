@@ -46,7 +46,6 @@ pub mod types {
 
     rt::string_enum! {
         pub enum ThingKind {
-            /// `thing`
             Thing = "thing",
         }
     }

@@ -24,9 +24,7 @@ pub mod types {
 
     rt::string_enum! {
         pub enum GetPostSort default New {
-            /// `new`
             New = "new",
-            /// `old`
             Old = "old",
         }
     }
