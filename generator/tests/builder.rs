@@ -2,47 +2,24 @@
 //! output, operation filters keep what was asked for and only the types it needs, the
 //! files to watch are reported, and one-file output leaves the rest of its directory alone.
 
+mod common;
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    common::scratch("builder", name)
+}
+use common::{repo, tree};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use genauth_codegen::{Builder, Error, Layout, SINGLE_FILE_NAME};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn spec() -> PathBuf {
     repo().join("specs/genauth-v3.yaml")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("genauth-builder-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn cli(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_genauth-codegen")).args(args).output().unwrap()
-}
-
-/// Every file under `dir`, relative, with its text, sorted.
-fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let text = std::fs::read_to_string(&path).unwrap();
-                out.push((path.strip_prefix(dir).unwrap().to_owned(), text));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn with_options(b: Builder) -> Builder {
@@ -114,7 +91,7 @@ fn cli_and_builder_write_the_same_bytes_for_the_same_options() {
     assert!(crate_files == tree(&cli_dir), "the builder and the CLI wrote different crates");
 
     // The options took effect.
-    let text = &builder_files[0].1;
+    let text = String::from_utf8(builder_files[0].1.clone()).unwrap();
     assert!(text.contains("pub struct UserAdmin"));
     assert!(text.contains("Hash)]"), "extra derive missing");
     assert!(text.contains("pub async fn kick_users("));

@@ -1,22 +1,14 @@
 //! The command line: defaults, exit codes, messages, and a standalone crate that builds.
 
+mod common;
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    common::scratch("cli", name)
+}
+use common::{bin, repo};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_genauth-codegen"))
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("genauth-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 #[test]
 fn check_with_defaults_passes_on_the_committed_sdk() {

@@ -3,14 +3,13 @@
 //! processes of the CLI started from different directories. Nothing in the output names
 //! the machine: no absolute path, no time, no version of the toolchain.
 
+mod common;
+use common::{repo, tree};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use genauth_codegen::{Builder, Layout};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
-}
 
 /// The GenAuth spec and every top-level fixture spec.
 fn specs() -> Vec<PathBuf> {
@@ -52,24 +51,6 @@ fn runs_in_one_process_and_on_parallel_threads_give_the_same_bytes() {
             }
         }
     }
-}
-
-/// Every file under `dir`, relative, with its bytes.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.strip_prefix(dir).unwrap().to_owned(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

@@ -1,27 +1,19 @@
 //! `genauth-codegen diff` and `generate --report`: exit codes, formats, and specs read
 //! from git (in temporary repositories the tests make).
 
+mod common;
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    common::scratch("diff-cli", name)
+}
+use common::{bin, repo};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_genauth-codegen"))
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn pair(name: &str) -> (PathBuf, PathBuf) {
     let dir = repo().join("specs/fixtures/diff");
     (dir.join(format!("{name}.old.yaml")), dir.join(format!("{name}.new.yaml")))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("genauth-diff-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn diff(old: impl AsRef<std::ffi::OsStr>, new: impl AsRef<std::ffi::OsStr>, extra: &[&str]) -> Output {

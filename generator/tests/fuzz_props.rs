@@ -7,18 +7,17 @@
 //! `Ok` or `Err` and never panics; every `Ok` output is non-empty Rust that `syn` parses,
 //! and the same input gives the same bytes twice.
 
+mod common;
+use common::{repo};
+
 #[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
 mod fuzz_support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use arbitrary::Unstructured;
 use proptest::prelude::*;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// The fixture specs' texts, small ones only (mutating a big one mostly makes noise).
 fn fixtures() -> Vec<(String, String)> {

@@ -3,6 +3,13 @@
 //! case ends in `Ok` or a clear `Err` naming the file and place; none may panic or
 //! overflow the stack (tests run on 2 MiB threads, a quarter of a main thread's stack).
 
+mod common;
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    common::scratch("robust", name)
+}
+use common::{tree};
+
 use std::path::{Path, PathBuf};
 
 use genauth_codegen::{Builder, Error, Layout};
@@ -12,13 +19,6 @@ const HEAD_YAML: &str = "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths
 
 fn generate(name: &str, text: &str) -> Result<genauth_codegen::Generated, Error> {
     Builder::new().spec_source(name, text).generate()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("genauth-robust-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn assert_too_deep(name: &str, text: &str) {
@@ -297,24 +297,6 @@ fn every_invalid_spec_exits_2_with_one_error_line_and_writes_nothing() {
         assert!(!stderr.contains("panicked"), "{stderr}");
         assert!(!out.exists(), "{} wrote output", spec.display());
     }
-}
-
-/// Every file under `dir`, relative, with its bytes.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.strip_prefix(dir).unwrap().to_owned(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
