@@ -932,27 +932,40 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_parameter(&self, p: &'a oa::ReferenceOr<oa::Parameter>, pointer: &str) -> Result<&'a oa::Parameter, Error> {
-        let mut current = p;
+        let components = self.doc.api.components.as_ref().map(|c| &c.parameters);
+        self.follow(p, components, "parameters", "parameter", pointer)
+    }
+
+    /// Follows `$ref`s through `components/<section>` to the object they name.
+    fn follow<T>(
+        &self,
+        start: &'a oa::ReferenceOr<T>,
+        section: Option<&'a IndexMap<String, oa::ReferenceOr<T>>>,
+        key: &str,
+        what: &str,
+        pointer: &str,
+    ) -> Result<&'a T, Error> {
+        let prefix = format!("#/components/{key}/");
+        let mut current = start;
         for _ in 0..MAX_REF_DEPTH {
             match current {
-                oa::ReferenceOr::Item(p) => return Ok(p),
+                oa::ReferenceOr::Item(item) => return Ok(item),
                 oa::ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/parameters/").map(crate::error::pointer_unescape);
-                    let found = name.as_deref().and_then(|n| self.doc.api.components.as_ref()?.parameters.get(n));
-                    match found {
+                    let name = reference.strip_prefix(prefix.as_str()).map(crate::error::pointer_unescape);
+                    match name.as_deref().and_then(|n| section?.get(n)) {
                         Some(next) => current = next,
                         None => {
                             return Err(Error::invalid(
                                 self.file,
                                 &pointer_push(pointer, "$ref"),
-                                format!("`{reference}` does not exist; expected a parameter under #/components/parameters"),
+                                format!("`{reference}` does not exist; expected a {what} under #/components/{key}"),
                             ))
                         }
                     }
                 }
             }
         }
-        Err(Error::invalid(self.file, pointer, "parameter references form a cycle"))
+        Err(Error::invalid(self.file, pointer, format!("{what} references form a cycle")))
     }
 
     fn lower_operation(
@@ -1156,49 +1169,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_request_body(&self, rb: &'a oa::ReferenceOr<oa::RequestBody>, pointer: &str) -> Result<&'a oa::RequestBody, Error> {
-        let mut current = rb;
-        for _ in 0..MAX_REF_DEPTH {
-            match current {
-                oa::ReferenceOr::Item(b) => return Ok(b),
-                oa::ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/requestBodies/").map(crate::error::pointer_unescape);
-                    match name.as_deref().and_then(|n| self.doc.api.components.as_ref()?.request_bodies.get(n)) {
-                        Some(next) => current = next,
-                        None => {
-                            return Err(Error::invalid(
-                                self.file,
-                                &pointer_push(pointer, "$ref"),
-                                format!("`{reference}` does not exist; expected a request body under #/components/requestBodies"),
-                            ))
-                        }
-                    }
-                }
-            }
-        }
-        Err(Error::invalid(self.file, pointer, "request body references form a cycle"))
+        let components = self.doc.api.components.as_ref().map(|c| &c.request_bodies);
+        self.follow(rb, components, "requestBodies", "request body", pointer)
     }
 
     fn resolve_response(&self, r: &'a oa::ReferenceOr<oa::Response>, pointer: &str) -> Result<&'a oa::Response, Error> {
-        let mut current = r;
-        for _ in 0..MAX_REF_DEPTH {
-            match current {
-                oa::ReferenceOr::Item(b) => return Ok(b),
-                oa::ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/responses/").map(crate::error::pointer_unescape);
-                    match name.as_deref().and_then(|n| self.doc.api.components.as_ref()?.responses.get(n)) {
-                        Some(next) => current = next,
-                        None => {
-                            return Err(Error::invalid(
-                                self.file,
-                                &pointer_push(pointer, "$ref"),
-                                format!("`{reference}` does not exist; expected a response under #/components/responses"),
-                            ))
-                        }
-                    }
-                }
-            }
-        }
-        Err(Error::invalid(self.file, pointer, "response references form a cycle"))
+        let components = self.doc.api.components.as_ref().map(|c| &c.responses);
+        self.follow(r, components, "responses", "response", pointer)
     }
 
     fn lower_body(&mut self, rb: &'a oa::RequestBody, op_name: &str, pointer: &str) -> Result<Option<Body>, Error> {
