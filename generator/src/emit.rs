@@ -183,13 +183,17 @@ impl Gates {
         })
     }
 
-    fn cfg(&self, features: Option<&Vec<usize>>) -> TokenStream {
-        let names: Vec<&str> = features
+    /// The feature names behind `features` (indices into `self.features`).
+    fn names(&self, features: Option<&Vec<usize>>) -> Vec<&str> {
+        features
             .into_iter()
             .flatten()
             .filter_map(|f| self.features.get(*f).map(String::as_str))
-            .collect();
-        match names.as_slice() {
+            .collect()
+    }
+
+    fn cfg(&self, features: Option<&Vec<usize>>) -> TokenStream {
+        match self.names(features).as_slice() {
             [] => TokenStream::new(),
             [one] => quote!(#[cfg(feature = #one)]),
             many => quote!(#[cfg(any(#(feature = #many),*))]),
@@ -217,13 +221,7 @@ impl Gates {
 
     /// The `#[cfg(...)]` line for a type, as text (empty when it is always compiled).
     fn type_cfg_text(&self, i: usize) -> String {
-        let names: Vec<String> = self
-            .types
-            .get(i)
-            .into_iter()
-            .flatten()
-            .filter_map(|f| self.features.get(*f).map(|n| format!("feature = {n:?}")))
-            .collect();
+        let names: Vec<String> = self.names(self.types.get(i)).iter().map(|n| format!("feature = {n:?}")).collect();
         match names.as_slice() {
             [] => String::new(),
             [one] => format!("#[cfg({one})]"),
