@@ -408,10 +408,19 @@ fn warning_codes(text: &str) -> std::collections::BTreeSet<String> {
 fn the_readme_lists_every_warning_code() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut in_source = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        // Codes as written where warnings are made: `"W001"`.
-        in_source.extend(warning_codes(&text).into_iter().filter(|c| text.contains(&format!("\"{c}\""))));
+    // Every source file, in `src` and its module folders.
+    let mut dirs = vec![src];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            // Codes as written where warnings are made: `"W001"`.
+            in_source.extend(warning_codes(&text).into_iter().filter(|c| text.contains(&format!("\"{c}\""))));
+        }
     }
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
     let table: std::collections::BTreeSet<String> = readme.lines().filter(|l| l.starts_with("| W")).flat_map(warning_codes).collect();

@@ -1,0 +1,103 @@
+use std::collections::BTreeSet;
+
+use openapiv3 as oa;
+use serde_json::Value;
+
+use crate::error::pointer_push;
+use crate::ir::*;
+use crate::naming::{self, Namespace};
+
+use super::context::{Ctx, EnumKey, Lowerer, Origin};
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn enum_def(&mut self, values: &[String], default: Option<&Value>, pointer: &str) -> TypeKind {
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::with_capacity(values.len());
+        for v in values {
+            if !seen.insert(v.as_str()) {
+                continue;
+            }
+            let mut ident = naming::variant_name(v);
+            if ident == "Unknown" {
+                ident.push_str("Value");
+            }
+            variants.push(Variant {
+                ident: names.claim(ident),
+                wire: v.clone(),
+            });
+        }
+        let default = self.enum_default(&variants, default, pointer);
+        TypeKind::Enum(EnumDef {
+            variants,
+            default,
+            unknown: "Unknown".to_owned(),
+        })
+    }
+
+    fn enum_default(&mut self, variants: &[Variant], default: Option<&Value>, pointer: &str) -> Option<usize> {
+        let default = default?;
+        let found = default.as_str().and_then(|d| variants.iter().position(|v| v.wire == d));
+        if found.is_none() {
+            self.warn(
+                "W003",
+                &pointer_push(pointer, "default"),
+                format!("default {default} is not one of the enum's values; it is ignored"),
+                "make `default` one of the values listed in `enum`",
+            );
+        }
+        found
+    }
+
+    pub(super) fn inline_enum(&mut self, values: &[String], schema: &'a oa::Schema, ctx: &Ctx, pointer: &str) -> TypeRef {
+        let default = schema.schema_data.default.as_ref();
+        let key = ctx.prop.as_ref().map(|prop| {
+            let mut sorted: Vec<String> = values.to_vec();
+            sorted.sort();
+            sorted.dedup();
+            EnumKey {
+                prop: prop.clone(),
+                values: sorted,
+            }
+        });
+        if let Some(id) = key.as_ref().and_then(|k| self.enums.get(k)).copied() {
+            let mut merged_default = None;
+            if let Some(d) = self.drafts.get_mut(id.0) {
+                if let Origin::Enum { uses, .. } = &mut d.origin {
+                    *uses += 1;
+                }
+                if d.doc.is_none() {
+                    d.doc = schema.schema_data.description.clone();
+                }
+                if let Some(TypeKind::Enum(e)) = &d.kind {
+                    if e.default.is_none() {
+                        merged_default = Some(e.variants.clone());
+                    }
+                }
+            }
+            if let (Some(variants), Some(_)) = (merged_default, default) {
+                let idx = self.enum_default(&variants, default, pointer);
+                if let Some(TypeKind::Enum(e)) = self.drafts.get_mut(id.0).and_then(|d| d.kind.as_mut()) {
+                    e.default = idx;
+                }
+            }
+            return TypeRef::Named(id);
+        }
+        let id = self.new_draft(
+            ctx.name.clone(),
+            Origin::Enum {
+                prop: ctx.prop.clone(),
+                parent: ctx.parent.clone(),
+                uses: 1,
+            },
+            pointer,
+            schema.schema_data.description.clone(),
+        );
+        let kind = self.enum_def(values, default, pointer);
+        self.set_kind(id, kind);
+        if let Some(k) = key {
+            self.enums.insert(k, id);
+        }
+        TypeRef::Named(id)
+    }
+}
