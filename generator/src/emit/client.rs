@@ -1,0 +1,360 @@
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+
+use crate::ir::*;
+use crate::naming;
+
+use super::docs::{doc_attrs, sanitize_line};
+use super::emitter::{ident, Emitter};
+
+/// The variant of a per-status response enum (`200` → `Status200`, `2XX` → `Status2xx`).
+fn status_variant(code: &str) -> String {
+    naming::type_name(&format!("status {code}"))
+}
+
+impl Emitter<'_> {
+    // ----- client -------------------------------------------------------------------
+
+    /// The top of the client module: its docs and `use`s.
+    pub(super) fn client_head(&self) -> TokenStream {
+        let types_use = if self.ir.types.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[allow(unused_imports)] use super::types::*;)
+        };
+        quote! {
+            //! The client and the parameter structs of its methods.
+            use genauth_runtime as rt;
+            #types_use
+        }
+    }
+
+    /// The server constant and the client struct.
+    pub(super) fn client_top(&self, client: &Ident) -> TokenStream {
+        let title = sanitize_line(self.ir.title.trim());
+        let client_doc = doc_attrs(&format!(
+            "Client for {title}: one async method per operation.\n\n\
+             Every method describes its request and hands it to the transport the client was \
+             built with (see `genauth_runtime::Transport`); the runtime checks the response and \
+             decodes it into the method's return type."
+        ));
+        let server = match self.ir.servers.first() {
+            Some(url) => {
+                let url = sanitize_line(url);
+                quote! {
+                    /// The first server listed in the API description.
+                    pub const DEFAULT_SERVER: &str = #url;
+                }
+            }
+            None => TokenStream::new(),
+        };
+        quote! {
+            #server
+
+            #client_doc
+            #[derive(Debug, Clone)]
+            pub struct #client {
+                client: rt::Client,
+            }
+        }
+    }
+
+    /// The client's `impl` block with its constructors (the methods are added after them).
+    pub(super) fn client_impl_open(&self, client: &Ident) -> TokenStream {
+        let envelope = if self.ir.status_code_envelope {
+            quote!(.with_envelope(rt::Envelope::StatusCode))
+        } else {
+            TokenStream::new()
+        };
+        let decoding = if self.opts.strict_responses {
+            quote!(.with_decoding(rt::Decoding::Strict))
+        } else {
+            TokenStream::new()
+        };
+        let init = if envelope.is_empty() && decoding.is_empty() {
+            quote!(Self { client })
+        } else {
+            quote!(Self { client: client #envelope #decoding })
+        };
+        quote! {
+            impl #client {
+                /// A client that sends every request through `transport`.
+                pub fn new(transport: impl rt::Transport) -> Self {
+                    Self::from_client(rt::Client::new(transport))
+                }
+
+                /// A client over an existing runtime client (the response checks this API needs are switched on).
+                pub fn from_client(client: rt::Client) -> Self {
+                    #init
+                }
+
+                /// The runtime client underneath.
+                pub fn client(&self) -> &rt::Client {
+                    &self.client
+                }
+            }
+        }
+    }
+
+    fn method_doc(&self, op: &Operation) -> TokenStream {
+        let mut text = String::new();
+        if let Some(s) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+            text.push_str(s.trim());
+            text.push_str("\n\n");
+        }
+        if let Some(d) = op.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
+                text.push_str(d.trim());
+                text.push_str("\n\n");
+            }
+        }
+        if op.deprecated {
+            text.push_str("**Deprecated** in the API description.\n\n");
+        }
+        text.push_str(&format!(
+            "`{} {}`",
+            op.method.to_ascii_uppercase(),
+            sanitize_line(&op.path).replace('`', "'")
+        ));
+        doc_attrs(&text)
+    }
+
+    pub(super) fn method(&self, op: &Operation, client: &Ident, cfg: &TokenStream) -> TokenStream {
+        let name = ident(&op.ident);
+        let doc = self.method_doc(op);
+        let method = match op.method.as_str() {
+            "get" => quote!(rt::Method::Get),
+            "put" => quote!(rt::Method::Put),
+            "post" => quote!(rt::Method::Post),
+            "delete" => quote!(rt::Method::Delete),
+            "patch" => quote!(rt::Method::Patch),
+            "head" => quote!(rt::Method::Head),
+            "options" => quote!(rt::Method::Options),
+            _ => quote!(rt::Method::Trace),
+        };
+
+        let mut args: Vec<TokenStream> = Vec::new();
+        for p in &op.path_params {
+            let pname = ident(&p.ident);
+            let pty = match self.resolve(&p.ty) {
+                TypeRef::String => quote!(&str),
+                TypeRef::Bool | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 => self.ty(&p.ty),
+                _ => {
+                    let t = self.ty(&p.ty);
+                    quote!(&#t)
+                }
+            };
+            args.push(quote!(#pname: #pty));
+        }
+        if let Some(params) = &op.params {
+            let pty = ident(&params.name);
+            args.push(quote!(params: &#pty));
+        }
+        let body_stmt = match &op.body {
+            Some(b) => self.body_stmt(b, &mut args),
+            None => TokenStream::new(),
+        };
+
+        let path_expr = self.path_expr(op);
+        let (query_stmts, header_stmts) = match &op.params {
+            Some(params) => self.param_pushes(params),
+            None => (TokenStream::new(), TokenStream::new()),
+        };
+
+        let (ret, send) = if let Some((enum_name, bodies)) = &op.responses_by_status {
+            let enum_ident = ident(enum_name);
+            let mut exact = Vec::new();
+            let mut ranges = Vec::new();
+            for (code, body) in bodies {
+                let variant = ident(&status_variant(code));
+                let value = match body {
+                    StatusBody::Empty => quote!(#enum_ident::#variant),
+                    StatusBody::Json(_) => quote!(#enum_ident::#variant(self.client.decode(&response)?)),
+                    StatusBody::Raw => quote!(#enum_ident::#variant(response)),
+                };
+                if let Ok(n) = code.parse::<u16>() {
+                    let lit = Literal::u16_unsuffixed(n);
+                    exact.push(quote!(#lit => #value,));
+                } else if let Some(first) = code.chars().next().and_then(|c| c.to_digit(10)) {
+                    let lo = Literal::u16_unsuffixed((first * 100) as u16);
+                    let hi = Literal::u16_unsuffixed((first * 100 + 99) as u16);
+                    ranges.push(quote!(#lo..=#hi => #value,));
+                }
+            }
+            (
+                quote!(#enum_ident),
+                quote! {
+                    let response = self.client.send_raw(request).await?;
+                    Ok(match response.status {
+                        #(#exact)*
+                        #(#ranges)*
+                        _ => #enum_ident::Other(response),
+                    })
+                },
+            )
+        } else if op.raw_response {
+            (quote!(rt::Response), quote!(self.client.send_raw(request).await))
+        } else {
+            match &op.response {
+                Some(t) => {
+                    let t = self.ty(t);
+                    (t, quote!(self.client.send(request).await))
+                }
+                None => (
+                    quote!(()),
+                    quote! {
+                        self.client.send_raw(request).await?;
+                        Ok(())
+                    },
+                ),
+            }
+        };
+        let query_attach = if query_stmts.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(.query(query))
+        };
+        let headers_attach = if header_stmts.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(.headers(headers))
+        };
+        let _ = client;
+        quote! {
+            #doc
+            #cfg
+            pub async fn #name(&self, #(#args),*) -> Result<#ret, rt::Error> {
+                #query_stmts
+                #header_stmts
+                let request = rt::Request::new(#method, #path_expr)#query_attach #headers_attach;
+                #body_stmt
+                #send
+            }
+        }
+    }
+
+    /// The body argument(s) and the statements that attach the body to `request`.
+    fn body_stmt(&self, b: &Body, args: &mut Vec<TokenStream>) -> TokenStream {
+        let media_type = &b.media_type;
+        match &b.kind {
+            BodyKind::Json(t) => {
+                let bty = self.ty(t);
+                if b.required {
+                    args.push(quote!(body: &#bty));
+                    quote!(let request = request.json(body)?;)
+                } else {
+                    args.push(quote!(body: Option<&#bty>));
+                    quote! {
+                        let request = match body {
+                            Some(body) => request.json(body)?,
+                            None => request,
+                        };
+                    }
+                }
+            }
+            BodyKind::Form(p) => {
+                let fty = ident(&p.name);
+                args.push(quote!(body: &#fty));
+                let multipart = p.fields.iter().any(|f| f.location == ParamIn::Multipart);
+                let pushes = p.fields.iter().map(|f| self.push_stmt(quote!(form), quote!(body), f));
+                if multipart {
+                    quote! {
+                        let mut form = rt::Multipart::new();
+                        #(#pushes)*
+                        let request = request.multipart(form);
+                    }
+                } else {
+                    quote! {
+                        let mut form = rt::Query::new();
+                        #(#pushes)*
+                        let request = request.form(form);
+                    }
+                }
+            }
+            BodyKind::Bytes => {
+                args.push(quote!(body: impl Into<Vec<u8>>));
+                quote!(let request = request.bytes(#media_type, body);)
+            }
+            BodyKind::Text => {
+                args.push(quote!(body: impl Into<String>));
+                quote!(let request = request.text(#media_type, body);)
+            }
+        }
+    }
+
+    fn path_expr(&self, op: &Operation) -> TokenStream {
+        if op.path_params.is_empty() {
+            let path = &op.path;
+            return quote!(#path);
+        }
+        // Split the template into literal pieces and `{name}` holes, joined with `concat`.
+        let mut pieces: Vec<TokenStream> = Vec::new();
+        let mut literal = String::new();
+        let mut rest = op.path.as_str();
+        while let Some(start) = rest.find('{') {
+            let (lit, after) = rest.split_at(start);
+            literal.push_str(lit);
+            let Some((name, tail)) = after.strip_prefix('{').and_then(|a| a.split_once('}')) else {
+                literal.push_str(after);
+                rest = "";
+                break;
+            };
+            match op.path_params.iter().find(|p| p.wire == name) {
+                Some(p) => {
+                    if !literal.is_empty() {
+                        pieces.push(quote!(#literal));
+                        literal.clear();
+                    }
+                    let pname = ident(&p.ident);
+                    let arg = match &p.ty {
+                        TypeRef::String => quote!(#pname),
+                        TypeRef::Bool | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 => quote!(&#pname),
+                        _ => quote!(#pname),
+                    };
+                    pieces.push(quote!(&rt::path_param(#arg)));
+                }
+                None => {
+                    literal.push('{');
+                    literal.push_str(name);
+                    literal.push('}');
+                }
+            }
+            rest = tail;
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            pieces.push(quote!(#literal));
+        }
+        quote!([#(#pieces),*].concat())
+    }
+
+    /// The enum a method returns when success statuses carry different bodies.
+    pub(super) fn status_enum(&self, op: &Operation, client: &Ident, cfg: &TokenStream) -> TokenStream {
+        let Some((name, bodies)) = &op.responses_by_status else { return TokenStream::new() };
+        let name = ident(name);
+        let method = ident(&op.ident);
+        let doc = format!(" What [`{client}::{method}`] returns: one variant per success status in the API description.");
+        let variants = bodies.iter().map(|(code, body)| {
+            let variant = ident(&status_variant(code));
+            let vdoc = format!(" Status `{}`.", sanitize_line(code));
+            match body {
+                StatusBody::Empty => quote!(#[doc = #vdoc] #variant,),
+                StatusBody::Json(t) => {
+                    let t = self.ty(t);
+                    quote!(#[doc = #vdoc] #variant(#t),)
+                }
+                StatusBody::Raw => quote!(#[doc = #vdoc] #variant(rt::Response),),
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #cfg
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+                /// A success status the API description does not list.
+                Other(rt::Response),
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::ir::*;
+use crate::naming;
+
+use super::docs::opt_doc;
+use super::emitter::{ident, Emitter};
+
+impl Emitter<'_> {
+    // ----- types --------------------------------------------------------------------
+
+    /// The top of the types module: its docs and `use`s.
+    pub(super) fn types_head(&self, gated: bool) -> TokenStream {
+        let uses_serde = self.ir.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+        let serde = if uses_serde && gated {
+            // Without features, every type that uses them may be compiled out.
+            quote!(#[allow(unused_imports)] use serde::{Deserialize, Serialize};)
+        } else if uses_serde {
+            quote!(use serde::{Deserialize, Serialize};)
+        } else {
+            TokenStream::new()
+        };
+        quote! {
+            //! Request and response types.
+            #[allow(unused_imports)]
+            use genauth_runtime as rt;
+            #serde
+        }
+    }
+
+    /// A type's items; `cfg` (a `#[cfg(...)]` attribute or nothing) goes on each.
+    pub(super) fn type_def(&self, t: &TypeDef, cfg: &TokenStream) -> TokenStream {
+        let name = ident(&t.name);
+        let doc = opt_doc(t.doc.as_deref());
+        let doc = quote!(#doc #cfg);
+        match &t.kind {
+            TypeKind::Struct(s) => self.struct_def(&name, doc, s),
+            // Laid out as text by `enum_text`; never reaches here.
+            TypeKind::Enum(_) => TokenStream::new(),
+            TypeKind::Alias(target) => {
+                let target = self.ty(target);
+                quote! {
+                    #doc
+                    pub type #name = #target;
+                }
+            }
+            TypeKind::Union(u) => self.union_def(&name, doc, u),
+        }
+    }
+
+    fn struct_def(&self, name: &Ident, doc: TokenStream, s: &StructDef) -> TokenStream {
+        self.struct_def_generic(name, doc, s, None)
+    }
+
+    /// A struct; with `generic`, the field at that position has the type parameter `T`
+    /// (`Vec<T>` when `vec`), as the shared shape of a [`Family`].
+    pub(super) fn struct_def_generic(&self, name: &Ident, doc: TokenStream, s: &StructDef, generic: Option<(usize, bool)>) -> TokenStream {
+        // Use `rename_all = "camelCase"` when it saves more renames than it costs.
+        let camel = s.fields.iter().filter(|f| naming::serde_camel(&f.ident) == f.wire).count();
+        let plain = s.fields.iter().filter(|f| naming::unraw(&f.ident) == f.wire).count();
+        let use_camel = camel > plain;
+        // Response types read a missing field as its default (see `rt::Decoding`).
+        let mut container_args: Vec<TokenStream> = Vec::new();
+        if s.lenient && s.default {
+            container_args.push(quote!(default));
+            if generic.is_some() {
+                // The container default needs `T: Default`, which serde does not infer.
+                container_args.push(quote!(bound(deserialize = "T: serde::Deserialize<'de> + Default")));
+            }
+        }
+        if use_camel {
+            container_args.push(quote!(rename_all = "camelCase"));
+        }
+        let container = if container_args.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[serde(#(#container_args),*)])
+        };
+        let fields = s.fields.iter().enumerate().map(|(position, f)| {
+            let fname = ident(&f.ident);
+            let serde_name = if use_camel {
+                naming::serde_camel(&f.ident)
+            } else {
+                naming::unraw(&f.ident).to_owned()
+            };
+            let mut args: Vec<TokenStream> = Vec::new();
+            if serde_name != f.wire {
+                let wire = &f.wire;
+                args.push(quote!(rename = #wire));
+            }
+            let inner = match generic {
+                Some((at, true)) if at == position => quote!(Vec<T>),
+                Some((at, false)) if at == position => quote!(T),
+                _ => self.ty(&f.ty),
+            };
+            let ty = match (f.required, f.nullable) {
+                (true, false) => inner,
+                (true, true) => quote!(Option<#inner>),
+                (false, false) => {
+                    args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                    quote!(Option<#inner>)
+                }
+                (false, true) => {
+                    args.push(quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::nullable"));
+                    quote!(Option<Option<#inner>>)
+                }
+            };
+            let serde_attr = if args.is_empty() {
+                TokenStream::new()
+            } else {
+                quote!(#[serde(#(#args),*)])
+            };
+            let mut doc_text = match generic {
+                Some((at, _)) if at == position => {
+                    "The part that differs between the types defined as this one (see their docs).".to_owned()
+                }
+                _ => f.doc.clone().unwrap_or_default(),
+            };
+            if f.deprecated {
+                if !doc_text.is_empty() {
+                    doc_text.push_str("\n\n");
+                }
+                doc_text.push_str("**Deprecated** in the API description.");
+            }
+            let fdoc = opt_doc(Some(&doc_text));
+            quote! {
+                #fdoc
+                #serde_attr
+                pub #fname: #ty,
+            }
+        });
+        let additional = s.additional.as_ref().map(|(fname, t)| {
+            let fname = ident(fname);
+            let t = self.ty(t);
+            quote! {
+                /// Properties the API description does not list.
+                #[serde(flatten)]
+                pub #fname: std::collections::BTreeMap<String, #t>,
+            }
+        });
+        let derives = if s.default {
+            self.derives(&["Debug", "Clone", "PartialEq", "Default", "Serialize", "Deserialize"])
+        } else {
+            self.derives(&["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"])
+        };
+        let params = if generic.is_some() { quote!(<T>) } else { TokenStream::new() };
+        quote! {
+            #doc
+            #derives
+            #container
+            pub struct #name #params {
+                #(#fields)*
+                #additional
+            }
+        }
+    }
+}
