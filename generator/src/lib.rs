@@ -41,64 +41,24 @@ pub mod emit;
 pub mod error;
 mod filter;
 pub mod ir;
+mod layout;
 pub mod load;
 mod locate;
 mod lower;
 pub mod naming;
 mod normalize;
 mod output;
+mod parse;
 mod resolve;
+mod timings;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use error::{Error, Location, Warning};
+pub use layout::{Layout, SINGLE_FILE_NAME};
 pub use output::{CheckReport, RuntimeDependency, WriteReport};
-
-/// How generated code is laid out in files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Layout {
-    /// A library crate: `src/lib.rs` plus one file per module (the default of
-    /// [`Builder::generate`]).
-    #[default]
-    Crate,
-    /// One file, `genauth_sdk.rs`, holding every module inline, for `include!` (the default
-    /// of [`Builder::write_to_out_dir`] and [`Builder::write_to`]).
-    SingleFile,
-}
-
-/// The file [`Layout::SingleFile`] writes; `include!` it from `OUT_DIR`.
-pub const SINGLE_FILE_NAME: &str = "genauth_sdk.rs";
-
-/// How long each phase of one run took, from [`Builder::generate_with_timings`] (for
-/// benchmarks; writing files is timed by the caller).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Timings {
-    /// Reading the document's file (zero for [`Builder::spec_source`]).
-    pub read: Duration,
-    /// Parsing the text into a JSON value (YAML or JSON).
-    pub parse: Duration,
-    /// Resolving `$ref`s (reading other files) and normalizing 3.1 forms.
-    pub resolve: Duration,
-    /// Deserializing the value into the typed OpenAPI model.
-    pub deserialize: Duration,
-    /// Lowering to the IR, including operation filters and freeing the document.
-    pub lower: Duration,
-    /// Emitting tokens.
-    pub emit: Duration,
-    /// Parsing the tokens and printing them (prettyplease), laying out the files, and
-    /// freeing the IR. Tokens are built and formatted item by item on every core: the wall
-    /// time of that part is split between `emit` and `format` in proportion to the time
-    /// the threads spent on each.
-    pub format: Duration,
-}
-
-impl Timings {
-    /// The sum of the phases.
-    pub fn total(&self) -> Duration {
-        self.read + self.parse + self.resolve + self.deserialize + self.lower + self.emit + self.format
-    }
-}
+pub use timings::Timings;
 
 /// Where the OpenAPI document comes from.
 #[derive(Debug, Clone)]

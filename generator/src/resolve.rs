@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::{pointer_push, pointer_unescape, Error, Warning};
-use crate::load::parse_text;
+use crate::parse::parse_text;
 use crate::normalize::MAX_DEPTH;
 
 const SCHEMAS: &str = "#/components/schemas/";
@@ -129,7 +129,7 @@ impl Resolver<'_> {
             Err(e) => return Err(unreadable(e.to_string())),
         }
         let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-        let text = crate::load::utf8_text(path, bytes)?;
+        let text = crate::parse::utf8_text(path, bytes)?;
         let value = parse_text(path, &text)?;
         self.order.push(path.to_owned());
         self.files.insert(path.to_owned(), value);

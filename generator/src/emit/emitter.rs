@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::*;
-use crate::Layout;
+use crate::layout::Layout;
 
 /// What the emitter needs besides the IR.
 #[derive(Debug, Clone)]

@@ -19,7 +19,7 @@ use proc_macro2::TokenStream;
 use crate::error::Error;
 use crate::ir::*;
 use crate::naming;
-use crate::Layout;
+use crate::layout::Layout;
 
 pub use docs::{doc_attrs, doc_lines, inner_doc_attrs};
 pub use emitter::{ident, EmitOptions, Emitted, Module};

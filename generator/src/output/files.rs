@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::emit::{format_file, ident, inner_doc_attrs, Emitted};
 use crate::error::Error;
-use crate::Layout;
+use crate::layout::Layout;
 
 /// Splits emitted modules into files for `layout` (the modules were formatted for it).
 pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String)>, Error> {
@@ -52,13 +52,13 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
         }
         Layout::SingleFile => {
             let top = format_file(
-                crate::SINGLE_FILE_NAME,
+                crate::layout::SINGLE_FILE_NAME,
                 quote! {
                     /// The runtime this SDK is built on (transport, errors, request types).
                     pub use genauth_runtime as rt;
                 },
             )?;
-            let bottom = format_file(crate::SINGLE_FILE_NAME, quote!(#(#reexport_allow pub use #reexports::*;)*))?;
+            let bottom = format_file(crate::layout::SINGLE_FILE_NAME, quote!(#(#reexport_allow pub use #reexports::*;)*))?;
             let mut text = format!("{}{top}", emitted.header);
             for m in &emitted.modules {
                 text.push('\n');
@@ -66,7 +66,7 @@ pub fn lay_out(emitted: &Emitted, layout: Layout) -> Result<Vec<(PathBuf, String
             }
             text.push('\n');
             text.push_str(&bottom);
-            Ok(vec![(PathBuf::from(crate::SINGLE_FILE_NAME), text)])
+            Ok(vec![(PathBuf::from(crate::layout::SINGLE_FILE_NAME), text)])
         }
     }
 }
