@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use genauth_codegen::diff::{self, Baseline, Report, Severity, SpecRef};
+use genauth_codegen::diff::{self, BaselineReport, Report, Severity};
 use genauth_codegen::{Builder, Error, Generated, Layout};
 
 #[derive(Parser)]
@@ -216,7 +216,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let generated = c.generate()?;
             let out = c.out();
             if let Some(format) = report {
-                print_generate_report(&c, &out, format)?;
+                match diff::baseline_report(&c.builder(), &c.spec(), &out)? {
+                    BaselineReport::Report(report) => print!("{}", render(&report, format)),
+                    BaselineReport::Skipped(why) => eprintln!("no change report: {why}"),
+                }
             }
             let report = match generated.layout() {
                 Layout::Crate => generated.write_crate(&out)?,
@@ -249,53 +252,25 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::SUCCESS);
             }
             eprintln!("{} is stale; run `genauth-codegen generate` to update it:", out.display());
-            for p in &report.missing {
-                eprintln!("  missing: {}", p.display());
-            }
-            for p in &report.changed {
-                eprintln!("  differs: {}", p.display());
-            }
-            for p in &report.extra {
-                eprintln!("  no longer generated: {}", p.display());
-            }
+            eprint!("{}", report.stale_lines());
             Ok(ExitCode::from(1))
         }
         Command::Diff(args) => run_diff(&args),
     }
 }
 
-/// The change report of `generate --report`. A missing or unreadable baseline is noted,
-/// not an error: the report must not stop a regeneration.
-fn print_generate_report(c: &Common, out: &Path, format: Format) -> Result<(), Error> {
-    let spec = c.spec();
-    match diff::git_baseline(&spec, out) {
-        Baseline::Missing { reason } => eprintln!("no change report: no baseline to compare with: {reason}"),
-        Baseline::Found { label, reason, text } => match diff::ir_from_text(&label, &text) {
-            Err(e) => eprintln!("no change report: the baseline {label} ({reason}) does not load: {e}"),
-            Ok((old, _)) => {
-                let (new, _) = c.builder().ir()?;
-                let report = diff::compare(&old, &new).with_labels(format!("{label} ({reason})"), spec.display().to_string());
-                print!("{}", render(&report, format));
-            }
-        },
-    }
-    Ok(())
-}
-
 fn run_diff(args: &DiffArgs) -> Result<ExitCode, Error> {
-    let (old_ref, new_ref) = (SpecRef::parse(&args.old), SpecRef::parse(&args.new));
-    let (old, _) = old_ref.load_ir()?;
-    let (new, _) = new_ref.load_ir()?;
-    let report = diff::compare(&old, &new).with_labels(old_ref.label(), new_ref.label());
+    let report = diff::compare_specs(&args.old, &args.new)?;
     print!("{}", render(&report, args.format));
     let threshold = args.fail_on.map(|f| match f {
         FailOn::Breaking => Severity::Breaking,
         FailOn::Minor => Severity::Minor,
         FailOn::Patch => Severity::Patch,
     });
-    match (threshold, report.max_severity()) {
-        (Some(limit), Some(worst)) if worst <= limit => Ok(ExitCode::from(1)),
-        _ => Ok(ExitCode::SUCCESS),
+    if threshold.is_some_and(|limit| report.reaches(limit)) {
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
     }
 }
 

@@ -48,5 +48,5 @@ mod tests;
 
 pub use change::{Bump, Change, ChangeKind, Group, Severity};
 pub use report::Report;
-pub use sides::{git_baseline, ir_from_text, Baseline, SpecRef};
+pub use sides::{baseline_report, compare_specs, git_baseline, ir_from_text, Baseline, BaselineReport, SpecRef};
 pub use walk::compare;

@@ -56,6 +56,11 @@ impl Report {
         self.changes.iter().map(|c| c.severity).min()
     }
 
+    /// Whether a change is at least as severe as `threshold` (`diff --fail-on`).
+    pub fn reaches(&self, threshold: Severity) -> bool {
+        self.max_severity().is_some_and(|worst| worst <= threshold)
+    }
+
     /// The version bump the changes imply.
     pub fn bump(&self) -> Bump {
         match self.max_severity() {

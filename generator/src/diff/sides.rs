@@ -5,6 +5,9 @@ use crate::error::{Error, Warning};
 use crate::ir::*;
 use crate::Builder;
 
+use super::report::Report;
+use super::walk::compare;
+
 // ----- loading the two sides -----------------------------------------------------------
 
 /// One side of a comparison: a file, or `REV:PATH` read with `git show` in the current
@@ -152,5 +155,43 @@ pub fn git_baseline(spec: &Path, out: &Path) -> Baseline {
     match git_show(Some(dir), &rev, &path, &file) {
         Ok(text) => Baseline::Found { label: format!("{file} at {short}"), reason, text },
         Err(_) => missing(format!("{file} is not committed at {short} ({reason})")),
+    }
+}
+
+/// `diff --old OLD --new NEW`: loads both sides (each a file or `REV:PATH`, see
+/// [`SpecRef::parse`]), the old one first, and compares them; the report names the sides
+/// as they were given.
+pub fn compare_specs(old: &str, new: &str) -> Result<Report, Error> {
+    let (old_ref, new_ref) = (SpecRef::parse(old), SpecRef::parse(new));
+    let (old, _) = old_ref.load_ir()?;
+    let (new, _) = new_ref.load_ir()?;
+    Ok(compare(&old, &new).with_labels(old_ref.label(), new_ref.label()))
+}
+
+/// What `generate --report` has to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaselineReport {
+    /// What changed since the baseline.
+    Report(Report),
+    /// No report, and why: a missing or unreadable baseline is a note, not an error, since
+    /// it must not stop a regeneration.
+    Skipped(String),
+}
+
+/// `generate --report`: the spec at `spec` (read with `builder`) compared with the spec the
+/// output directory `out` was last generated from ([`git_baseline`]). An error is one of
+/// the new spec, which stops the regeneration anyway.
+pub fn baseline_report(builder: &Builder, spec: &Path, out: &Path) -> Result<BaselineReport, Error> {
+    match git_baseline(spec, out) {
+        Baseline::Missing { reason } => Ok(BaselineReport::Skipped(format!("no baseline to compare with: {reason}"))),
+        Baseline::Found { label, reason, text } => match ir_from_text(&label, &text) {
+            Err(e) => Ok(BaselineReport::Skipped(format!("the baseline {label} ({reason}) does not load: {e}"))),
+            Ok((old, _)) => {
+                let (new, _) = builder.ir()?;
+                Ok(BaselineReport::Report(
+                    compare(&old, &new).with_labels(format!("{label} ({reason})"), spec.display().to_string()),
+                ))
+            }
+        },
     }
 }

@@ -32,6 +32,22 @@ impl CheckReport {
     pub fn is_up_to_date(&self) -> bool {
         self.missing.is_empty() && self.changed.is_empty() && self.extra.is_empty()
     }
+
+    /// One line per stale file, each ending in a newline: `  missing: PATH`,
+    /// `  differs: PATH`, `  no longer generated: PATH`.
+    pub fn stale_lines(&self) -> String {
+        let mut out = String::new();
+        for p in &self.missing {
+            out.push_str(&format!("  missing: {}\n", p.display()));
+        }
+        for p in &self.changed {
+            out.push_str(&format!("  differs: {}\n", p.display()));
+        }
+        for p in &self.extra {
+            out.push_str(&format!("  no longer generated: {}\n", p.display()));
+        }
+        out
+    }
 }
 
 /// Generated `.rs` files under `dir/src` (or `dir` itself), recognized by their header.
