@@ -1,3 +1,5 @@
+//! How generated code is laid out in files.
+
 /// How generated code is laid out in files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Layout {

@@ -1,3 +1,6 @@
+//! Text to a JSON value: UTF-8 checked, YAML or JSON by extension (or a leading `{`),
+//! errors at `line:column`; duplicate keys are errors and integers beyond 64 bits load.
+
 use std::path::Path;
 
 use serde_json::Value;

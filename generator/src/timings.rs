@@ -1,3 +1,5 @@
+//! How long each phase of a run took.
+
 use std::time::Duration;
 
 /// How long each phase of one run took, from [`Builder::generate_with_timings`](crate::Builder::generate_with_timings) (for

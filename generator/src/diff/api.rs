@@ -1,9 +1,10 @@
+//! Rules for crate-level changes: API title, version and docs, `DEFAULT_SERVER`, the
+//! response envelope.
+
 use super::change::{ChangeKind, Severity};
 use super::walk::Differ;
 
 impl Differ<'_> {
-    // ----- crate level -----
-
     pub(super) fn api(&mut self) {
         let (old, new) = (self.old, self.new);
         if old.title.trim() != new.title.trim() {

@@ -1,3 +1,6 @@
+//! What a report is made of: [`Change`], its [`Severity`], [`ChangeKind`] and section
+//! ([`Group`]), and the version [`Bump`] a report implies.
+
 use serde::Serialize;
 
 /// How a change affects users of the generated crate.

@@ -1,3 +1,6 @@
+//! Rules for string enum values: added (minor), removed or renamed (breaking), default
+//! changed.
+
 use crate::ir::*;
 
 use super::change::{ChangeKind, Severity};

@@ -1,3 +1,6 @@
+//! Rules for struct fields and `Default` impls: added (breaking in request types, minor in
+//! response-only ones), removed, renamed, retyped, required or nullable changed.
+
 use crate::ir::*;
 
 use super::change::{ChangeKind, Severity};

@@ -1,3 +1,6 @@
+//! Rules for methods: added, removed, renamed, moved, and changed path arguments, params
+//! struct, body, return type, docs and deprecation.
+
 use crate::ir::*;
 
 use super::change::{ChangeKind, Severity};
@@ -5,8 +8,6 @@ use super::spelling::{arg_type, body_type, response_type, route, route_text};
 use super::walk::{norm_doc, pair, Differ};
 
 impl Differ<'_> {
-    // ----- operations -----
-
     pub(super) fn operations(&mut self) {
         let (old, new) = (self.old, self.new);
         let (pairs, removed, added) = pair(&old.operations, &new.operations, route, |op: &Operation| op.ident.clone());

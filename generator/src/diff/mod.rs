@@ -1,6 +1,6 @@
 //! Spec change report: what a new version of the spec does to the generated Rust API.
 //!
-//! [`compare`] walks two [`Ir`]s, so every change is named as users of the generated crate
+//! [`compare`] walks two [`Ir`](crate::ir::Ir)s, so every change is named as users of the generated crate
 //! see it (method names, type names, field identifiers, enum variants), and classifies
 //! each change under Cargo's semver rules, reasoned from how [`crate::emit`] writes code:
 //!
@@ -30,6 +30,12 @@
 //!
 //! The implied version bump is the most severe change: breaking → major, minor → minor,
 //! patch → patch; no change → none.
+//!
+//! The files: `sides` loads the two specs (files, `REV:PATH`, the `generate --report`
+//! baseline) into IRs; `walk` pairs their items and calls the rules, one file per kind of
+//! item (`api`, `methods`, `params`, `types`, `fields`, `enums`), which name things as
+//! `spelling` writes them and record [`Change`]s (`change`); `report` sorts them into the
+//! [`Report`] and prints it as text or JSON.
 
 mod api;
 mod change;

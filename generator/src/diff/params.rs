@@ -1,3 +1,5 @@
+//! Rules for the fields of `...Params` structs and the arguments of their `new`.
+
 use crate::ir::*;
 
 use super::change::{ChangeKind, Severity};

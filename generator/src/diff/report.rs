@@ -1,10 +1,12 @@
+//! The [`Report`]: its changes, counts and implied bump, as text and as JSON.
+
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use super::change::{Bump, Change, Group, Severity};
 
-/// The result of [`compare`].
+/// The result of [`compare`](super::compare).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub(super) old_label: Option<String>,

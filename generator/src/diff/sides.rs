@@ -1,3 +1,7 @@
+//! The two sides of a comparison: a file or `REV:PATH` read with `git show` ([`SpecRef`]),
+//! the baseline of `generate --report` (the spec as committed when the output was last
+//! generated), and loading either into an IR.
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -7,8 +11,6 @@ use crate::Builder;
 
 use super::report::Report;
 use super::walk::compare;
-
-// ----- loading the two sides -----------------------------------------------------------
 
 /// One side of a comparison: a file, or `REV:PATH` read with `git show` in the current
 /// directory's repository.

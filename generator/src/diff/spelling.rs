@@ -1,3 +1,6 @@
+//! How the emitter spells IR items in Rust (field and argument types, bodies, return types,
+//! unions, routes), so changes are compared and reported as users of the crate see them.
+
 use crate::ir::*;
 
 /// The Rust spelling of a type, as the emitter writes it (named types by name, so two IRs

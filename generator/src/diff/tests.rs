@@ -1,3 +1,5 @@
+//! Unit tests of the comparison rules and of reading spec arguments.
+
 use super::*;
 use crate::Builder;
 

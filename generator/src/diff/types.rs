@@ -1,3 +1,5 @@
+//! Rules for named types: added, removed, changed kind, alias target and union variants.
+
 use std::collections::BTreeMap;
 
 use crate::ir::*;
@@ -7,8 +9,6 @@ use super::spelling::{render, union_shape};
 use super::walk::Differ;
 
 impl Differ<'_> {
-    // ----- types -----
-
     pub(super) fn types(&mut self) {
         let (old, new) = (self.old, self.new);
         let by_name = |ir: &'_ Ir| -> BTreeMap<String, usize> {

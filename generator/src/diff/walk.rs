@@ -1,11 +1,12 @@
+//! The walk: [`compare`] pairs the two IRs' items and hands each pair to the rules in the
+//! sibling files; also where each type is used (requests, responses) and how items are paired.
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::ir::*;
 
 use super::change::{Change, ChangeKind, Severity};
 use super::report::Report;
-
-// ----- comparing ------------------------------------------------------------------------
 
 /// Compares two IRs and classifies every difference in the generated Rust API.
 pub fn compare(old: &Ir, new: &Ir) -> Report {

@@ -1,3 +1,7 @@
+//! The client module: its head, the client struct and constructors, and one async method
+//! per operation (arguments, the request it builds, how the response is read, per-status
+//! response enums).
+
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
@@ -13,8 +17,6 @@ fn status_variant(code: &str) -> String {
 }
 
 impl Emitter<'_> {
-    // ----- client -------------------------------------------------------------------
-
     /// The top of the client module: its docs and `use`s.
     pub(super) fn client_head(&self) -> TokenStream {
         let types_use = if self.ir.types.is_empty() {

@@ -1,3 +1,6 @@
+//! Doc comments from the spec's Markdown (code fences made `text`, hidden control characters
+//! dropped) and single-line text for comments and literals.
+
 use proc_macro2::TokenStream;
 use quote::quote;
 

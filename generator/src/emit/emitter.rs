@@ -1,3 +1,6 @@
+//! What emitting takes and gives ([`EmitOptions`], [`Emitted`], [`Module`]), the [`Emitter`]
+//! the item files extend, identifiers ([`ident`]), and Rust type expressions for IR types.
+
 use std::time::Duration;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -19,7 +22,7 @@ pub struct EmitOptions {
     pub layout: Layout,
     /// Put each tag's operations, and the types only they use, behind a cargo feature.
     pub tag_features: bool,
-    /// Feature names chosen for tags (tag, feature), instead of [`naming::feature_name`].
+    /// Feature names chosen for tags (tag, feature), instead of [`naming::feature_name`](crate::naming::feature_name).
     pub feature_names: Vec<(String, String)>,
     /// Generated for strict decoding: the client reads responses with `rt::Decoding::Strict`.
     pub strict_responses: bool,

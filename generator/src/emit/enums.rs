@@ -1,3 +1,5 @@
+//! String enums as one `rt::string_enum!` call each, laid out by hand.
+
 use proc_macro2::Literal;
 
 use crate::ir::*;

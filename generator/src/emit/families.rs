@@ -1,3 +1,6 @@
+//! Families: structs that differ only in the type of one field become one generic struct and
+//! a type alias per member.
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;

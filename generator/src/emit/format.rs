@@ -1,3 +1,7 @@
+//! Formatting: items built and printed on every core (`par_map`), each printed with
+//! prettyplease as it sits in its final place, modules assembled from the pieces, and a blank
+//! line between items.
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::{Ident, TokenStream};

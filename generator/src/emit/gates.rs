@@ -1,3 +1,6 @@
+//! Cargo features per tag: which feature compiles each operation and each type, and the
+//! `#[cfg(...)]` attributes (as tokens and as text) that say so.
+
 use proc_macro2::TokenStream;
 use quote::quote;
 

@@ -1,5 +1,13 @@
 //! From the IR to formatted Rust source: tokens with `quote`, parsed into a `syn::File`,
 //! printed with `prettyplease`. The emitter reads only the IR.
+//!
+//! [`emit`] (here) drives a run: it works out the feature gates (`gates`) and the generic
+//! families (`families`), then turns every type and operation into one job. The jobs run
+//! on every core (`format`): each builds its item's tokens with the `Emitter` (`emitter`;
+//! types in `types`, `unions` and `enums`, the client and its methods in `client`, their
+//! parameter and form structs in `params`, doc comments from `docs`) and prints them with
+//! prettyplease. Last, the pieces are assembled, in order, into the `types` and `client`
+//! modules.
 
 mod client;
 mod docs;

@@ -1,3 +1,7 @@
+//! The parameter and form structs of each operation (`new` with the required parameters,
+//! optional ones at the spec's defaults) and how each field goes into the query, headers or
+//! form.
+
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;

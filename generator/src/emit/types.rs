@@ -1,3 +1,6 @@
+//! The types module: its head, and structs and type aliases (serde attributes for renames,
+//! optional and nullable fields, lenient decoding).
+
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -8,8 +11,6 @@ use super::docs::opt_doc;
 use super::emitter::{ident, Emitter};
 
 impl Emitter<'_> {
-    // ----- types --------------------------------------------------------------------
-
     /// The top of the types module: its docs and `use`s.
     pub(super) fn types_head(&self, gated: bool) -> TokenStream {
         let uses_serde = self.ir.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
@@ -54,7 +55,7 @@ impl Emitter<'_> {
     }
 
     /// A struct; with `generic`, the field at that position has the type parameter `T`
-    /// (`Vec<T>` when `vec`), as the shared shape of a [`Family`].
+    /// (`Vec<T>` when `vec`), as the shared shape of a [`Family`](super::families::Family).
     pub(super) fn struct_def_generic(&self, name: &Ident, doc: TokenStream, s: &StructDef, generic: Option<(usize, bool)>) -> TokenStream {
         // Use `rename_all = "camelCase"` when it saves more renames than it costs.
         let camel = s.fields.iter().filter(|f| naming::serde_camel(&f.ident) == f.wire).count();

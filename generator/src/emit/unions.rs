@@ -1,3 +1,5 @@
+//! Unions as serde enums, tagged (`#[serde(tag)]`) or untagged.
+
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 

@@ -1,3 +1,6 @@
+//! Request bodies and success responses: the preferred media type (JSON, forms, multipart,
+//! text, bytes), form fields and files, and per-status response types when 2xx bodies differ.
+
 use std::collections::BTreeSet;
 
 use openapiv3 as oa;

@@ -1,3 +1,7 @@
+//! The state of one lowering run: [`Lowerer`] (the document, the draft types found so far,
+//! the shared inline enums, the warnings), the options, and [`Ctx`], the naming context an
+//! inline schema gets its name from.
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

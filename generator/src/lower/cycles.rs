@@ -1,3 +1,6 @@
+//! Cycles between types: `$ref` chains of aliases that never reach a type are errors; every
+//! cycle of by-value containment gets a `Box` on the edge that closes it.
+
 use std::path::Path;
 
 use crate::error::Error;

@@ -1,3 +1,6 @@
+//! Defaults and leniency: whether a spec default fits a type, which structs can derive
+//! `Default` (to a fixpoint), and which structs responses reach, to decode leniently.
+
 use std::collections::BTreeSet;
 
 use serde_json::Value;

@@ -1,3 +1,7 @@
+//! String enums: variants named from the values (the name `Unknown` stays free for values
+//! this SDK does not know), the spec's default, and inline enums shared by properties of the
+//! same name and values.
+
 use std::collections::BTreeSet;
 
 use openapiv3 as oa;

@@ -1,3 +1,6 @@
+//! Whether every JSON response is GenAuth's `{statusCode, message, ...}` envelope, so the
+//! client checks `statusCode`.
+
 use crate::ir::*;
 
 /// GenAuth wraps every response in `{statusCode, message, ...}`; detect it so the client

@@ -1,3 +1,7 @@
+//! The end of a run: final type names (components first, then inline types in discovery
+//! order, then parameter, form and status types), the whole-IR passes, and dropping inline
+//! types nothing uses.
+
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Warning};
@@ -11,8 +15,6 @@ use super::envelope::detect_envelope;
 use super::unions::finish_unions;
 
 impl<'a> Lowerer<'a> {
-    // ----- the end: names, defaults, boxes -----------------------------------------------
-
     pub(super) fn finish(mut self, mut operations: Vec<Operation>) -> Result<(Ir, Vec<Warning>), Error> {
         // Names: components first, in document order, then inline types in discovery order.
         let mut per_prop: BTreeMap<String, usize> = BTreeMap::new();

@@ -1,6 +1,19 @@
 //! From `openapiv3` to the IR: every schema becomes a [`TypeRef`], every operation an
 //! [`Operation`]. Names are chosen at the end, in one pass, so that shared inline enums
 //! and collisions are resolved with the whole document in view.
+//!
+//! One `Lowerer` (`context`) carries the state; its methods are spread over the files below,
+//! one concern each. A run goes:
+//!
+//! 1. `schemas`: each component schema gets a draft type and then its kind, recursing
+//!    through `type_of` into `objects` (structs, `allOf`, maps), `enums` and `unions`.
+//!    `shape` tells them what a schema is.
+//! 2. `operations`: one [`Operation`] per path and method, with its parameters; `bodies`
+//!    lowers its request body and success responses.
+//! 3. `finish`: names every type, then runs the passes that need the whole IR: alias cycles
+//!    and boxing (`cycles`), union variants (`unions`), `Default` and lenient decoding
+//!    (`defaults`), the status-code envelope (`envelope`); inline types nothing uses are
+//!    dropped.
 
 mod bodies;
 mod context;

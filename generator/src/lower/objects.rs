@@ -1,3 +1,7 @@
+//! Object schemas: properties gathered across `allOf`, one struct field each (with the
+//! property's docs and a check of its default), `additionalProperties` as a flattened map, and
+//! inline objects (recursive ones reuse the type being built).
+
 use std::collections::BTreeSet;
 
 use openapiv3 as oa;

@@ -1,3 +1,7 @@
+//! Operations: a method name per operation (qualified or numbered when taken), parameters
+//! from the path item and the operation (path, query, deep-object query, header), undeclared
+//! path template variables, and `$ref`s through `components`.
+
 use indexmap::IndexMap;
 use openapiv3 as oa;
 use serde_json::Value;
@@ -10,8 +14,6 @@ use super::context::{Ctx, Lowerer, MAX_REF_DEPTH};
 use super::shape::RefOrSchema;
 
 impl<'a> Lowerer<'a> {
-    // ----- operations ----------------------------------------------------------------
-
     pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>, Error> {
         let mut ops = Vec::new();
         let mut names = Namespace::with_reserved(&["new", "client", "from_client", "with_envelope"]);

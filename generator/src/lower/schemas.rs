@@ -1,3 +1,7 @@
+//! Schemas to types: every component schema gets a draft type, and `type_of` gives the
+//! [`TypeRef`] of any schema used in place (a property, item, parameter, body), following
+//! `$ref`s to components and guarding against nesting without end.
+
 use openapiv3 as oa;
 
 use crate::error::{pointer_push, Error};
@@ -9,8 +13,6 @@ use super::shape::{int_kind, object_fields, prop_box_as_ref, shape, RefOrSchema,
 use super::unions::Lowered;
 
 impl<'a> Lowerer<'a> {
-    // ----- components -------------------------------------------------------------
-
     pub(super) fn lower_components(&mut self) -> Result<(), Error> {
         let Some(schemas) = self.schemas() else { return Ok(()) };
         for name in schemas.keys() {
@@ -110,8 +112,6 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
-
-    // ----- schemas in use -----------------------------------------------------------
 
     pub(super) fn type_of_ref(&mut self, schema: RefOrSchema<'a>, ctx: &Ctx, pointer: &str) -> Result<TypeRef, Error> {
         match schema {

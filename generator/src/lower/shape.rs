@@ -1,3 +1,6 @@
+//! Reading a schema once: what kind of value it describes ([`Shape`]), its object parts,
+//! integer formats, `null`-only members, and the `$ref`-or-schema wrapper the other files use.
+
 use indexmap::IndexMap;
 use openapiv3 as oa;
 

@@ -1,3 +1,7 @@
+//! `oneOf`/`anyOf`: tagged by a `discriminator` or by a property every member pins to one
+//! value, else untagged. After naming (`finish_unions`), untagged variants are ordered so each
+//! stays reachable and tagged variants lose the tag field (copied when shared).
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

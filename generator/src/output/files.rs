@@ -1,3 +1,6 @@
+//! Emitted modules to files: `src/lib.rs` and one file per module for a crate, or one
+//! `genauth_sdk.rs` for `include!`.
+
 use std::path::PathBuf;
 
 use proc_macro2::TokenStream;

@@ -1,3 +1,7 @@
+//! The generated crate's `Cargo.toml`: the runtime dependency (a path relative to the
+//! output, or a version), one feature per tag, and `[workspace]` when no enclosing workspace
+//! lists the crate.
+
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;

@@ -1,4 +1,8 @@
 //! Laying generated modules out in files, and writing or checking them on disk.
+//!
+//! In order: `files` turns the emitted modules into files for the layout, `manifest` writes
+//! a crate's `Cargo.toml`, and `tree` writes the files (or checks them) under the output
+//! directory; `paths` does the path arithmetic both need.
 
 mod files;
 mod manifest;

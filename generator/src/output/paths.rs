@@ -1,3 +1,6 @@
+//! Path arithmetic without touching the disk: absolute and normalized, relative between two
+//! directories, and whether a path stays inside the output directory.
+
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;

@@ -1,3 +1,6 @@
+//! Unit tests of the manifest's paths and of atomic tree writing (including a failure at
+//! every step).
+
 use std::path::{Path, PathBuf};
 
 use super::manifest::{glob_match, MARKER};

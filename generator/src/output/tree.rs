@@ -1,3 +1,7 @@
+//! Writing and checking on disk: a crate tree swapped in whole (atomic, unchanged files kept,
+//! foreign files carried over), single files each replaced through a rename, and the
+//! comparison `check` reports.
+
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
