@@ -114,6 +114,17 @@ struct CachedToken {
     token: SecretString,
     user_pool_id: String,
     refresh_at: Instant,
+    /// When it entered the cache (after the token request completed).
+    installed_at: Instant,
+}
+
+/// The token cache. Held locked across a token request: concurrent calls wait for the one
+/// request in flight instead of each starting their own.
+#[derive(Default)]
+struct TokenCache {
+    token: Option<CachedToken>,
+    /// When a refused token was last dropped.
+    dropped_at: Option<Instant>,
 }
 
 enum Mode {
@@ -125,14 +136,19 @@ enum Mode {
     Bearer {
         id: String,
         secret: SecretString,
-        // Held across the token request: concurrent calls wait for the one refresh in
-        // flight instead of each starting their own.
-        cache: tokio::sync::Mutex<Option<CachedToken>>,
+        cache: tokio::sync::Mutex<TokenCache>,
     },
 }
 
 /// A [`Transport`] that adds GenAuth's common headers (SDK version, language, tenant) and
 /// authenticates every request before handing it to the inner transport.
+///
+/// Under the management-token scheme the token is fetched once and shared by all calls
+/// until shortly before it expires. When the server refuses it anyway (HTTP 401 or an
+/// envelope `statusCode` 401: GenAuth documents no `apiCode` of its own for an expired
+/// token), [`Client`](crate::Client) asks this layer to drop it
+/// ([`Transport::refresh_credentials`]) and sends the call once more; however many calls
+/// were refused at the same time, one new token is fetched.
 ///
 /// Built by [`ClientBuilder`](crate::ClientBuilder); `Debug` shows the settings but never
 /// the secret or a token.
@@ -151,7 +167,7 @@ impl<T> fmt::Debug for Authenticated<T> {
             Mode::AccessKey { id, .. } => s.field("auth", &"access key").field("access_key_id", id),
             Mode::Bearer { id, cache, .. } => {
                 let token = match cache.try_lock() {
-                    Ok(guard) if guard.is_some() => "cached",
+                    Ok(guard) if guard.token.is_some() => "cached",
                     Ok(_) => "none yet",
                     Err(_) => "being refreshed",
                 };
@@ -172,7 +188,7 @@ impl<T: Transport> Authenticated<T> {
             Some(Credentials::ManagementToken { id, secret }) => Mode::Bearer {
                 id,
                 secret,
-                cache: tokio::sync::Mutex::new(None),
+                cache: tokio::sync::Mutex::new(TokenCache::default()),
             },
         };
         Authenticated {
@@ -209,11 +225,11 @@ impl<T: Transport> Authenticated<T> {
             }
             Mode::Bearer { id, secret, cache } => {
                 let mut guard = cache.lock().await;
-                let fresh = matches!(guard.as_ref(), Some(c) if Instant::now() < c.refresh_at);
+                let fresh = matches!(guard.token.as_ref(), Some(c) if Instant::now() < c.refresh_at);
                 if !fresh {
-                    *guard = Some(self.fetch_token(id, secret).await?);
+                    guard.token = Some(self.fetch_token(id, secret).await?);
                 }
-                if let Some(cached) = guard.as_ref() {
+                if let Some(cached) = guard.token.as_ref() {
                     request.set_header("authorization", format!("Bearer {}", cached.token.expose_secret()));
                     request.set_header(&self.settings.prefix.header("userpool-id"), cached.user_pool_id.clone());
                 }
@@ -237,7 +253,29 @@ impl<T: Transport> Authenticated<T> {
             token: SecretString::from(envelope.data.access_token),
             user_pool_id,
             refresh_at: started + (lifetime - margin),
+            installed_at: Instant::now(),
         })
+    }
+
+    /// Drops the cached token after the server refused one sent at or after `since`.
+    ///
+    /// The cache is read after a call's attempt began, so a token installed before
+    /// `since` is the one that attempt carried: it is dropped, and the next request
+    /// fetches a new one (the lock makes that one fetch for all waiting calls). A token
+    /// installed after `since` is already a new one: kept. With no token cached, a retry
+    /// helps only when another call dropped it after `since` (its new one is on the way);
+    /// otherwise the failure came from the token request itself.
+    async fn drop_refused_token(&self, cache: &tokio::sync::Mutex<TokenCache>, since: Instant) -> bool {
+        let mut guard = cache.lock().await;
+        match guard.token.as_ref() {
+            Some(cached) if cached.installed_at > since => true,
+            Some(_) => {
+                guard.token = None;
+                guard.dropped_at = Some(Instant::now());
+                true
+            }
+            None => guard.dropped_at.is_some_and(|at| at >= since),
+        }
     }
 }
 
@@ -246,6 +284,17 @@ impl<T: Transport> Transport for Authenticated<T> {
         Box::pin(async move {
             let request = self.authenticate(request).await?;
             self.inner.send(request).await
+        })
+    }
+
+    /// Under the management-token scheme, drops a refused token (see the type's docs);
+    /// AK/SK signatures and anonymous calls have nothing to renew.
+    fn refresh_credentials(&self, since: Instant) -> BoxFuture<'_, bool> {
+        Box::pin(async move {
+            match &self.mode {
+                Mode::Bearer { cache, .. } => self.drop_refused_token(cache, since).await,
+                Mode::Anonymous | Mode::AccessKey { .. } => self.inner.refresh_credentials(since).await,
+            }
         })
     }
 }
