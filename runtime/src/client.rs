@@ -274,6 +274,7 @@ impl Client {
                     trace.answer(&response);
                     match check(&response, self.envelope) {
                         Ok(meta) => {
+                            trace.succeeded(meta.request_id.as_deref());
                             return Ok(Exchange {
                                 response,
                                 request_id: meta.request_id,
@@ -285,7 +286,7 @@ impl Client {
                 }
                 Err(e) => (e.recode::<C>(), None),
             };
-            trace.failed(&error);
+            trace.failed(&error, response.is_some());
             let hint = error.retry_hint();
             let wait = match hint {
                 RetryHint::Never => None,
@@ -508,4 +509,58 @@ pub fn decode<R: DeserializeOwned>(response: &Response, decoding: Decoding) -> R
 #[cfg(feature = "auth")]
 pub(crate) fn decode_with_id<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
     parse_json(response, request_id, Decoding::Lenient)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::{MemoryTransport, Method};
+
+    fn busy_then_ok(fails: usize) -> Arc<MemoryTransport> {
+        let seen = Mutex::new(0usize);
+        Arc::new(MemoryTransport::new(move |_| {
+            let mut n = seen.lock().unwrap();
+            *n += 1;
+            if *n <= fails {
+                Response::json(&serde_json::json!({"statusCode": 503, "message": "busy"}))
+            } else {
+                Response::json(&serde_json::json!({"statusCode": 200, "message": "ok", "data": 1}))
+            }
+        }))
+    }
+
+    #[tokio::test]
+    async fn waits_go_through_the_timer_within_the_backoff_ceilings() {
+        let transport = busy_then_ok(2);
+        let waits: Arc<Mutex<Vec<Duration>>> = Arc::default();
+        let record = waits.clone();
+        let policy = RetryPolicy::default()
+            .base_delay(Duration::from_millis(40))
+            .max_delay(Duration::from_millis(60));
+        let client = Client::new(transport.clone())
+            .with_envelope(Envelope::StatusCode)
+            .with_retry(policy)
+            .with_sleep(move |d| {
+                record.lock().unwrap().push(d);
+                Box::pin(std::future::ready(()))
+            });
+        let value: serde_json::Value = client.send::<_, i64>(Request::new(Method::Get, "/x")).await.unwrap();
+        assert_eq!(value["data"], 1);
+        assert_eq!(transport.requests().len(), 3);
+        let waits = waits.lock().unwrap().clone();
+        assert_eq!(waits.len(), 2);
+        assert!(waits[0] <= Duration::from_millis(40) && waits[1] <= Duration::from_millis(60), "{waits:?}");
+    }
+
+    #[tokio::test]
+    async fn without_a_timer_nothing_is_retried_after_a_wait() {
+        let transport = busy_then_ok(1);
+        let mut client = Client::new(transport.clone()).with_envelope(Envelope::StatusCode);
+        client.sleep = None;
+        let result = client.send::<serde_json::Value, i64>(Request::new(Method::Get, "/x")).await;
+        assert!(matches!(result, Err(Error::Api { status_code: 503, .. })), "{result:?}");
+        assert_eq!(transport.requests().len(), 1);
+    }
 }

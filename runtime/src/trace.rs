@@ -2,7 +2,8 @@
 //! empty and compiles to nothing.
 //!
 //! The span `genauth.call` carries the operation, method, path, attempt, HTTP status,
-//! `apiCode`, request id and duration. What is recorded is chosen field by field:
+//! the envelope's `statusCode` and `apiCode` when it reports an error, the request id and
+//! the duration; each retry is an event in it (attempt, wait, reason). What is recorded is chosen field by field:
 //! never a header, a query, a body, a signature or a token.
 
 use std::future::Future;
@@ -28,6 +29,7 @@ impl Trace {
             path = request.path.as_str(),
             attempt = Empty,
             status = Empty,
+            status_code = Empty,
             api_code = Empty,
             request_id = Empty,
             duration_ms = Empty,
@@ -48,18 +50,24 @@ impl Trace {
 
     pub(crate) fn answer(&self, response: &Response) {
         self.span.record("status", response.status);
-        if let Some(id) = crate::client::header_request_id(response) {
-            self.span.record("request_id", id.as_str());
+    }
+
+    pub(crate) fn succeeded(&self, request_id: Option<&str>) {
+        if let Some(id) = request_id {
+            self.span.record("request_id", id);
         }
     }
 
-    pub(crate) fn failed<C: ApiCodeSet>(&self, error: &Error<C>) {
-        if let Some(status) = error.http_status() {
-            self.span.record("status", status);
+    /// An attempt failed; `answered` when [`Trace::answer`] saw its response already.
+    pub(crate) fn failed<C: ApiCodeSet>(&self, error: &Error<C>, answered: bool) {
+        match error.http_status() {
+            Some(status) if !answered => {
+                self.span.record("status", status);
+            }
+            _ => {}
         }
         if let Error::Api { status_code, .. } = error {
-            // The envelope's status, which is what the caller sees.
-            self.span.record("status", status_code);
+            self.span.record("status_code", status_code);
         }
         if let Some(code) = error.api_code() {
             self.span.record("api_code", code.code());
@@ -108,7 +116,10 @@ impl Trace {
     pub(crate) fn answer(&self, _response: &Response) {}
 
     #[inline(always)]
-    pub(crate) fn failed<C: ApiCodeSet>(&self, _error: &Error<C>) {}
+    pub(crate) fn succeeded(&self, _request_id: Option<&str>) {}
+
+    #[inline(always)]
+    pub(crate) fn failed<C: ApiCodeSet>(&self, _error: &Error<C>, _answered: bool) {}
 
     #[inline(always)]
     pub(crate) fn retrying(&self, _attempt: u32, _wait: Duration, _hint: RetryHint) {}
