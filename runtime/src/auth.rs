@@ -114,6 +114,28 @@ struct CachedToken {
     token: SecretString,
     user_pool_id: String,
     refresh_at: Instant,
+    /// When it entered the cache (after the token request completed).
+    installed_at: Instant,
+    /// Tells this token from the ones before and after it.
+    serial: u64,
+}
+
+/// The token cache. Held locked across a token request: concurrent calls wait for the one
+/// request in flight instead of each starting their own.
+#[derive(Default)]
+struct TokenCache {
+    token: Option<CachedToken>,
+    /// When a refused token was last dropped.
+    dropped_at: Option<Instant>,
+    /// Tokens fetched so far.
+    fetched: u64,
+}
+
+impl TokenCache {
+    fn drop_token(&mut self) {
+        self.token = None;
+        self.dropped_at = Some(Instant::now());
+    }
 }
 
 enum Mode {
@@ -125,14 +147,19 @@ enum Mode {
     Bearer {
         id: String,
         secret: SecretString,
-        // Held across the token request: concurrent calls wait for the one refresh in
-        // flight instead of each starting their own.
-        cache: tokio::sync::Mutex<Option<CachedToken>>,
+        cache: tokio::sync::Mutex<TokenCache>,
     },
 }
 
 /// A [`Transport`] that adds GenAuth's common headers (SDK version, language, tenant) and
 /// authenticates every request before handing it to the inner transport.
+///
+/// Under the management-token scheme the token is fetched once and shared by all calls
+/// until shortly before it expires. When the server refuses it anyway (HTTP 401 or an
+/// envelope `statusCode` 401: GenAuth documents no `apiCode` of its own for an expired
+/// token), this layer drops that token, and [`Client`](crate::Client) sends the call once
+/// more (see [`Transport::refresh_credentials`]); however many calls were refused at the
+/// same time, one new token is fetched.
 ///
 /// Built by [`ClientBuilder`](crate::ClientBuilder); `Debug` shows the settings but never
 /// the secret or a token.
@@ -151,7 +178,7 @@ impl<T> fmt::Debug for Authenticated<T> {
             Mode::AccessKey { id, .. } => s.field("auth", &"access key").field("access_key_id", id),
             Mode::Bearer { id, cache, .. } => {
                 let token = match cache.try_lock() {
-                    Ok(guard) if guard.is_some() => "cached",
+                    Ok(guard) if guard.token.is_some() => "cached",
                     Ok(_) => "none yet",
                     Err(_) => "being refreshed",
                 };
@@ -172,7 +199,7 @@ impl<T: Transport> Authenticated<T> {
             Some(Credentials::ManagementToken { id, secret }) => Mode::Bearer {
                 id,
                 secret,
-                cache: tokio::sync::Mutex::new(None),
+                cache: tokio::sync::Mutex::new(TokenCache::default()),
             },
         };
         Authenticated {
@@ -198,8 +225,11 @@ impl<T: Transport> Authenticated<T> {
         }
     }
 
-    async fn authenticate(&self, mut request: Request) -> Result<Request, Error> {
+    /// The request with GenAuth's headers and credentials; for a bearer request also the
+    /// serial of the token it carries.
+    async fn authenticate(&self, mut request: Request) -> Result<(Request, Option<u64>), Error> {
         self.common_headers(&mut request);
+        let mut serial = None;
         match &self.mode {
             Mode::Anonymous => {}
             Mode::AccessKey { id, secret } => {
@@ -209,17 +239,21 @@ impl<T: Transport> Authenticated<T> {
             }
             Mode::Bearer { id, secret, cache } => {
                 let mut guard = cache.lock().await;
-                let fresh = matches!(guard.as_ref(), Some(c) if Instant::now() < c.refresh_at);
+                let fresh = matches!(guard.token.as_ref(), Some(c) if Instant::now() < c.refresh_at);
                 if !fresh {
-                    *guard = Some(self.fetch_token(id, secret).await?);
+                    let mut token = self.fetch_token(id, secret).await?;
+                    guard.fetched += 1;
+                    token.serial = guard.fetched;
+                    guard.token = Some(token);
                 }
-                if let Some(cached) = guard.as_ref() {
+                if let Some(cached) = guard.token.as_ref() {
                     request.set_header("authorization", format!("Bearer {}", cached.token.expose_secret()));
                     request.set_header(&self.settings.prefix.header("userpool-id"), cached.user_pool_id.clone());
+                    serial = Some(cached.serial);
                 }
             }
         }
-        Ok(request)
+        Ok((request, serial))
     }
 
     async fn fetch_token(&self, id: &str, secret: &SecretString) -> Result<CachedToken, Error> {
@@ -237,17 +271,78 @@ impl<T: Transport> Authenticated<T> {
             token: SecretString::from(envelope.data.access_token),
             user_pool_id,
             refresh_at: started + (lifetime - margin),
+            installed_at: Instant::now(),
+            serial: 0,
         })
+    }
+
+    /// Drops token `serial` if it is still the cached one: the server refused it.
+    async fn drop_refused(&self, serial: u64) {
+        if let Mode::Bearer { cache, .. } = &self.mode {
+            let mut guard = cache.lock().await;
+            if guard.token.as_ref().is_some_and(|t| t.serial == serial) {
+                guard.drop_token();
+            }
+        }
+    }
+
+    /// Whether a call whose attempt began at `since` and whose credentials were refused
+    /// can be sent again with another token.
+    ///
+    /// A refusal this layer saw (HTTP 401, envelope `statusCode` 401) has dropped the
+    /// token already, exactly the one the attempt carried ([`Transport::send`] knows
+    /// which). With no token cached, a retry helps when it was dropped after `since` (the
+    /// next request fetches a new one; the lock makes that one fetch for all waiting
+    /// calls); otherwise the failure came from the token request itself. A token
+    /// installed after `since` is a new one already. A token installed before `since`
+    /// is the one the attempt carried, refused in a way only the client's code set
+    /// recognised: dropped here.
+    async fn token_refused(&self, cache: &tokio::sync::Mutex<TokenCache>, since: Instant) -> bool {
+        let mut guard = cache.lock().await;
+        match guard.token.as_ref() {
+            Some(cached) if cached.installed_at > since => true,
+            Some(_) => {
+                guard.drop_token();
+                true
+            }
+            None => guard.dropped_at.is_some_and(|at| at >= since),
+        }
     }
 }
 
 impl<T: Transport> Transport for Authenticated<T> {
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, Error>> {
         Box::pin(async move {
-            let request = self.authenticate(request).await?;
-            self.inner.send(request).await
+            let (request, serial) = self.authenticate(request).await?;
+            let response = self.inner.send(request).await?;
+            if let Some(serial) = serial {
+                if token_refused(&response) {
+                    self.drop_refused(serial).await;
+                }
+            }
+            Ok(response)
         })
     }
+
+    /// Under the management-token scheme, whether a refused call can go again with a new
+    /// token (see the type's docs); AK/SK signatures and anonymous calls have nothing to
+    /// renew.
+    fn refresh_credentials(&self, since: Instant) -> BoxFuture<'_, bool> {
+        Box::pin(async move {
+            match &self.mode {
+                Mode::Bearer { cache, .. } => self.token_refused(cache, since).await,
+                Mode::Anonymous | Mode::AccessKey { .. } => self.inner.refresh_credentials(since).await,
+            }
+        })
+    }
+}
+
+/// HTTP 401, or an envelope whose `statusCode` is 401: the server refused the token.
+fn token_refused(response: &Response) -> bool {
+    matches!(
+        check(response, Envelope::StatusCode),
+        Err(Error::Api { status_code: 401, .. } | Error::Http { status: 401, .. })
+    )
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::auth::AuthSettings;
-use crate::{Authenticated, Credentials, HeaderPrefix, Transport};
+use crate::{Authenticated, Credentials, HeaderPrefix, RetryPolicy, Transport};
 
 /// The GenAuth cloud.
 pub const DEFAULT_HOST: &str = "https://api.genauth.ai";
@@ -24,9 +24,16 @@ pub struct ClientOptions {
     pub lang: String,
     /// Sent as `x-genauth-app-id` when set.
     pub tenant_id: Option<String>,
-    /// Verify TLS certificates (on). Turn off only for a private deployment whose
-    /// certificate is self-signed.
+    /// Verify TLS certificates (on). Rather than turning this off for a private
+    /// deployment, add its certificate authority to `root_certificates`.
     pub verify_tls: bool,
+    /// Extra trusted root certificates, each a PEM document (one or more
+    /// `-----BEGIN CERTIFICATE-----` blocks), trusted next to the built-in roots: for a
+    /// private deployment whose certificate a company CA or a self-signed certificate
+    /// vouches for. A document without a certificate is a configuration error at build.
+    pub root_certificates: Vec<Vec<u8>>,
+    /// How failed calls are retried (2 retries, backoff with full jitter).
+    pub retry: RetryPolicy,
     /// The `user-agent` header.
     pub user_agent: String,
     /// Brand of the header names: `x-genauth-` (default) or `x-authing-`.
@@ -47,6 +54,8 @@ impl Default for ClientOptions {
             lang: DEFAULT_LANG.to_owned(),
             tenant_id: None,
             verify_tls: true,
+            root_certificates: Vec::new(),
+            retry: RetryPolicy::default(),
             user_agent: format!("genauth-rust-sdk/{version}"),
             header_prefix: HeaderPrefix::GenAuth,
             sdk_version: format!("genauth-rust-sdk:{version}"),
@@ -137,6 +146,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the certificates of a PEM document (a private deployment's CA or
+    /// self-signed certificate) next to the built-in roots. Repeatable.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.options.root_certificates.push(pem.into());
+        self
+    }
+
+    /// How failed calls are retried ([`RetryPolicy::none`] turns retrying off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = policy;
+        self
+    }
+
     /// The `user-agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.options.user_agent = user_agent.into();
@@ -189,6 +211,9 @@ impl ClientBuilder {
     /// client's `from_client`.
     #[cfg(feature = "http")]
     pub fn build(self) -> Result<crate::Client, crate::Error> {
-        Ok(crate::Client::new(self.build_transport()?).with_envelope(crate::Envelope::StatusCode))
+        let retry = self.options.retry;
+        Ok(crate::Client::new(self.build_transport()?)
+            .with_envelope(crate::Envelope::StatusCode)
+            .with_retry(retry))
     }
 }

@@ -1,14 +1,19 @@
-//! The handle generated clients hold, and the one generic call path.
+//! The handle generated clients hold, and the one generic call path: send, retry, check,
+//! decode.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::excerpt;
 use crate::lenient::Decoding;
-use crate::{Error, Request, Response, Transport};
+use crate::request::RedactedHeaders;
+use crate::retry::retry_after;
+use crate::trace::Trace;
+use crate::{ApiCodeSet, ApiResponse, BoxFuture, CallOptions, Error, Request, Response, RetryHint, RetryPolicy, Transport};
 
 /// How a successful HTTP response signals failure inside its body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,12 +27,46 @@ pub enum Envelope {
     StatusCode,
 }
 
-/// A cheaply clonable handle around a [`Transport`].
+type SleepFn = dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync;
+
+/// A cheaply clonable handle around a [`Transport`]: sends requests, retries the ones that
+/// failed in a way worth retrying, checks and decodes the answers.
+///
+/// # Retries
+///
+/// Under the [`RetryPolicy`] (default: 2 retries after the first attempt, backoff with
+/// full jitter, `Retry-After` honoured up to the policy's `max_delay`), a call is sent
+/// again when the attempt ended in
+///
+/// - a failure to connect (nothing reached the server), whatever the method;
+/// - HTTP 429, an envelope with `statusCode` 429, or an `apiCode` the code set marks
+///   [`RetryHint::NotProcessed`], whatever the method;
+/// - an `apiCode` asking for a new signature (1305 timestamp out of range, 1306
+///   signature already used), whatever the method;
+/// - a timeout, another transport failure, HTTP 502/503/504, or an envelope with
+///   `statusCode` 500 or 502–599, only when the request is idempotent
+///   ([`Request::is_idempotent`]: `GET`, or marked so), since the server may have acted
+///   on it.
+///
+/// A refused management token (HTTP 401 or envelope `statusCode` 401) makes the
+/// transport drop it ([`Transport::refresh_credentials`]); the call is then sent once
+/// more, at once, with a new token, whatever the policy says.
+///
+/// Nothing else is retried: 4xx answers other than 401 and 429, 501, undecodable
+/// answers, configuration and serialization errors. Every attempt goes through the
+/// transport afresh, so an AK/SK-signed request gets a new nonce and date each time.
+///
+/// Waiting needs a timer: with the `http` feature it is Tokio's; without it, set one
+/// with [`Client::with_sleep`], or only the token-refresh retry happens.
 #[derive(Clone)]
 pub struct Client {
     transport: Arc<dyn Transport>,
     envelope: Envelope,
     decoding: Decoding,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    headers: Arc<[(String, String)]>,
+    sleep: Option<Arc<SleepFn>>,
 }
 
 impl fmt::Debug for Client {
@@ -35,17 +74,43 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("envelope", &self.envelope)
             .field("decoding", &self.decoding)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("timer", &self.sleep.is_some())
             .finish_non_exhaustive()
     }
 }
 
+#[cfg(feature = "http")]
+fn default_sleep() -> Option<Arc<SleepFn>> {
+    Some(Arc::new(|d| Box::pin(tokio::time::sleep(d))))
+}
+
+#[cfg(not(feature = "http"))]
+fn default_sleep() -> Option<Arc<SleepFn>> {
+    None
+}
+
+/// What a successful exchange left: the answer and what the checks learnt.
+struct Exchange {
+    response: Response,
+    request_id: Option<String>,
+    attempts: u32,
+}
+
 impl Client {
-    /// A client that sends every request through `transport`.
+    /// A client that sends every request through `transport`, with the default
+    /// [`RetryPolicy`].
     pub fn new(transport: impl Transport) -> Self {
         Client {
             transport: Arc::new(transport),
             envelope: Envelope::None,
             decoding: Decoding::Lenient,
+            retry: RetryPolicy::default(),
+            timeout: None,
+            headers: Arc::from(Vec::new()),
+            sleep: default_sleep(),
         }
     }
 
@@ -76,25 +141,189 @@ impl Client {
         self.envelope
     }
 
+    /// Sets the retry policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The retry policy in use.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// Sets the timer retries wait with (Tokio's by default with the `http` feature).
+    pub fn with_sleep(mut self, sleep: impl Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync + 'static) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// A view of this client whose calls use `options` where they are set (a timeout,
+    /// extra headers, a retry policy), sharing the transport, its connections and its
+    /// cached token. Cheap: nothing is rebuilt. Headers add to those of earlier views.
+    ///
+    /// ```
+    /// # #[cfg(feature = "http")] {
+    /// use std::time::Duration;
+    /// use genauth_runtime::{CallOptions, Client, MemoryTransport, RetryPolicy};
+    /// let client = Client::new(MemoryTransport::json(serde_json::json!({})));
+    /// let patient = client.with_options(CallOptions::new().timeout(Duration::from_secs(60)).retry(RetryPolicy::none()));
+    /// assert_eq!(patient.retry_policy(), RetryPolicy::none());
+    /// assert_eq!(client.retry_policy(), RetryPolicy::default());
+    /// # }
+    /// ```
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        let mut view = self.clone();
+        if let Some(timeout) = options.timeout {
+            view.timeout = Some(timeout);
+        }
+        if let Some(retry) = options.retry {
+            view.retry = retry;
+        }
+        if !options.headers.is_empty() {
+            let mut headers = self.headers.to_vec();
+            headers.extend(options.headers);
+            view.headers = Arc::from(headers);
+        }
+        view
+    }
+
     /// The transport requests go through.
     pub fn transport(&self) -> &Arc<dyn Transport> {
         &self.transport
     }
 
-    /// Sends `request` and decodes the response body as `R`.
+    /// Sends `request` (retrying as the policy allows) and decodes the response body as
+    /// `R`. `C` is the set of `apiCode`s errors are read with; its retry hints steer the
+    /// retries. Where the caller's return type is `Result<_, Error>`, `C` is inferred as
+    /// `i64`.
     ///
     /// Operations without a response body use [`Client::send_raw`] instead.
-    pub async fn send<R: DeserializeOwned>(&self, request: Request) -> Result<R, Error> {
-        let response = self.transport.send(request).await?;
-        let meta = check(&response, self.envelope)?;
-        parse_json(&response, meta.request_id, self.decoding)
+    pub async fn send<R: DeserializeOwned, C: ApiCodeSet>(&self, request: Request) -> Result<R, Error<C>> {
+        let decoding = self.decoding;
+        self.call(request, move |ex| parse_json(&ex.response, ex.request_id, decoding))
+            .await
     }
 
-    /// Sends `request` and checks the response, without decoding it.
+    /// [`Client::send`], keeping the HTTP status, the headers, the request id and the
+    /// number of attempts next to the decoded body.
+    pub async fn send_with_response<R: DeserializeOwned, C: ApiCodeSet>(
+        &self,
+        request: Request,
+    ) -> Result<ApiResponse<R>, Error<C>> {
+        let decoding = self.decoding;
+        self.call(request, move |ex| {
+            let data = parse_json(&ex.response, ex.request_id.clone(), decoding)?;
+            Ok(ApiResponse {
+                status: ex.response.status,
+                headers: ex.response.headers,
+                request_id: ex.request_id,
+                attempts: ex.attempts,
+                data,
+            })
+        })
+        .await
+    }
+
+    /// Sends `request` (retrying as the policy allows) and checks the response, without
+    /// decoding it.
     pub async fn send_raw(&self, request: Request) -> Result<Response, Error> {
-        let response = self.transport.send(request).await?;
-        check(&response, self.envelope)?;
-        Ok(response)
+        self.send_raw_as(request).await
+    }
+
+    /// [`Client::send_raw`] with errors read with the code set `C` (whose retry hints
+    /// steer the retries).
+    pub async fn send_raw_as<C: ApiCodeSet>(&self, request: Request) -> Result<Response, Error<C>> {
+        self.call(request, |ex| Ok(ex.response)).await
+    }
+
+    /// The call path: this view's headers and timeout applied, attempts made, the
+    /// successful answer handed to `finish`; all inside one tracing span.
+    async fn call<T, C: ApiCodeSet>(
+        &self,
+        mut request: Request,
+        finish: impl FnOnce(Exchange) -> Result<T, Error>,
+    ) -> Result<T, Error<C>> {
+        for (name, value) in self.headers.iter() {
+            request.set_header(name, value.clone());
+        }
+        if self.timeout.is_some() {
+            request.timeout = self.timeout;
+        }
+        let trace = Trace::start(&request);
+        let run = async {
+            let exchange = self.attempts::<C>(request, &trace).await?;
+            finish(exchange).map_err(Error::recode)
+        };
+        let result = trace.instrument(run).await;
+        trace.finish(&result);
+        result
+    }
+
+    async fn attempts<C: ApiCodeSet>(&self, request: Request, trace: &Trace) -> Result<Exchange, Error<C>> {
+        let policy = self.retry;
+        let mut attempts = 0u32;
+        let mut retries = 0u32;
+        let mut refreshed = false;
+        loop {
+            attempts += 1;
+            trace.attempt(attempts);
+            let started = Instant::now();
+            let (error, response) = match self.transport.send(request.clone()).await {
+                Ok(response) => {
+                    trace.answer(&response);
+                    match check(&response, self.envelope) {
+                        Ok(meta) => {
+                            trace.succeeded(meta.request_id.as_deref());
+                            return Ok(Exchange {
+                                response,
+                                request_id: meta.request_id,
+                                attempts,
+                            })
+                        }
+                        Err(e) => (e.recode::<C>(), Some(response)),
+                    }
+                }
+                Err(e) => (e.recode::<C>(), None),
+            };
+            trace.failed(&error, response.is_some());
+            let hint = error.retry_hint();
+            let wait = match hint {
+                RetryHint::Never => None,
+                RetryHint::RefreshToken => {
+                    if !refreshed && self.transport.refresh_credentials(started).await {
+                        refreshed = true;
+                        Some(Duration::ZERO)
+                    } else {
+                        None
+                    }
+                }
+                RetryHint::Transient if !request.is_idempotent() => None,
+                _ => self.backoff(&policy, &mut retries, response.as_ref()),
+            };
+            let Some(wait) = wait else { return Err(error) };
+            trace.retrying(attempts, wait, hint);
+            if !wait.is_zero() {
+                if let Some(sleep) = &self.sleep {
+                    sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    /// The wait before the next retry, or `None` when the policy allows no more (or the
+    /// server asks for a longer wait than the policy's `max_delay`, or there is no timer).
+    fn backoff(&self, policy: &RetryPolicy, retries: &mut u32, response: Option<&Response>) -> Option<Duration> {
+        if *retries >= policy.max_retries || self.sleep.is_none() {
+            return None;
+        }
+        let wait = match response.and_then(|r| retry_after(r, SystemTime::now())) {
+            Some(asked) if asked > policy.max_delay => return None,
+            Some(asked) => asked,
+            None => policy.backoff(*retries + 1),
+        };
+        *retries += 1;
+        Some(wait)
     }
 }
 
@@ -280,4 +509,58 @@ pub fn decode<R: DeserializeOwned>(response: &Response, decoding: Decoding) -> R
 #[cfg(feature = "auth")]
 pub(crate) fn decode_with_id<R: DeserializeOwned>(response: &Response, request_id: Option<String>) -> Result<R, Error> {
     parse_json(response, request_id, Decoding::Lenient)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::{MemoryTransport, Method};
+
+    fn busy_then_ok(fails: usize) -> Arc<MemoryTransport> {
+        let seen = Mutex::new(0usize);
+        Arc::new(MemoryTransport::new(move |_| {
+            let mut n = seen.lock().unwrap();
+            *n += 1;
+            if *n <= fails {
+                Response::json(&serde_json::json!({"statusCode": 503, "message": "busy"}))
+            } else {
+                Response::json(&serde_json::json!({"statusCode": 200, "message": "ok", "data": 1}))
+            }
+        }))
+    }
+
+    #[tokio::test]
+    async fn waits_go_through_the_timer_within_the_backoff_ceilings() {
+        let transport = busy_then_ok(2);
+        let waits: Arc<Mutex<Vec<Duration>>> = Arc::default();
+        let record = waits.clone();
+        let policy = RetryPolicy::default()
+            .base_delay(Duration::from_millis(40))
+            .max_delay(Duration::from_millis(60));
+        let client = Client::new(transport.clone())
+            .with_envelope(Envelope::StatusCode)
+            .with_retry(policy)
+            .with_sleep(move |d| {
+                record.lock().unwrap().push(d);
+                Box::pin(std::future::ready(()))
+            });
+        let value: serde_json::Value = client.send::<_, i64>(Request::new(Method::Get, "/x")).await.unwrap();
+        assert_eq!(value["data"], 1);
+        assert_eq!(transport.requests().len(), 3);
+        let waits = waits.lock().unwrap().clone();
+        assert_eq!(waits.len(), 2);
+        assert!(waits[0] <= Duration::from_millis(40) && waits[1] <= Duration::from_millis(60), "{waits:?}");
+    }
+
+    #[tokio::test]
+    async fn without_a_timer_nothing_is_retried_after_a_wait() {
+        let transport = busy_then_ok(1);
+        let mut client = Client::new(transport.clone()).with_envelope(Envelope::StatusCode);
+        client.sleep = None;
+        let result = client.send::<serde_json::Value, i64>(Request::new(Method::Get, "/x")).await;
+        assert!(matches!(result, Err(Error::Api { status_code: 503, .. })), "{result:?}");
+        assert_eq!(transport.requests().len(), 1);
+    }
 }

@@ -1,20 +1,25 @@
 //! Every way a call can fail.
 
+use crate::codes::{ApiCodeSet, RetryHint, TypedApiCode};
+
 /// An error from a generated client method.
 ///
 /// Every variant that stems from a server answer carries what is known of it: the HTTP
 /// status, the request id (from the envelope's `requestId` or a response header) and the
 /// start of the body, with values of secret-looking JSON keys blanked out.
+///
+/// `C` is the set of `apiCode`s the client knows (see [`ApiCodeSet`]): bare numbers
+/// (`i64`) unless a generated SDK names its own.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<C: ApiCodeSet = i64> {
     /// The server answered with a business envelope whose `statusCode` is not 200.
-    #[error("API error {status_code}{}: {message}{}", fmt_code(*api_code), fmt_request_id(request_id.as_deref()))]
+    #[error("API error {status_code}{}: {message}{}", fmt_code(api_code.as_ref()), fmt_request_id(request_id.as_deref()))]
     Api {
         /// The envelope's `statusCode` (e.g. 400, 403, 404, 500).
         status_code: i64,
         /// The envelope's fine-grained `apiCode`, when present.
-        api_code: Option<i64>,
+        api_code: Option<C>,
         /// The envelope's `message`.
         message: String,
         /// The envelope's `requestId` (or the request id header), when present.
@@ -76,6 +81,9 @@ pub enum Error {
     Transport {
         /// What went wrong.
         message: String,
+        /// True when no connection could be made (refused, DNS, TLS handshake): nothing
+        /// of the request reached the server, so sending it again is always safe.
+        connect: bool,
         /// The HTTP status, when the response head arrived before the failure.
         status: Option<u16>,
         /// The request id header, when the response head arrived.
@@ -103,17 +111,164 @@ pub enum Error {
 }
 
 impl Error {
-    /// A transport error without a response, for custom [`Transport`](crate::Transport)s.
+    /// A transport error without a response, for custom [`Transport`](crate::Transport)s:
+    /// the request may have reached the server.
     pub fn transport(
         message: impl Into<String>,
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
         Error::Transport {
             message: message.into(),
+            connect: false,
             status: None,
             request_id: None,
             excerpt: String::new(),
             source,
+        }
+    }
+
+    /// A failure to connect, for custom [`Transport`](crate::Transport)s: nothing of the
+    /// request reached the server (the client retries it whatever its method).
+    pub fn connect(
+        message: impl Into<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Transport {
+            message: message.into(),
+            connect: true,
+            status: None,
+            request_id: None,
+            excerpt: String::new(),
+            source,
+        }
+    }
+}
+
+/// `?` turns an error with bare codes (from [`Request::json`](crate::Request::json), a
+/// transport, [`Client::send_raw`](crate::Client::send_raw), ...) into one with named codes.
+impl<C: TypedApiCode> From<Error<i64>> for Error<C> {
+    fn from(error: Error<i64>) -> Self {
+        error.recode()
+    }
+}
+
+impl<C: ApiCodeSet> Error<C> {
+    /// The same error read with another code set (the `apiCode` number is kept).
+    pub fn recode<D: ApiCodeSet>(self) -> Error<D> {
+        match self {
+            Error::Api {
+                status_code,
+                api_code,
+                message,
+                request_id,
+            } => Error::Api {
+                status_code,
+                api_code: api_code.map(|c| D::from_code(c.code())),
+                message,
+                request_id,
+            },
+            Error::Http {
+                status,
+                request_id,
+                excerpt,
+            } => Error::Http {
+                status,
+                request_id,
+                excerpt,
+            },
+            Error::NotJson {
+                status,
+                request_id,
+                reason,
+                excerpt,
+            } => Error::NotJson {
+                status,
+                request_id,
+                reason,
+                excerpt,
+            },
+            Error::Decode {
+                status,
+                request_id,
+                path,
+                reason,
+                excerpt,
+            } => Error::Decode {
+                status,
+                request_id,
+                path,
+                reason,
+                excerpt,
+            },
+            Error::Serialize(e) => Error::Serialize(e),
+            Error::Timeout {
+                status,
+                request_id,
+                excerpt,
+            } => Error::Timeout {
+                status,
+                request_id,
+                excerpt,
+            },
+            Error::Transport {
+                message,
+                connect,
+                status,
+                request_id,
+                excerpt,
+                source,
+            } => Error::Transport {
+                message,
+                connect,
+                status,
+                request_id,
+                excerpt,
+                source,
+            },
+            Error::Auth { message } => Error::Auth { message },
+            Error::Config { message } => Error::Config { message },
+        }
+    }
+
+    /// The envelope's `apiCode`, when the error is an [`Error::Api`] that has one.
+    pub fn api_code(&self) -> Option<&C> {
+        match self {
+            Error::Api { api_code, .. } => api_code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// What this error says about trying the call again, whatever its method (the client
+    /// retries [`RetryHint::Transient`] failures of idempotent requests only):
+    ///
+    /// - [`Error::Api`]: the code set's [`ApiCodeSet::retry`] for the `apiCode`; when that
+    ///   is `Never` (or there is no code), [`RetryHint::for_status_code`] of `statusCode`.
+    /// - [`Error::Http`]: 429 `NotProcessed`, 401 `RefreshToken`, 502/503/504 `Transient`.
+    /// - [`Error::Timeout`]: always `Transient`.
+    /// - [`Error::Transport`]: `NotProcessed` when no connection could be made, else `Transient`.
+    /// - Everything else (undecodable answers, bad requests, configuration): `Never`.
+    pub fn retry_hint(&self) -> RetryHint {
+        match self {
+            Error::Api {
+                status_code, api_code, ..
+            } => match api_code.as_ref().map(ApiCodeSet::retry) {
+                Some(hint) if hint != RetryHint::Never => hint,
+                _ => RetryHint::for_status_code(*status_code),
+            },
+            Error::Http { status, .. } => match status {
+                429 => RetryHint::NotProcessed,
+                401 => RetryHint::RefreshToken,
+                502..=504 => RetryHint::Transient,
+                _ => RetryHint::Never,
+            },
+            Error::Timeout { .. } => RetryHint::Transient,
+            Error::Transport { connect: true, .. } => RetryHint::NotProcessed,
+            Error::Transport { .. } => RetryHint::Transient,
+            Error::NotJson { .. }
+            | Error::Decode { .. }
+            | Error::Serialize(_)
+            | Error::Auth { .. }
+            | Error::Config { .. } => RetryHint::Never,
         }
     }
 
@@ -142,8 +297,14 @@ impl Error {
     }
 }
 
-fn fmt_code(code: Option<i64>) -> String {
-    code.map(|c| format!(" (apiCode {c})")).unwrap_or_default()
+fn fmt_code<C: ApiCodeSet>(code: Option<&C>) -> String {
+    match code {
+        Some(c) => match c.name() {
+            Some(name) => format!(" (apiCode {} {name})", c.code()),
+            None => format!(" (apiCode {})", c.code()),
+        },
+        None => String::new(),
+    }
 }
 
 fn fmt_request_id(id: Option<&str>) -> String {

@@ -41,10 +41,24 @@ impl HttpTransport {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(config(format!("host {base:?} must not have a query or fragment")));
         }
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(options.timeout)
             .user_agent(options.user_agent.as_str())
-            .danger_accept_invalid_certs(!options.verify_tls)
+            .danger_accept_invalid_certs(!options.verify_tls);
+        for (i, pem) in options.root_certificates.iter().enumerate() {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| config(format!("root certificate {}: not readable as PEM: {}", i + 1, chain(&e))))?;
+            if certificates.is_empty() {
+                return Err(config(format!(
+                    "root certificate {}: no `-----BEGIN CERTIFICATE-----` block found",
+                    i + 1
+                )));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let client = builder
             .build()
             .map_err(|e| config(format!("cannot build the HTTP client: {}", chain(&e))))?;
         Ok(HttpTransport {
@@ -78,6 +92,9 @@ impl HttpTransport {
             headers.insert(name, value);
         }
         let mut builder = self.client.request(method, url);
+        if let Some(timeout) = request.timeout {
+            builder = builder.timeout(timeout);
+        }
         match &request.body {
             None => {}
             Some(Body::Json(value)) => {
@@ -121,6 +138,7 @@ impl HttpTransport {
                     if body.len() + chunk.len() > MAX_BODY_BYTES {
                         return Err(Error::Transport {
                             message: format!("response body is larger than {MAX_BODY_BYTES} bytes"),
+                            connect: false,
                             status: Some(status),
                             request_id,
                             excerpt: crate::error::excerpt(&body),
@@ -195,6 +213,8 @@ fn failure(e: reqwest::Error, status: Option<u16>, request_id: Option<String>, p
         }
     } else {
         Error::Transport {
+            // Connecting failed (refused, DNS, TLS handshake): the request was not sent.
+            connect: e.is_connect() && status.is_none(),
             message: chain(&e),
             status,
             request_id,

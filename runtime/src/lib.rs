@@ -8,8 +8,14 @@
 //! The pieces:
 //! - [`Transport`]: the one trait that moves a [`Request`] to a server and brings back a
 //!   [`Response`]. [`MemoryTransport`] answers in-process, for tests.
-//! - [`Client`]: a cheaply clonable handle around a transport.
-//! - [`Error`]: every way a call can fail.
+//! - [`Client`]: a cheaply clonable handle around a transport; it retries under a
+//!   [`RetryPolicy`] (see [`Client`] for what is retried), and
+//!   [`Client::with_options`] gives a view with a [`CallOptions`] timeout, headers or
+//!   policy; [`Client::send_with_response`] keeps the status, headers and request id
+//!   ([`ApiResponse`]).
+//! - [`Error`]: every way a call can fail; `Error<C>` reads `apiCode`s with a code set
+//!   [`C: ApiCodeSet`](ApiCodeSet) (bare `i64` by default), whose [`RetryHint`]s steer
+//!   retries.
 //! - [`Query`] / [`QueryValue`]: how parameters become `key=value` pairs.
 //! - [`string_enum!`]: the trait plumbing (serde, `Display`, `FromStr`) for generated string
 //!   enums, which keep values they do not know instead of failing.
@@ -19,7 +25,10 @@
 //! cached management token) and [`sign`] (the signing algorithm as pure functions).
 //! With the `http` feature (default; implies `auth`): [`HttpTransport`] on `reqwest` and
 //! rustls, and [`ClientBuilder::build`]. Without default features the crate has no HTTP
-//! stack and no async runtime: bring your own [`Transport`].
+//! stack and no async runtime: bring your own [`Transport`] (and a timer,
+//! [`Client::with_sleep`], for retries). With the `tracing` feature every call is one
+//! `genauth.call` span (operation, method, path, attempt, status, `apiCode`, request id,
+//! duration); headers, bodies, signatures and tokens are never recorded.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -29,14 +38,18 @@ mod auth;
 #[cfg(feature = "auth")]
 mod builder;
 mod client;
+mod codes;
 mod enums;
 mod error;
 #[cfg(feature = "http")]
 mod http;
 mod lenient;
 mod memory;
+mod options;
 mod query;
 mod request;
+mod retry;
+mod trace;
 #[cfg(feature = "auth")]
 pub mod sign;
 
@@ -48,6 +61,9 @@ pub use builder::{ClientBuilder, ClientOptions, DEFAULT_HOST, DEFAULT_LANG, DEFA
 pub use http::HttpTransport;
 
 pub use client::{decode, Client, Envelope};
+pub use codes::{ApiCodeSet, RetryHint, TypedApiCode};
+pub use options::{ApiResponse, CallOptions};
+pub use retry::{retry_after, RetryPolicy, DEFAULT_MAX_RETRIES};
 pub use lenient::{nullable, Decoding};
 pub use enums::deserialize_string_enum;
 pub use error::Error;

@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::error::{redact_json, REDACTED};
 use crate::{Error, Query};
@@ -198,6 +199,15 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The request body, if the operation has one.
     pub body: Option<Body>,
+    /// Sending it twice has the same effect as sending it once, so the client may retry
+    /// it after a failure that could have reached the server (a timeout, a 5xx). `GET`,
+    /// `HEAD` and `OPTIONS` requests are idempotent whatever this says; see
+    /// [`Request::is_idempotent`].
+    pub idempotent: bool,
+    /// The operation's name (e.g. `get_user`), for tracing.
+    pub operation: Option<&'static str>,
+    /// A limit on this request instead of the transport's own (each attempt gets it).
+    pub timeout: Option<Duration>,
 }
 
 impl Request {
@@ -209,7 +219,35 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            idempotent: false,
+            operation: None,
+            timeout: None,
         }
+    }
+
+    /// Marks the request as safe to send more than once (see [`Request::idempotent`](Request#structfield.idempotent)).
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// Names the operation, for tracing.
+    pub fn operation(mut self, name: &'static str) -> Self {
+        self.operation = Some(name);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout`.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Whether the client may send the request again after a failure that could have
+    /// reached the server: `GET`, `HEAD` and `OPTIONS` requests, and requests marked
+    /// [`idempotent`](Request::idempotent).
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent || matches!(self.method, Method::Get | Method::Head | Method::Options)
     }
 
     /// Sets the query parameters.
@@ -329,7 +367,7 @@ pub(crate) fn is_secret_header(name: &str) -> bool {
         || crate::error::is_secret_key(name)
 }
 
-struct RedactedHeaders<'a>(&'a [(String, String)]);
+pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a [(String, String)]);
 
 impl fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -394,6 +432,9 @@ impl fmt::Debug for Request {
             .field("query", &self.query)
             .field("headers", &RedactedHeaders(&self.headers))
             .field("body", &self.body.as_ref().map(RedactedBody))
+            .field("idempotent", &self.idempotent)
+            .field("operation", &self.operation)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -422,16 +463,37 @@ impl fmt::Debug for Response {
 pub trait Transport: Send + Sync + 'static {
     /// Sends one request.
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, Error>>;
+
+    /// The server refused the credentials of a request sent at or after `since` (HTTP
+    /// 401, or an answer whose [`RetryHint`](crate::RetryHint) is `RefreshToken`).
+    ///
+    /// A transport holding credentials it can renew (a cached token) drops them, unless
+    /// they were renewed after `since` already, and answers `true`: the client then sends
+    /// the call once more, and the next [`send`](Transport::send) fetches new credentials.
+    /// The default answers `false` (nothing to renew; the call fails). Transports that
+    /// wrap another should forward this call.
+    fn refresh_credentials(&self, since: Instant) -> BoxFuture<'_, bool> {
+        let _ = since;
+        Box::pin(std::future::ready(false))
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, Error>> {
         (**self).send(request)
     }
+
+    fn refresh_credentials(&self, since: Instant) -> BoxFuture<'_, bool> {
+        (**self).refresh_credentials(since)
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
     fn send(&self, request: Request) -> BoxFuture<'_, Result<Response, Error>> {
         (**self).send(request)
+    }
+
+    fn refresh_credentials(&self, since: Instant) -> BoxFuture<'_, bool> {
+        (**self).refresh_credentials(since)
     }
 }

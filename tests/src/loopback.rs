@@ -96,6 +96,7 @@ type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 /// A running loopback server.
 pub struct Server {
     addr: SocketAddr,
+    scheme: &'static str,
     log: Arc<Mutex<Vec<Recorded>>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -104,13 +105,40 @@ pub struct Server {
 impl Server {
     /// Starts a server on 127.0.0.1 (a free port) that answers with `handler`.
     pub fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Server {
-        let handler: Arc<Handler> = Arc::new(handler);
+        Server::spawn(None, Arc::new(handler))
+    }
+
+    /// Starts an HTTPS server on 127.0.0.1 with this certificate (DER) and its PKCS#8
+    /// private key (DER); [`Server::url`] then starts with `https://`.
+    pub fn start_tls(
+        certificate_der: Vec<u8>,
+        private_key_der: Vec<u8>,
+        handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        use tokio_rustls::rustls;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![rustls::pki_types::CertificateDer::from(certificate_der)],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(private_key_der.into()),
+            )
+            .expect("server certificate and key");
+        let mut config = config;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Server::spawn(Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))), Arc::new(handler))
+    }
+
+    fn spawn(tls: Option<tokio_rustls::TlsAcceptor>, handler: Arc<Handler>) -> Server {
         let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener.set_nonblocking(true).expect("nonblocking listener");
         let addr = listener.local_addr().expect("local address");
         let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
         let thread_log = log.clone();
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -125,13 +153,24 @@ impl Server {
                             let Ok((stream, _)) = accepted else { continue };
                             let handler = handler.clone();
                             let log = thread_log.clone();
+                            let tls = tls.clone();
                             tokio::spawn(async move {
                                 let service = hyper::service::service_fn(move |req| {
                                     serve(req, handler.clone(), log.clone())
                                 });
-                                let _ = hyper::server::conn::http1::Builder::new()
-                                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                                    .await;
+                                let http = hyper::server::conn::http1::Builder::new();
+                                match tls {
+                                    // A client that does not trust the certificate hangs up
+                                    // during the handshake: nothing to serve.
+                                    Some(acceptor) => {
+                                        if let Ok(stream) = acceptor.accept(stream).await {
+                                            let _ = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+                                        }
+                                    }
+                                    None => {
+                                        let _ = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+                                    }
+                                }
                             });
                         }
                     }
@@ -140,15 +179,16 @@ impl Server {
         });
         Server {
             addr,
+            scheme,
             log,
             shutdown: Some(tx),
             thread: Some(thread),
         }
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (`https://` for a TLS server).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// Every request received so far, oldest first.

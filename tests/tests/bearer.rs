@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use genauth_sdk::rt::{ClientBuilder, Error, HeaderPrefix};
+use genauth_sdk::rt::{self, ClientBuilder, Error, HeaderPrefix};
 use genauth_sdk::*;
 use genauth_tests::loopback::{envelope, management_token, Recorded, Reply, Server};
 use serde_json::json;
@@ -172,4 +172,67 @@ async fn debug_output_hides_the_cached_token() {
     let ours = format!("{client:?} {transport:?} {transport:#?}");
     assert!(ours.contains("cached"), "{ours}");
     assert!(!ours.contains(&token) && !ours.contains(SK), "{ours}");
+}
+
+/// A token server whose tokens `sig1`, `sig2`, ... live long, but which refuses tokens
+/// older than `valid_from` (the test raises it to revoke the current one). Refusals are
+/// HTTP 401 or an envelope with `statusCode` 401, as `http_401` says.
+fn revoking_server(valid_from: Arc<AtomicU32>, http_401: bool) -> (Server, Arc<AtomicU32>) {
+    let issued = Arc::new(AtomicU32::new(0));
+    let counter = issued.clone();
+    let server = Server::start(move |req: &Recorded| {
+        if req.path == TOKEN_PATH {
+            let serial = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            return Reply {
+                // Slow, so that refused calls pile up while the new token is on its way.
+                delay: Duration::from_millis(100),
+                ..Reply::json(&envelope(200, "Success", "tok", json!({"access_token": management_token(POOL, serial), "expires_in": 7200})))
+            };
+        }
+        let accepted = (valid_from.load(Ordering::SeqCst)..=counter.load(Ordering::SeqCst))
+            .any(|serial| req.header("authorization") == Some(format!("Bearer {}", management_token(POOL, serial)).as_str()));
+        match (accepted, http_401) {
+            (true, _) => Reply::json(&envelope(200, "Success", "rid", json!({"success": true}))),
+            (false, true) => Reply::new(401, "Unauthorized"),
+            (false, false) => Reply::json(&json!({"statusCode": 401, "message": "token expired"})),
+        }
+    });
+    (server, issued)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_is_replaced_once_for_all_waiting_calls() {
+    for http_401 in [false, true] {
+        let valid_from = Arc::new(AtomicU32::new(1));
+        let (server, issued) = revoking_server(valid_from.clone(), http_401);
+        // Retries off: renewing a refused token is authentication, not a retry.
+        let client = ManagementClient::from_client(
+            ClientBuilder::management_token(AK, SK).host(server.url()).retry(rt::RetryPolicy::none()).build().unwrap(),
+        );
+        call_concurrently(&client, 1).await;
+        assert_eq!(issued.load(Ordering::SeqCst), 1);
+
+        // The server revokes token 1 before it expires: 20 calls are refused at once.
+        valid_from.store(2, Ordering::SeqCst);
+        call_concurrently(&client, 20).await;
+        assert_eq!(issued.load(Ordering::SeqCst), 2, "one new token for all refused calls (http_401: {http_401})");
+        assert_eq!(server.requests_to(TOKEN_PATH).len(), 2);
+        let calls = server.requests_to("/api/v3/kick-users");
+        assert_eq!(calls.len(), 1 + 20 + 20, "each refused call is sent once more");
+        let with_new = calls.iter().filter(|r| r.header("authorization") == Some(format!("Bearer {}", management_token(POOL, 2)).as_str()));
+        assert_eq!(with_new.count(), 20);
+    }
+}
+
+#[tokio::test]
+async fn a_token_refused_again_fails_the_call_after_one_renewal() {
+    // Every token is refused: the call is sent twice (old token, new token) and fails.
+    let (server, issued) = revoking_server(Arc::new(AtomicU32::new(u32::MAX)), false);
+    let client = ManagementClient::from_client(ClientBuilder::management_token(AK, SK).host(server.url()).build().unwrap());
+    match client.get_user(&GetUserParams::new("u1")).await {
+        Err(Error::Api { status_code: 401, message, .. }) => assert_eq!(message, "token expired"),
+        other => panic!("expected the refusal, got {other:?}"),
+    }
+    assert_eq!(issued.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests_to("/api/v3/get-user").len(), 2);
 }

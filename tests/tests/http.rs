@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use genauth_sdk::rt::{ClientBuilder, Error, HeaderPrefix};
+use genauth_sdk::rt::{ClientBuilder, Error, HeaderPrefix, RetryPolicy};
 use genauth_sdk::*;
 use genauth_tests::loopback::{envelope, verify_signature, Recorded, Reply, Server};
 use serde_json::{json, Value};
@@ -103,13 +103,19 @@ fn genauth(req: &Recorded) -> Reply {
     Reply::json(&envelope(200, "Success", RID, data)).header("x-request-id", RID)
 }
 
-fn client(server: &Server) -> ManagementClient {
-    ManagementClient::from_client(ClientBuilder::access_key(AK, SK).host(server.url()).build().unwrap())
+/// Retries on (the default count), with waits of a few milliseconds.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().base_delay(Duration::from_millis(2)).max_delay(Duration::from_millis(20))
 }
 
+fn client(server: &Server) -> ManagementClient {
+    ManagementClient::from_client(ClientBuilder::access_key(AK, SK).host(server.url()).retry(fast_retries()).build().unwrap())
+}
+
+/// One attempt only: these tests are about how a single slow answer is reported.
 fn client_with_timeout(server: &Server, timeout: Duration) -> ManagementClient {
     ManagementClient::from_client(
-        ClientBuilder::access_key(AK, SK).host(server.url()).timeout(timeout).build().unwrap(),
+        ClientBuilder::access_key(AK, SK).host(server.url()).timeout(timeout).retry(RetryPolicy::none()).build().unwrap(),
     )
 }
 
@@ -294,6 +300,7 @@ async fn html_502_page_becomes_an_http_error() {
         }
         other => panic!("expected an HTTP error, got {other:?}"),
     }
+    assert_eq!(server.requests().len(), 3, "a GET answered 502 is tried three times");
 }
 
 #[tokio::test]
@@ -393,7 +400,8 @@ async fn body_cut_short_is_a_transport_error_with_the_status() {
         ..Reply::new(200, r#"{"statusCode":200,"#).header("x-request-id", "cut-1")
     });
     match client(&server).get_user(&GetUserParams::new("u1")).await {
-        Err(Error::Transport { status, request_id, excerpt, message, source }) => {
+        Err(Error::Transport { status, request_id, excerpt, message, source, connect }) => {
+            assert!(!connect, "the request was sent");
             assert_eq!((status, request_id.as_deref()), (Some(200), Some("cut-1")));
             assert_eq!(excerpt, r#"{"statusCode":200,"#);
             assert!(message.contains("error decoding response body"), "{message}");
@@ -401,6 +409,7 @@ async fn body_cut_short_is_a_transport_error_with_the_status() {
         }
         other => panic!("expected a transport error, got {other:?}"),
     }
+    assert_eq!(server.requests().len(), 3, "a GET whose body was cut short is tried three times");
 }
 
 #[tokio::test]
@@ -410,11 +419,12 @@ async fn refused_connection_is_a_transport_error() {
         listener.local_addr().unwrap()
     }; // closed again: nothing listens there now
     let client = ManagementClient::from_client(
-        ClientBuilder::access_key(AK, SK).host(format!("http://{addr}")).build().unwrap(),
+        ClientBuilder::access_key(AK, SK).host(format!("http://{addr}")).retry(fast_retries()).build().unwrap(),
     );
     match client.get_user(&GetUserParams::new("u1")).await {
-        Err(Error::Transport { status, request_id, excerpt, message, .. }) => {
+        Err(Error::Transport { status, request_id, excerpt, message, connect, .. }) => {
             assert_eq!((status, request_id, excerpt.as_str()), (None, None, ""));
+            assert!(connect, "nothing was sent");
             assert!(message.contains("error sending request"), "{message}");
         }
         other => panic!("expected a transport error, got {other:?}"),
@@ -445,7 +455,7 @@ async fn form_multipart_and_raw_bodies_are_sent_and_signed() {
         Request::new(Method::Post, "/api/v3/text").text("text/plain; charset=utf-8", "plain text"),
     ] {
         let path = request.path.clone();
-        if let Err(e) = client.send::<Value>(request).await {
+        if let Err(e) = client.send::<Value, i64>(request).await {
             panic!("{path}: {e}");
         }
     }
