@@ -981,7 +981,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Assign a role
+    ///
+    /// Assigns one role, given by its code and permission space, to the listed targets (users, departments, groups or roles). Optional enable and end times make the assignment start later or expire.
     ///
     /// `POST /api/v3/assign-role`
     #[cfg(feature = "roles")]
@@ -994,7 +996,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Assign roles in bulk
+    ///
+    /// Assigns several roles to several targets in one call; every listed target receives every listed role.
     ///
     /// `POST /api/v3/assign-role-batch`
     #[cfg(feature = "roles")]
@@ -1007,7 +1011,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Check roles for mutual exclusion
+    ///
+    /// Tells whether the given roles include any that exclude one another, that is, roles that may not be held together by the same subject.
     ///
     /// `POST /api/v3/check-role-mutual-exclusion`
     #[cfg(feature = "roles")]
@@ -1023,7 +1029,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Check a role code or name
+    ///
+    /// Tells whether a role code, or a role name, is still free in a permission space. Useful before creating or renaming a role.
     ///
     /// `POST /api/v3/check-role-params`
     #[cfg(feature = "roles")]
@@ -1036,7 +1044,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create an administrator role
+    ///
+    /// Creates a custom administrator role, a role for the people who administer the user pool, with the given code and name. The result tells whether the code and name were accepted.
     ///
     /// `POST /api/v3/create-admin-role`
     #[cfg(feature = "roles")]
@@ -1049,7 +1059,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create a role
+    ///
+    /// Creates a role in a permission space (the default space when none is given) and returns it. The code must be unique within the space; an optional disable time switches the role off automatically.
     ///
     /// `POST /api/v3/create-role`
     #[cfg(feature = "roles")]
@@ -1062,7 +1074,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create roles in bulk
+    ///
+    /// Creates several roles in one call, each in its own permission space (the default space when none is given).
     ///
     /// `POST /api/v3/create-roles-batch`
     #[cfg(feature = "roles")]
@@ -1075,7 +1089,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete administrator roles
+    ///
+    /// Deletes custom administrator roles, given by their codes.
     ///
     /// `POST /api/v3/delete-admin-roles`
     #[cfg(feature = "roles")]
@@ -1088,7 +1104,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete roles in a permission space
+    ///
+    /// Deletes roles of one permission space, given by their codes.
     ///
     /// `POST /api/v3/delete-roles-batch`
     #[cfg(feature = "roles")]
@@ -1101,7 +1119,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get a role
+    ///
+    /// Returns one role, looked up by its code within a permission space.
     ///
     /// `GET /api/v3/get-role`
     #[cfg(feature = "roles")]
@@ -1116,7 +1136,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the resources granted to a role
+    ///
+    /// Returns the resources a role is authorised for, with the actions allowed on each, optionally limited to one kind of resource.
     ///
     /// `GET /api/v3/get-role-authorized-resources`
     #[cfg(feature = "roles")]
@@ -1136,7 +1158,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the assignments of a role
+    ///
+    /// Returns one page of the assignment records of a role, each with its state and the times it starts and ends. The records can be limited to certain kinds of target.
     ///
     /// `GET /api/v3/list-role-assignments`
     #[cfg(feature = "roles")]
@@ -1156,7 +1180,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the members of a role
+    ///
+    /// Returns one page of the users who hold a role, optionally with their custom field values and linked external identities.
     ///
     /// `GET /api/v3/list-role-members`
     #[cfg(feature = "roles")]
@@ -1176,7 +1202,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List roles
+    ///
+    /// Returns one page of the roles of a permission space, optionally filtered by a keyword that is matched fuzzily against role codes and names.
     ///
     /// `GET /api/v3/list-roles`
     #[cfg(feature = "roles")]
@@ -1194,7 +1222,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete roles across permission spaces
+    ///
+    /// Deletes roles from one or more permission spaces in one call; each role is given by its code and its permission space.
     ///
     /// `POST /api/v3/multiple-namespace-delete-roles-batch`
     #[cfg(feature = "roles")]
@@ -1210,7 +1240,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Revoke a role
+    ///
+    /// Takes one role, given by its code and permission space, away from the listed targets.
     ///
     /// `POST /api/v3/revoke-role`
     #[cfg(feature = "roles")]
@@ -1223,7 +1255,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Revoke roles in bulk
+    ///
+    /// Takes several roles away from several targets in one call; every listed role is removed from every listed target.
     ///
     /// `POST /api/v3/revoke-role-batch`
     #[cfg(feature = "roles")]
@@ -1236,7 +1270,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update a role
+    ///
+    /// Changes the code, name, state or automatic disable time of a role, identified by its current code and permission space. To keep the code, send it unchanged as `newCode`.
     ///
     /// `POST /api/v3/update-role`
     #[cfg(feature = "roles")]
@@ -1408,7 +1444,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Grant resources to subjects
+    ///
+    /// Grants actions on resources to users, roles, groups or departments. Each item of `list` names one kind of subject, the subjects and the resources with the actions they receive; a call takes up to 10 items, all in one permission space.
     ///
     /// `POST /api/v3/authorize-resources`
     #[cfg(feature = "resources")]
@@ -1421,7 +1459,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create a permission space
+    ///
+    /// Creates a permission space (namespace), the container that holds resources and roles, from a unique code, a name and a description, and returns it.
     ///
     /// `POST /api/v3/create-namespace`
     #[cfg(feature = "resources")]
@@ -1434,7 +1474,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create permission spaces in bulk
+    ///
+    /// Creates up to 50 permission spaces in one call, each with its own code, name and description. The response only reports whether the call succeeded.
     ///
     /// `POST /api/v3/create-namespaces-batch`
     #[cfg(feature = "resources")]
@@ -1450,7 +1492,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create a resource
+    ///
+    /// Creates a resource in a permission space and returns it. Besides a code and a kind, a resource can carry a name, a description, the actions that may be granted on it and, for an API, the URL that identifies it.
     ///
     /// `POST /api/v3/create-resource`
     #[cfg(feature = "resources")]
@@ -1463,7 +1507,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create resources in bulk
+    ///
+    /// Creates up to 50 resources in one permission space in a single call. The response only reports whether the call succeeded.
     ///
     /// `POST /api/v3/create-resources-batch`
     #[cfg(feature = "resources")]
@@ -1479,7 +1525,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete resources by ID
+    ///
+    /// Deletes resources identified by their IDs, the `id` values that `list-common-resource` returns. Use `delete-resources-batch` to delete by code within a permission space.
     ///
     /// `POST /api/v3/delete-common-resources-batch`
     #[cfg(feature = "resources")]
@@ -1495,7 +1543,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete a permission space
+    ///
+    /// Deletes the permission space with the given code.
     ///
     /// `POST /api/v3/delete-namespace`
     #[cfg(feature = "resources")]
@@ -1508,7 +1558,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete permission spaces in bulk
+    ///
+    /// Deletes up to 10 permission spaces, identified by their codes.
     ///
     /// `POST /api/v3/delete-namespaces-batch`
     #[cfg(feature = "resources")]
@@ -1524,7 +1576,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete a resource
+    ///
+    /// Deletes a resource, identified by its code and the permission space it belongs to.
     ///
     /// `POST /api/v3/delete-resource`
     #[cfg(feature = "resources")]
@@ -1537,7 +1591,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete resources in bulk
+    ///
+    /// Deletes up to 50 resources of one permission space, given either by their codes (`codeList`) or by their IDs (`ids`).
     ///
     /// `POST /api/v3/delete-resources-batch`
     #[cfg(feature = "resources")]
@@ -1553,7 +1609,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List resources granted to a subject
+    ///
+    /// Returns the resources a user, role or group has been granted, with the actions and conditions that apply. The result can be limited to a permission space, a kind of resource or a list of resources; denied resources are included only on request.
     ///
     /// `GET /api/v3/get-authorized-resources`
     #[cfg(feature = "resources")]
@@ -1576,7 +1634,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get a permission space
+    ///
+    /// Returns the permission space with the given code.
     ///
     /// `GET /api/v3/get-namespace`
     #[cfg(feature = "resources")]
@@ -1591,7 +1651,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get several permission spaces
+    ///
+    /// Returns the permission spaces whose codes are given, up to 50 at a time.
     ///
     /// `GET /api/v3/get-namespaces-batch`
     #[cfg(feature = "resources")]
@@ -1606,7 +1668,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get a resource
+    ///
+    /// Returns a resource, with its actions, identified by its code within a permission space.
     ///
     /// `GET /api/v3/get-resource`
     #[cfg(feature = "resources")]
@@ -1622,7 +1686,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the subjects granted a resource
+    ///
+    /// Returns one page of the users, roles, groups and departments that have been granted a resource, each with the actions it may perform. `targetType` limits the result to one kind of subject.
     ///
     /// `POST /api/v3/get-resource-authorized-targets`
     #[cfg(feature = "resources")]
@@ -1638,7 +1704,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get several resources
+    ///
+    /// Returns the resources of one permission space whose codes are given, 1 to 50 at a time.
     ///
     /// `GET /api/v3/get-resources-batch`
     #[cfg(feature = "resources")]
@@ -1654,7 +1722,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Check whether a user may perform an action
+    ///
+    /// Tells whether a user holds the permission to perform an action (such as `ecs:Start`) on a resource (such as `ecs:1`) in a permission space.
     ///
     /// `POST /api/v3/is-action-allowed`
     #[cfg(feature = "resources")]
@@ -1667,7 +1737,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List common resources
+    ///
+    /// Returns one page of the pool's common resources (menus, buttons, APIs and the like, as opposed to the data resources of the data permission calls), each with its ID and permission space. A keyword and a list of permission spaces narrow the result.
     ///
     /// `GET /api/v3/list-common-resource`
     #[cfg(feature = "resources")]
@@ -1685,7 +1757,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the roles of a permission space
+    ///
+    /// Returns one page of the roles defined in a permission space, optionally filtered by a keyword matched against role codes and names.
     ///
     /// `GET /api/v3/list-namespace-roles`
     #[cfg(feature = "resources")]
@@ -1703,7 +1777,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List permission spaces
+    ///
+    /// Returns one page of the permission spaces of the pool, optionally filtered by a keyword matched against their codes.
     ///
     /// `GET /api/v3/list-namespaces`
     #[cfg(feature = "resources")]
@@ -1720,7 +1796,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List resources
+    ///
+    /// Returns one page of resources, optionally limited to one permission space and one kind of resource.
     ///
     /// `GET /api/v3/list-resources`
     #[cfg(feature = "resources")]
@@ -1738,7 +1816,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update a permission space
+    ///
+    /// Changes the name and description of the permission space with the given code, and renames its code when `newCode` is set. Returns the values sent.
     ///
     /// `POST /api/v3/update-namespace`
     #[cfg(feature = "resources")]
@@ -1751,7 +1831,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update a resource
+    ///
+    /// Changes a resource, identified by its code and permission space: its name, description, kind, actions or API URL. Returns the updated resource.
     ///
     /// `POST /api/v3/update-resource`
     #[cfg(feature = "resources")]
@@ -3115,7 +3197,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Enable or disable an identity source connection
+    ///
+    /// Switches one identity source connection on or off for an application, which decides whether its login page offers that way of signing in. `appIds` can name further applications to switch in the same call.
     ///
     /// `POST /api/v3/change-ext-idp-conn-state`
     #[cfg(feature = "identity_sources")]
@@ -3131,7 +3215,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create an identity source
+    ///
+    /// Creates an identity source of the given type (for example `oidc`, `wechat` or `github`) and returns it. A new identity source has no connections; add them with `create-ext-idp-conn`.
     ///
     /// `POST /api/v3/create-ext-idp`
     #[cfg(feature = "identity_sources")]
@@ -3144,7 +3230,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create a connection for an identity source
+    ///
+    /// Adds a connection to an existing identity source and returns it. The connection type picks the provider and the sign-in flavour (for example `wechat:pc` or `wechat:mobile` for a WeChat source); `fields` carries the provider settings, such as the client ID and secret.
     ///
     /// `POST /api/v3/create-ext-idp-conn`
     #[cfg(feature = "identity_sources")]
@@ -3157,7 +3245,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete an identity source
+    ///
+    /// Deletes an identity source, given by its ID. Users can then no longer sign in through any of its connections.
     ///
     /// `POST /api/v3/delete-ext-idp`
     #[cfg(feature = "identity_sources")]
@@ -3170,7 +3260,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete an identity source connection
+    ///
+    /// Deletes one connection of an identity source, given by the connection ID. The other connections of the same source are not affected.
     ///
     /// `POST /api/v3/delete-ext-idp-conn`
     #[cfg(feature = "identity_sources")]
@@ -3183,7 +3275,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get connection state of an identity source by application
+    ///
+    /// Reports how the connections of one identity source are enabled across the applications of the pool, the view the console shows on the identity source's detail page. The result comes in the same envelope as the identity source list.
     ///
     /// `GET /api/v3/ext-idp-conn-apps`
     #[cfg(feature = "identity_sources")]
@@ -3200,7 +3294,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get an identity source
+    ///
+    /// Returns one identity source, looked up by its ID, with its connections.
     ///
     /// `GET /api/v3/get-ext-idp`
     #[cfg(feature = "identity_sources")]
@@ -3217,7 +3313,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get the cached WeChat access token
+    ///
+    /// Returns the access token that GenAuth keeps in its cache for a WeChat Mini Program or Official Account, with the time it expires. Reusing it saves the caller from requesting its own token from WeChat, which would replace the one GenAuth works with.
     ///
     /// `POST /api/v3/get-weixin-access-token`
     #[cfg(feature = "identity_sources")]
@@ -3233,7 +3331,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List identity sources
+    ///
+    /// Returns the identity sources configured in the user pool, without their connections; `get-ext-idp` returns one source with its connections.
     ///
     /// `GET /api/v3/list-ext-idp`
     #[cfg(feature = "identity_sources")]
@@ -3248,7 +3348,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Rename an identity source
+    ///
+    /// Changes the name of an identity source, given by its ID, and returns the updated source. Connection settings are changed with `update-ext-idp-conn`.
     ///
     /// `POST /api/v3/update-ext-idp`
     #[cfg(feature = "identity_sources")]
@@ -3261,7 +3363,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update an identity source connection
+    ///
+    /// Changes the display name, logo, login-only flag and provider settings of one connection and returns it. `fields` is merged into the stored settings: keys left out keep their values.
     ///
     /// `POST /api/v3/update-ext-idp-conn`
     #[cfg(feature = "identity_sources")]
@@ -3435,7 +3539,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create a Pipeline function
+    ///
+    /// Adds a Pipeline function, a piece of JavaScript that GenAuth runs at a chosen point of the registration or sign-in flow, and returns it. The source code is uploaded for deployment; `status` in the result tells how the upload went.
     ///
     /// `POST /api/v3/create-pipeline-function`
     #[cfg(feature = "pipeline")]
@@ -3451,7 +3557,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete a Pipeline function
+    ///
+    /// Removes a Pipeline function, so that it no longer runs.
     ///
     /// `POST /api/v3/delete-pipeline-function`
     #[cfg(feature = "pipeline")]
@@ -3467,7 +3575,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get a Pipeline function
+    ///
+    /// Returns one Pipeline function with its source code, run settings and upload state.
     ///
     /// `GET /api/v3/get-pipeline-function`
     #[cfg(feature = "pipeline")]
@@ -3482,7 +3592,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get the logs of a Pipeline function
+    ///
+    /// Returns one page of the execution logs of a Pipeline function. GenAuth's SDK declares the page with the Pipeline function item shape.
     ///
     /// `GET /api/v3/get-pipeline-logs`
     #[cfg(feature = "pipeline")]
@@ -3499,7 +3611,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List Pipeline functions
+    ///
+    /// Returns the Pipeline functions that run at one point of the flow.
     ///
     /// `GET /api/v3/list-pipeline-functions`
     #[cfg(feature = "pipeline")]
@@ -3517,7 +3631,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Upload a Pipeline function again
+    ///
+    /// Retries the upload of a Pipeline function whose previous upload failed, and returns the function. Deprecated: changing the source code through `updatePipelineFunction` uploads the function again as well.
     ///
     /// **Deprecated** in the API description.
     ///
@@ -3535,7 +3651,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update a Pipeline function
+    ///
+    /// Changes the name, description, source code or run settings of a Pipeline function; fields left out stay as they are. New source code is uploaded again. Returns the updated function.
     ///
     /// `POST /api/v3/update-pipeline-function`
     #[cfg(feature = "pipeline")]
@@ -3551,7 +3669,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Reorder Pipeline functions
+    ///
+    /// Sets the order in which the Pipeline functions of one trigger point run, given as their IDs in the new order.
     ///
     /// `POST /api/v3/update-pipeline-order`
     #[cfg(feature = "pipeline")]
@@ -3567,7 +3687,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create a webhook
+    ///
+    /// Creates a webhook, which calls a URL of yours whenever one of the chosen events happens in the user pool, and returns it. A name, the callback URL, the events and the body format are required; a secret, the initial state and a retry policy are optional.
     ///
     /// `POST /api/v3/create-webhook`
     #[cfg(feature = "webhooks")]
@@ -3580,7 +3702,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete webhooks
+    ///
+    /// Deletes the webhooks whose IDs are given. IDs that match no webhook are skipped without an error.
     ///
     /// `POST /api/v3/delete-webhook`
     #[cfg(feature = "webhooks")]
@@ -3593,7 +3717,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get a webhook
+    ///
+    /// Returns the settings of one webhook.
     ///
     /// `GET /api/v3/get-webhook`
     #[cfg(feature = "webhooks")]
@@ -3608,7 +3734,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List webhook events
+    ///
+    /// Returns every event a webhook can subscribe to, with its display names, and the categories that group the events.
     ///
     /// `GET /api/v3/get-webhook-event-list`
     #[cfg(feature = "webhooks")]
@@ -3622,7 +3750,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the deliveries of a webhook
+    ///
+    /// Returns one page of the delivery log of a webhook: for each call, the request sent, the response received and whether it succeeded. An ID that matches no webhook is not reported as an error.
     ///
     /// `POST /api/v3/get-webhook-logs`
     #[cfg(feature = "webhooks")]
@@ -3635,7 +3765,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List webhooks
+    ///
+    /// Returns one page of the webhooks of the user pool.
     ///
     /// `GET /api/v3/list-webhooks`
     #[cfg(feature = "webhooks")]
@@ -3651,7 +3783,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Trigger a webhook
+    ///
+    /// Calls the callback URL of a webhook right away, for instance to test it, optionally with headers and a body of your choice. Returns what the callback URL answered.
     ///
     /// `POST /api/v3/trigger-webhook`
     #[cfg(feature = "webhooks")]
@@ -3664,7 +3798,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update a webhook
+    ///
+    /// Changes the settings of a webhook: its name, callback URL, events, body format, state, secret or retry policy. Fields left unset keep their values; the updated webhook is returned.
     ///
     /// `POST /api/v3/update-webhook`
     #[cfg(feature = "webhooks")]
@@ -3707,7 +3843,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the rights of the user pool
+    ///
+    /// Returns every right (entitlement) the user pool's subscription grants, such as the number of social connections it may use, each with its value.
     ///
     /// `GET /api/v3/get-all-rights-items`
     #[cfg(feature = "metering")]
@@ -3718,7 +3856,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get the current package
+    ///
+    /// Returns the package (subscription plan) the user pool is on: its code, when it ends, how many days it is overdue, and the package details such as edition and MAU allowance.
     ///
     /// `GET /api/v3/get-current-package-info`
     #[cfg(feature = "metering")]
@@ -3732,7 +3872,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get MAU usage history
+    ///
+    /// Returns the monthly active user (MAU) count of the user pool for each billing period between two dates, next to the allowance for that period.
     ///
     /// `GET /api/v3/get-mau-period-usage-history`
     #[cfg(feature = "metering")]
@@ -3751,7 +3893,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get an order
+    ///
+    /// Returns one order of the user pool, looked up by its order number.
     ///
     /// `GET /api/v3/get-order-detail`
     #[cfg(feature = "metering")]
@@ -3766,7 +3910,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get the payment of an order
+    ///
+    /// Returns how an order of the user pool was paid: amount, time, payment method and the payment channel's own transaction number.
     ///
     /// `GET /api/v3/get-order-pay-detail`
     #[cfg(feature = "metering")]
@@ -3781,7 +3927,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List orders
+    ///
+    /// Returns one page of the orders placed for the user pool, such as new purchases, upgrades and renewals.
     ///
     /// `GET /api/v3/get-orders`
     #[cfg(feature = "metering")]
@@ -3797,7 +3945,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get current usage
+    ///
+    /// Returns, for each metered right of the user pool, how much of it is in use and how much the subscription allows.
     ///
     /// `GET /api/v3/get-usage-info`
     #[cfg(feature = "metering")]
@@ -3896,7 +4046,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create a public account
+    ///
+    /// Creates one public account (a shared account that several people can use) with the given profile and password, and returns it. At least one of `email`, `phone` or `username` is required; these and `externalId` must be unique in the user pool. The call acts with administrator rights, so no verification codes are checked.
     ///
     /// `POST /api/v3/create-public-account`
     #[cfg(feature = "public_accounts")]
@@ -3912,7 +4064,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Create public accounts in bulk
+    ///
+    /// Creates several public accounts in one call and returns them. Each needs at least one of `email`, `phone` or `username`, and these and `externalId` must be unique in the user pool; no verification codes are checked.
     ///
     /// `POST /api/v3/create-public-accounts-batch`
     #[cfg(feature = "public_accounts")]
@@ -3928,7 +4082,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Delete public accounts
+    ///
+    /// Removes public accounts from the user pool, given as a list of identifiers read according to `options.userIdType`. Deleted accounts cannot be restored.
     ///
     /// `POST /api/v3/delete-public-accounts-batch`
     #[cfg(feature = "public_accounts")]
@@ -3944,7 +4100,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the groups of a public account
+    ///
+    /// Returns the user groups a public account belongs to.
     ///
     /// `GET /api/v3/get-groups-of-public-account`
     #[cfg(feature = "public_accounts")]
@@ -3963,7 +4121,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get a public account
+    ///
+    /// Returns the profile of one public account, looked up by any supported kind of identifier. Custom field values are included on request.
     ///
     /// `GET /api/v3/get-public-account`
     #[cfg(feature = "public_accounts")]
@@ -3980,7 +4140,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get several public accounts
+    ///
+    /// Returns the profiles of several public accounts identified by a list of IDs (up to 50).
     ///
     /// `GET /api/v3/get-public-account-batch`
     #[cfg(feature = "public_accounts")]
@@ -4000,7 +4162,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the public accounts in a group
+    ///
+    /// Returns the public accounts that are members of a user group.
     ///
     /// `GET /api/v3/get-public-accounts-of-group`
     #[cfg(feature = "public_accounts")]
@@ -4018,7 +4182,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the public accounts holding a role
+    ///
+    /// Returns the public accounts the role has been assigned to.
     ///
     /// `GET /api/v3/get-public-accounts-of-role`
     #[cfg(feature = "public_accounts")]
@@ -4036,7 +4202,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the public accounts of a user
+    ///
+    /// Returns the public accounts a user is bound to, i.e. the shared accounts that user may act as.
     ///
     /// `GET /api/v3/get-public-accounts-of-user`
     #[cfg(feature = "public_accounts")]
@@ -4054,7 +4222,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the roles of a public account
+    ///
+    /// Returns the roles assigned to a public account, optionally limited to one permission space. The response is declared with the public-account page shape, as in GenAuth's SDK.
     ///
     /// `GET /api/v3/get-roles-of-public-account`
     #[cfg(feature = "public_accounts")]
@@ -4074,7 +4244,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the users of a public account
+    ///
+    /// Returns the users bound to a public account, that is, the people allowed to act as it.
     ///
     /// `GET /api/v3/get-users-of-public-account`
     #[cfg(feature = "public_accounts")]
@@ -4092,7 +4264,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Sign a public account out
+    ///
+    /// Ends the sessions of a public account in the given applications, forcing a new sign-in there.
     ///
     /// `POST /api/v3/kick-public-accounts`
     #[cfg(feature = "public_accounts")]
@@ -4105,7 +4279,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List public accounts
+    ///
+    /// Searches the public accounts of the user pool with keywords, advanced filters or a search query and returns one page of them. Advanced filters can be combined freely; options control paging, sorting, the fields that keywords are matched against and whether custom data and department IDs are included.
     ///
     /// `POST /api/v3/list-public-accounts`
     #[cfg(feature = "public_accounts")]
@@ -4118,7 +4294,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Add a public account to groups
+    ///
+    /// Makes a public account a member of each of the given user groups.
     ///
     /// `POST /api/v3/set-public-account-of-groups`
     #[cfg(feature = "public_accounts")]
@@ -4134,7 +4312,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Assign roles to a public account
+    ///
+    /// Assigns each of the given roles to a public account.
     ///
     /// `POST /api/v3/set-public-account-of-roles`
     #[cfg(feature = "public_accounts")]
@@ -4150,7 +4330,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Bind users to a public account
+    ///
+    /// Binds several users to one public account, allowing each of them to act as that shared account.
     ///
     /// `POST /api/v3/set-public-account-of-users`
     #[cfg(feature = "public_accounts")]
@@ -4166,7 +4348,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Bind a user to public accounts
+    ///
+    /// Binds one user to several public accounts, allowing the user to act as each of them.
     ///
     /// `POST /api/v3/set-user-of-public-accounts`
     #[cfg(feature = "public_accounts")]
@@ -4182,7 +4366,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Turn a user into a public account
+    ///
+    /// Converts an existing personal user account into a public account that other users can then be bound to.
     ///
     /// `POST /api/v3/transfer-into-public-account`
     #[cfg(feature = "public_accounts")]
@@ -4198,7 +4384,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Unbind a user from a public account
+    ///
+    /// Removes the binding between a user and a public account; the user can no longer act as that account.
     ///
     /// `POST /api/v3/unbind-public-account-of-user`
     #[cfg(feature = "public_accounts")]
@@ -4214,7 +4402,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update a public account
+    ///
+    /// Changes the profile of one public account; only the attributes sent are modified. `email`, `phone`, `username` and `externalId` must stay unique in the user pool; no verification codes are checked. Returns the updated account.
     ///
     /// `POST /api/v3/update-public-account`
     #[cfg(feature = "public_accounts")]
@@ -4230,7 +4420,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update public accounts in bulk
+    ///
+    /// Changes the profiles of several public accounts in one call; for each, only the attributes sent are modified. Returns the updated accounts.
     ///
     /// `POST /api/v3/update-public-account-batch`
     #[cfg(feature = "public_accounts")]
@@ -4246,7 +4438,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Register a device
+    ///
+    /// Records a device (a browser, mobile device or desktop computer) in the user pool and returns its record ID together with its unique identifier. The record ID is the `id` that `device-status` and the `...-device-by-user` calls take.
     ///
     /// `POST /api/v3/add-device`
     #[cfg(feature = "devices")]
@@ -4259,7 +4453,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Register a device (deprecated)
+    ///
+    /// Older form of `add-device` that takes the same input. Its response does not reliably follow the standard envelope, so use `add-device` instead.
     ///
     /// **Deprecated** in the API description.
     ///
@@ -4274,7 +4470,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Unbind a device from a user
+    ///
+    /// Removes the link between a user and one of the user's devices, as the user details page of the console does. The device is given by the record ID `add-device` returned.
     ///
     /// `POST /api/v3/delete-device-by-user`
     #[cfg(feature = "devices")]
@@ -4290,7 +4488,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get the status of a device
+    ///
+    /// Returns whether a device is in use, suspended or disabled and, for a suspended device, how long the suspension still runs. The device is given by its record ID.
     ///
     /// `POST /api/v3/device-status`
     #[cfg(feature = "devices")]
@@ -4303,7 +4503,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Disable a device of a user
+    ///
+    /// Disables one of a user's devices, as the user details page of the console does; `enable-device-by-user` takes it back into use.
     ///
     /// `POST /api/v3/disable-device-by-user`
     #[cfg(feature = "devices")]
@@ -4319,7 +4521,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Enable a device of a user
+    ///
+    /// Takes a disabled device of a user back into use, as the user details page of the console does.
     ///
     /// `POST /api/v3/enable-device-by-user`
     #[cfg(feature = "devices")]
@@ -4335,7 +4539,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Get the device exclusion rule
+    ///
+    /// Returns the settings of the device exclusion rule, which limits how many devices, or how many recent login IP addresses, a user may be signed in from at the same time: whether the rule is off, and otherwise which kind of limit applies and its value.
     ///
     /// `GET /api/v3/get-device-exclusive-rule-settings`
     #[cfg(feature = "devices")]
@@ -4349,7 +4555,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the applications the device exclusion rule covers
+    ///
+    /// Returns the applications in which the device exclusion rule is enforced, with the time each was added.
     ///
     /// `GET /api/v3/get-device-exclusive-valid-scope-settings`
     #[cfg(feature = "devices")]
@@ -4363,7 +4571,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the exemptions from the device exclusion rule
+    ///
+    /// Returns the users, groups and roles to which the device exclusion rule does not apply.
     ///
     /// `GET /api/v3/get-device-exclusive-white-list-settings`
     #[cfg(feature = "devices")]
@@ -4377,7 +4587,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the applications last used on devices
+    ///
+    /// Looks up the applications most recently signed in to from the given devices, optionally for one user only. The devices are given by their unique identifiers, not by record IDs.
     ///
     /// `POST /api/v3/get-last-login-apps-by-device-ids`
     #[cfg(feature = "devices")]
@@ -4393,7 +4605,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// List the applications last used on devices (deprecated)
+    ///
+    /// Older form of `get-last-login-apps-by-device-ids` that takes the same input. Its response does not reliably follow the standard envelope, so use the newer call instead.
     ///
     /// **Deprecated** in the API description.
     ///
@@ -4411,7 +4625,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Search applications for the device exclusion rule
+    ///
+    /// Returns the applications of the pool that the device exclusion rule can be enforced in, filtered by a keyword. Use it to find candidates for `save-device-exclusive-valid-scope-settings`.
     ///
     /// `GET /api/v3/get-supported-device-exclusive-apps`
     #[cfg(feature = "devices")]
@@ -4429,7 +4645,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Remove an application from the device exclusion rule
+    ///
+    /// Takes one application out of the scope of the device exclusion rule, so that the rule is no longer enforced when users sign in to it.
     ///
     /// `POST /api/v3/remove-device-exclusive-valid-scope-settings`
     #[cfg(feature = "devices")]
@@ -4445,7 +4663,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Save the applications the device exclusion rule covers
+    ///
+    /// Saves the given applications as the scope of the device exclusion rule, the applications in which the rule is enforced. `remove-device-exclusive-valid-scope-settings` takes one out again.
     ///
     /// `POST /api/v3/save-device-exclusive-valid-scope-settings`
     #[cfg(feature = "devices")]
@@ -4461,7 +4681,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Suspend a device of a user
+    ///
+    /// Suspends one of a user's devices until the given time, as the user details page of the console does. `device-status` reports how long the suspension still runs.
     ///
     /// `POST /api/v3/suspend-device-by-user`
     #[cfg(feature = "devices")]
@@ -4477,7 +4699,9 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// TODO
+    /// Update the device exclusion rule
+    ///
+    /// Changes the settings of the device exclusion rule, which limits how many devices, or how many recent login IP addresses, a user may be signed in from at the same time, and returns the settings now in force. Give `deviceRule` with `condition:device` and `ipRule` with `condition:ip`.
     ///
     /// `POST /api/v3/update-device-exclusive-rule-settings`
     #[cfg(feature = "devices")]
@@ -7333,7 +7557,9 @@ impl Default for ListGroupsParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRoleParams {
+    /// Code of the role, unique within its permission space.
     pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
     pub namespace: Option<String>,
 }
 
@@ -7353,8 +7579,11 @@ impl GetRoleParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRoleAuthorizedResourcesParams {
+    /// Code of the role, unique within its permission space.
     pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
     pub namespace: Option<String>,
+    /// Only return resources of this kind: `DATA`, `API`, `MENU`, `BUTTON` or `UI`.
     pub resource_type: Option<AuthorizedResourceDtoResourceType>,
 }
 
@@ -7375,13 +7604,21 @@ impl GetRoleAuthorizedResourcesParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRoleAssignmentsParams {
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
+    /// Search text matched against role codes and names.
     pub query: Option<String>,
+    /// Code of the role whose assignments are listed (letters, digits, `-` and `_`, at most 50 characters).
     pub role_code: String,
+    /// Code of the permission space the role belongs to.
     pub namespace_code: Option<String>,
+    /// Kinds of target whose assignments are included (`USER`).
     pub target_type: Option<Vec<ListRoleAssignmentsTargetType>>,
 }
 
@@ -7405,15 +7642,25 @@ impl ListRoleAssignmentsParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRoleMembersParams {
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
+    /// Also return the custom (extended) field values.
+    ///
     /// Defaults to `false`.
     pub with_custom_data: Option<bool>,
+    /// Also return the linked external identities.
+    ///
     /// Defaults to `false`.
     pub with_identities: Option<bool>,
+    /// Code of the role, unique within its permission space.
     pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
     pub namespace: Option<String>,
 }
 
@@ -7437,11 +7684,18 @@ impl ListRoleMembersParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRolesParams {
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
+    /// Text matched fuzzily against role codes and names.
     pub keywords: Option<String>,
+    /// Code of the permission space whose roles are listed; `default` when left out.
+    ///
     /// Defaults to `"default"`.
     pub namespace: Option<String>,
 }
@@ -7625,11 +7879,20 @@ impl ListUserBaseFieldsParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthorizedResourcesParams {
+    /// Kind of subject: `USER` (a user), `ROLE` (a role) or `GROUP` (a group).
     pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// Identifier of the subject: the user ID for `USER`, the role code for `ROLE`, the group code for `GROUP`.
     pub target_identifier: String,
+    /// Only consider this permission space (by code); the default space when omitted.
     pub namespace: Option<String>,
+    /// Only return resources of this kind (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
     pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+    /// Only return these resources (1 to 50). Entries match by prefix:
+    /// - `books:*` matches a grant on `books:123`;
+    /// - `books:fictions_` matches a grant on `books:fictions_123`.
     pub resource_list: Option<Vec<String>>,
+    /// Also return resources on which the subject is explicitly denied.
+    ///
     /// Defaults to `false`.
     pub with_denied: Option<bool>,
 }
@@ -7657,6 +7920,7 @@ impl GetAuthorizedResourcesParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNamespaceParams {
+    /// Code of the permission space.
     pub code: String,
 }
 
@@ -7673,6 +7937,7 @@ impl GetNamespaceParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNamespacesBatchParams {
+    /// Codes of the permission spaces (up to 50).
     pub code_list: Vec<String>,
 }
 
@@ -7689,7 +7954,9 @@ impl GetNamespacesBatchParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceParams {
+    /// Code of the resource.
     pub code: String,
+    /// Code of the permission space; the default space is used when omitted.
     pub namespace: Option<String>,
 }
 
@@ -7709,7 +7976,9 @@ impl GetResourceParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourcesBatchParams {
+    /// Code of the permission space; the default space is used when omitted.
     pub namespace: Option<String>,
+    /// Codes of the resources (1 to 50).
     pub code_list: Vec<String>,
 }
 
@@ -7726,11 +7995,17 @@ impl GetResourcesBatchParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListCommonResourceParams {
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
+    /// Search term matched against the resources.
     pub keyword: Option<String>,
+    /// Only search these permission spaces: their codes, separated by commas.
     pub namespace_code_list: Option<String>,
 }
 
@@ -7759,11 +8034,17 @@ impl Default for ListCommonResourceParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListNamespaceRolesParams {
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
+    /// Code of the permission space.
     pub code: String,
+    /// Search term matched against role codes and names.
     pub keywords: Option<String>,
 }
 
@@ -7785,10 +8066,15 @@ impl ListNamespaceRolesParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListNamespacesParams {
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
+    /// Search term matched against permission space codes.
     pub keywords: Option<String>,
 }
 
@@ -7816,10 +8102,16 @@ impl Default for ListNamespacesParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourcesParams {
+    /// Only consider this permission space (by code); the default space when omitted.
     pub namespace: Option<String>,
+    /// Only return resources of this kind (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
     pub r#type: Option<CreateResourceDtoType>,
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
 }
@@ -8613,8 +8905,11 @@ impl Default for GetVerifyConfigAppParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtIdpConnStateByAppsParams {
+    /// ID of an application; when given, only what concerns that application is returned.
     pub app_id: Option<String>,
+    /// ID of the identity source.
     pub id: String,
+    /// Category of the identity source: `social` (consumer sign-in such as WeChat or GitHub) or `enterprise` (protocols and corporate directories such as OIDC, SAML, LDAP or WeCom).
     pub r#type: Option<ExtIdpConnStateByAppsType>,
 }
 
@@ -8635,8 +8930,11 @@ impl ExtIdpConnStateByAppsParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetExtIdpParams {
+    /// ID of an application; when given, only what concerns that application is returned.
     pub app_id: Option<String>,
+    /// ID of the identity source.
     pub id: String,
+    /// Category of the identity source: `social` (consumer sign-in such as WeChat or GitHub) or `enterprise` (protocols and corporate directories such as OIDC, SAML, LDAP or WeCom).
     pub r#type: Option<ExtIdpConnStateByAppsType>,
 }
 
@@ -8657,6 +8955,7 @@ impl GetExtIdpParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListExtIdpParams {
+    /// ID of an application; when given, only what concerns that application is returned.
     pub app_id: Option<String>,
 }
 
@@ -8680,6 +8979,7 @@ impl Default for ListExtIdpParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPipelineFunctionParams {
+    /// ID of the Pipeline function.
     pub func_id: String,
 }
 
@@ -8696,9 +8996,14 @@ impl GetPipelineFunctionParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPipelineLogsParams {
+    /// ID of the Pipeline function.
     pub func_id: String,
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
 }
@@ -8720,6 +9025,7 @@ impl GetPipelineLogsParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListPipelineFunctionsParams {
+    /// Trigger point whose functions are returned; see `scene` in `PipelineFunctionDto` for the values.
     pub scene: CreatePipelineFunctionDtoScene,
 }
 
@@ -8736,6 +9042,7 @@ impl ListPipelineFunctionsParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetWebhookParams {
+    /// ID of the webhook.
     pub webhook_id: String,
 }
 
@@ -8754,8 +9061,12 @@ impl GetWebhookParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListWebhooksParams {
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
 }
@@ -8783,7 +9094,9 @@ impl Default for ListWebhooksParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetMauPeriodUsageHistoryParams {
+    /// First day of the time span, as a date written `YYYYMMDD`.
     pub start_time: String,
+    /// Last day of the time span, as a date written `YYYYMMDD`.
     pub end_time: String,
 }
 
@@ -8803,6 +9116,7 @@ impl GetMauPeriodUsageHistoryParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderDetailParams {
+    /// Order number, as `get-orders` returns it.
     pub order_no: String,
 }
 
@@ -8819,6 +9133,7 @@ impl GetOrderDetailParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderPayDetailParams {
+    /// Order number, as `get-orders` returns it.
     pub order_no: String,
 }
 
@@ -8835,8 +9150,12 @@ impl GetOrderPayDetailParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrdersParams {
+    /// Page number, starting at 1.
+    ///
     /// Defaults to `1`.
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
     /// Defaults to `10`.
     pub limit: Option<i64>,
 }
@@ -8900,7 +9219,22 @@ impl Default for ListEventsParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupsOfPublicAccountParams {
+    /// Identifier of the public account; read according to `userIdType`.
     pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
     /// Defaults to `"user_id"`.
     pub user_id_type: Option<UserIdType>,
 }
@@ -8921,9 +9255,26 @@ impl GetGroupsOfPublicAccountParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicAccountParams {
+    /// Identifier of the public account; read according to `userIdType`.
     pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
     /// Defaults to `"user_id"`.
     pub user_id_type: Option<UserIdType>,
+    /// Also return the custom (extended) field values.
+    ///
     /// Defaults to `false`.
     pub with_custom_data: Option<bool>,
 }
@@ -8945,9 +9296,26 @@ impl GetPublicAccountParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicAccountBatchParams {
+    /// Identifiers of the public accounts (1 to 50); read according to `userIdType`.
     pub user_ids: Vec<String>,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
     /// Defaults to `"user_id"`.
     pub user_id_type: Option<UserIdType>,
+    /// Also return the custom (extended) field values.
+    ///
     /// Defaults to `false`.
     pub with_custom_data: Option<bool>,
 }
@@ -8969,6 +9337,7 @@ impl GetPublicAccountBatchParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicAccountsOfGroupParams {
+    /// ID of the group.
     pub group_id: String,
 }
 
@@ -8985,6 +9354,7 @@ impl GetPublicAccountsOfGroupParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicAccountsOfRoleParams {
+    /// ID of the role (not its code).
     pub role_id: String,
 }
 
@@ -9001,6 +9371,7 @@ impl GetPublicAccountsOfRoleParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicAccountsOfUserParams {
+    /// GenAuth ID of the user.
     pub user_id: String,
 }
 
@@ -9017,9 +9388,26 @@ impl GetPublicAccountsOfUserParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicAccountRolesParams {
+    /// Identifier of the public account; read according to `userIdType`.
     pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
     /// Defaults to `"user_id"`.
     pub user_id_type: Option<UserIdType>,
+    /// Code of the permission space whose roles are returned; `default` is the pool's default space.
+    ///
     /// Defaults to `"default"`.
     pub namespace: Option<String>,
 }
@@ -9041,6 +9429,7 @@ impl GetPublicAccountRolesParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsersOfPublicAccountParams {
+    /// GenAuth ID of the public account.
     pub public_account_id: String,
 }
 
@@ -9059,6 +9448,7 @@ impl GetUsersOfPublicAccountParams {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FindAppListsParams {
+    /// Keyword to filter the applications by, such as part of an application name.
     pub keyword: String,
 }
 

@@ -27,7 +27,7 @@ pub struct GetUserEncryptPasswordBatchDataDto {
     pub encrypted_password: String,
 }
 
-/// The shape 113 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `GetUserEncryptPasswordBatchRespDto`, `CheckSessionStatusRespDto`, `UserSingleRespDto`.
+/// The shape 157 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `GetUserEncryptPasswordBatchRespDto`, `CheckSessionStatusRespDto`, `UserSingleRespDto`.
 #[cfg(
     any(
         feature = "users",
@@ -40,8 +40,10 @@ pub struct GetUserEncryptPasswordBatchDataDto {
         feature = "identity_sources",
         feature = "security_settings",
         feature = "messaging",
+        feature = "pipeline",
         feature = "webhooks",
         feature = "audit_logs",
+        feature = "metering",
         feature = "events",
         feature = "public_accounts",
         feature = "devices",
@@ -905,7 +907,7 @@ pub struct AuthorizedResourceDto {
     pub effect: Effect,
 }
 
-/// The shape 15 types share: they differ only in `list` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `AuthorizedResourcePagingDto`, `UserDepartmentPagingDto`, `GroupPagingDto`.
+/// The shape 19 types share: they differ only in `list` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `AuthorizedResourcePagingDto`, `UserDepartmentPagingDto`, `GroupPagingDto`.
 #[cfg(
     any(
         feature = "users",
@@ -914,6 +916,7 @@ pub struct AuthorizedResourceDto {
         feature = "resources",
         feature = "data_permissions",
         feature = "applications",
+        feature = "pipeline",
         feature = "events",
         feature = "public_accounts"
     )
@@ -2318,69 +2321,106 @@ pub struct UpdateGroupReqDto {
     pub custom_data: Option<serde_json::Value>,
 }
 
+/// A subject that a role is assigned to or taken away from.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetDto {
+    /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
     pub target_type: TargetDtoTargetType,
+    /// Identifies the subject according to `targetType`: a user ID, a role code, a group code or a department ID.
     pub target_identifier: String,
 }
 
+/// One role and the targets to assign it to.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AssignRoleDto {
+    /// Subjects that receive the role.
     pub targets: Vec<TargetDto>,
+    /// Code of the role to assign.
     pub code: String,
+    /// When the assignment expires (Unix epoch in milliseconds); leave out for no expiry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
+    /// When the assignment takes effect (Unix epoch in milliseconds); leave out to apply it at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_time: Option<i64>,
+    /// Code of the permission space the role belongs to; the default space when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// A role, identified by its code and permission space.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RoleCodeDto {
+    /// Code of the role, unique within its permission space.
     pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// Targets and the roles to assign to each of them.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AssignRoleBatchDto {
+    /// Subjects that receive the roles.
     pub targets: Vec<TargetDto>,
+    /// Roles to assign.
     pub roles: Vec<RoleCodeDto>,
 }
 
+/// Roles to check for mutual exclusion.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CheckRoleMutualExclusionReqDto {
+    /// Roles to check.
     pub roles: Vec<RoleCodeDto>,
 }
 
+/// Result of a mutual exclusion check.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CheckRoleMutualExclusionResultDto {
+    /// True if at least two of the given roles exclude one another.
     pub exist_mutually_exclusive: bool,
 }
 
-/// The shape 44 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `CheckRoleMutualExclusionRespDto`, `RoleSingleRespDto`, `RoleAuthorizedResourcePaginatedRespDto`.
-#[cfg(
-    any(
-        feature = "roles",
-        feature = "resources",
-        feature = "identity_sources",
-        feature = "pipeline",
-        feature = "webhooks",
-        feature = "metering",
-        feature = "public_accounts",
-        feature = "devices"
-    )
-)]
+/// Response carrying the result of a mutual exclusion check.
+#[cfg(feature = "roles")]
+pub type CheckRoleMutualExclusionRespDto = RespDto<CheckRoleMutualExclusionResultDto>;
+
+/// Role code and, optionally, name to check in a permission space.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckRoleParamsDto {
+    /// Role code to check.
+    pub code: String,
+    /// Code of the permission space to check in.
+    pub namespace: String,
+    /// Role name to check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Outcome of a role code or name check.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckRoleParamsRespDto {
+    /// True if the code (and name) can be used.
+    pub is_valid: bool,
+    /// Reason the check failed; left out when it passed. Declared as a boolean, although the Authing document shows a text reason here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<bool>,
+}
+
+/// The shape 8 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `RoleCheckParamsRespDto`, `CheckExternalUserPermissionRespDto`, `CheckPermissionRespDto`.
+#[cfg(any(feature = "roles", feature = "data_permissions", feature = "data_objects"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(
     default,
@@ -2388,217 +2428,248 @@ pub struct CheckRoleMutualExclusionResultDto {
     rename_all = "camelCase"
 )]
 pub struct RespDto2<T> {
-    pub status_code: f64,
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
     pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    pub api_code: Option<i64>,
     /// The part that differs between the types defined as this one (see their docs).
     pub data: T,
 }
 
+/// Response carrying the outcome of a role code or name check.
 #[cfg(feature = "roles")]
-pub type CheckRoleMutualExclusionRespDto = RespDto2<CheckRoleMutualExclusionResultDto>;
+pub type RoleCheckParamsRespDto = RespDto2<CheckRoleParamsRespDto>;
 
-#[cfg(feature = "roles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CheckRoleParamsDto {
-    pub code: String,
-    pub namespace: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-#[cfg(feature = "roles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct CheckRoleParamsRespDto {
-    pub is_valid: bool,
-    pub message: bool,
-}
-
-#[cfg(feature = "roles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct RoleCheckParamsRespDto {
-    pub status_code: f64,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<f64>,
-    pub data: CheckRoleParamsRespDto,
-}
-
+/// Code and name of the administrator role to create.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateAdminRoleDto {
+    /// Name of the administrator role.
     pub name: String,
+    /// Unique code of the administrator role.
     pub code: String,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
+/// The role to create.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateRoleDto {
+    /// Code of the role, unique within its permission space.
     pub code: String,
+    /// Name of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Code of the permission space to create the role in; `default` when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// When the role is switched off automatically, as a Unix epoch in milliseconds written as a string; leave out to keep the role enabled indefinitely.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_time: Option<String>,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
+/// Response carrying a single role.
 #[cfg(feature = "roles")]
-pub type RoleSingleRespDto = RespDto2<RoleDto>;
+pub type RoleSingleRespDto = RespDto<RoleDto>;
 
+/// One role in a batch creation.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RoleListItem {
+    /// Code of the role, unique within its permission space.
     pub code: String,
+    /// Name of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Code of the permission space to create the role in; `default` when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
+/// Roles to create in one call.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateRolesBatch {
+    /// Roles to create.
     pub list: Vec<RoleListItem>,
 }
 
+/// Administrator roles to delete.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteAdminRoleDto {
+    /// Codes of the administrator roles to delete.
     pub code_list: Vec<String>,
 }
 
+/// Roles of one permission space to delete.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteRoleDto {
+    /// Codes of the roles to delete.
     pub code_list: Vec<String>,
+    /// Code of the permission space the roles belong to; `default` when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// A resource a role is authorised for, with the allowed actions.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct RoleAuthorizedResourcesRespDto {
+    /// Code of the resource.
     pub resource_code: String,
+    /// Kind of resource: `DATA`, `API`, `MENU`, `BUTTON` or `UI`.
     pub resource_type: AuthorizedResourceDtoResourceType,
+    /// Actions the role may perform on the resource.
     pub actions: Vec<String>,
+    /// API identifier linked to the resource; empty when there is none.
     pub api_identifier: String,
 }
 
-/// The shape 8 types share: they differ only in `list` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `RoleAuthorizedResourcePagingDto`, `GetResourceAuthorizedTargetDataDto`, `NamespaceListPagingDto`.
-#[cfg(
-    any(
-        feature = "roles",
-        feature = "resources",
-        feature = "identity_sources",
-        feature = "pipeline",
-        feature = "webhooks",
-        feature = "public_accounts"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(
-    default,
-    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
-    rename_all = "camelCase"
-)]
-pub struct PagingDto2<T> {
-    pub total_count: i64,
-    /// The part that differs between the types defined as this one (see their docs).
-    pub list: Vec<T>,
-}
-
+/// One page of the resources a role is authorised for.
 #[cfg(feature = "roles")]
-pub type RoleAuthorizedResourcePagingDto = PagingDto2<RoleAuthorizedResourcesRespDto>;
+pub type RoleAuthorizedResourcePagingDto = PagingDto<RoleAuthorizedResourcesRespDto>;
 
+/// Response carrying one page of the resources a role is authorised for.
 #[cfg(feature = "roles")]
-pub type RoleAuthorizedResourcePaginatedRespDto = RespDto2<
+pub type RoleAuthorizedResourcePaginatedRespDto = RespDto<
     RoleAuthorizedResourcePagingDto,
 >;
 
+/// One assignment of a role, with its state and validity period.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct RolePermissionListDto {
+    /// ID of the role.
     pub role_id: String,
+    /// `ENABLE` once the subject holds the role, `DISABLE` while it has not joined yet.
     pub status: String,
+    /// When the subject joined the role (Unix epoch in milliseconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_time: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<i64>,
+    /// When the assignment expires (Unix epoch in milliseconds); `null` means it never expires.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "rt::nullable"
+    )]
+    pub end_time: Option<Option<i64>>,
+    /// ID of the user pool.
     pub user_pool_id: String,
+    /// Name of the role (at most 50 characters).
     pub role_name: String,
+    /// Code of the role (letters, digits, `-` and `_`, at most 50 characters).
     pub role_code: String,
+    /// When the record was created (ISO 8601 date-time).
     pub created_at: String,
+    /// When the record was last modified (ISO 8601 date-time).
     pub updated_at: String,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
+/// One page of role assignment records.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct RoleListPageDto {
+    /// Total number of matching records across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
+    /// Records of the current page.
     pub data: Vec<RolePermissionListDto>,
 }
 
+/// Response carrying one page of role assignment records.
 #[cfg(feature = "roles")]
-pub type RoleListPageRespDto = RespDto2<RoleListPageDto>;
+pub type RoleListPageRespDto = RespDto<RoleListPageDto>;
 
+/// A role, identified by its code and permission space.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RoleCodeAndNamespaceDto {
+    /// Code of the role, unique within its permission space.
     pub code: String,
+    /// Code of the permission space the role belongs to.
     pub namespace: String,
 }
 
+/// Roles to delete, possibly from different permission spaces.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteRoleBatchDto {
+    /// Roles to delete, each with its permission space.
     pub role_list: Vec<RoleCodeAndNamespaceDto>,
 }
 
+/// One role and the targets to take it away from.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RevokeRoleDto {
+    /// Subjects that lose the role.
     pub targets: Vec<TargetDto>,
+    /// Code of the role to revoke.
     pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// Targets and the roles to take away from each of them.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RevokeRoleBatchDto {
+    /// Subjects that lose the roles.
     pub targets: Vec<TargetDto>,
+    /// Roles to revoke.
     pub roles: Vec<RoleCodeDto>,
 }
 
+/// The role to change and its new values.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateRoleDto {
+    /// New name of the role.
     pub name: String,
+    /// New code of the role; repeat `code` to keep the current one.
     pub new_code: String,
+    /// Current code of the role.
     pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// `ENABLE` to keep the role in use, `DISABLE` to switch it off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// When the role is switched off automatically, as a Unix epoch in milliseconds written as a string; leave out to keep the role enabled indefinitely.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_time: Option<String>,
+    /// Whether users may request this role themselves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_permission_apply: Option<bool>,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A custom field definition to delete.
@@ -2691,6 +2762,9 @@ pub struct CustomFieldDto {
     /// Options of an `ENUM` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<CustomFieldSelectOption>>,
+    /// Free-text description of the field, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying field definitions.
@@ -2829,6 +2903,9 @@ pub struct SetCustomFieldDto {
     /// Display name of the field in each language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<CustomFieldI18n>,
+    /// Free-text description of the field, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Custom fields to create or update.
@@ -2865,6 +2942,9 @@ pub struct SetUserBaseFieldDto {
     /// Display name of the field in each language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<CustomFieldI18n>,
+    /// Free-text description of the field, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Built-in user fields to update.
@@ -2875,345 +2955,551 @@ pub struct SetUserBaseFieldsReqDto {
     pub list: Vec<SetUserBaseFieldDto>,
 }
 
+/// A resource to grant and the actions granted on it.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceItemDto {
+    /// Code of the resource.
     pub code: String,
+    /// Actions granted on the resource (up to 50).
     pub actions: Vec<String>,
+    /// Kind of resource (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
     pub resource_type: AuthorizedResourceDtoResourceType,
 }
 
+/// One grant: a kind of subject, the subjects, and the resources and actions they receive.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizeResourceItem {
+    /// Kind of subject: `USER` (a user), `ROLE` (a role), `GROUP` (a group) or `DEPARTMENT` (a department).
     pub target_type: TargetDtoTargetType,
+    /// Subjects to grant to (up to 100): user IDs for `USER`, role codes for `ROLE`, group codes for `GROUP`, department IDs for `DEPARTMENT`.
     pub target_identifiers: Vec<String>,
+    /// Resources to grant, each with the actions granted on it.
     pub resources: Vec<ResourceItemDto>,
 }
 
+/// Request body of `authorize-resources`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthorizeResourcesDto {
+    /// Grants to make (1 to 10).
     pub list: Vec<AuthorizeResourceItem>,
+    /// Code of the permission space; the default space is used when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// Request body of `create-namespace`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateNamespaceDto {
+    /// Code of the permission space, unique in the user pool.
     pub code: String,
+    /// Display name of the permission space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
+/// A permission space (namespace), which holds resources and roles.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NamespaceDto {
+    /// Code of the permission space, unique in the user pool.
     pub code: String,
+    /// Display name of the permission space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
+/// Response carrying one permission space.
 #[cfg(feature = "resources")]
-pub type NamespaceRespDto = RespDto2<NamespaceDto>;
+pub type NamespaceRespDto = RespDto<NamespaceDto>;
 
+/// One permission space to create.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateNamespacesBatchItemDto {
+    /// Code of the permission space, unique in the user pool.
     pub code: String,
+    /// Display name of the permission space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
+/// Request body of `create-namespaces-batch`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateNamespacesBatchDto {
+    /// Permission spaces to create (1 to 50).
     pub list: Vec<CreateNamespacesBatchItemDto>,
 }
 
+/// An action that may be granted on a resource.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResourceAction {
+    /// Name of the action, such as `ecs:Start`.
     pub name: String,
+    /// Description of the action.
+    pub description: String,
 }
 
+/// Request body of `create-resource`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateResourceDto {
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
     pub r#type: CreateResourceDtoType,
+    /// Code of the resource, unique within its permission space.
     pub code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Actions that may be granted on the resource (up to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the URL that identifies the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_identifier: Option<String>,
+    /// Code of the permission space; the default space is used when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// A resource, such as an API, a menu or a button, and its actions.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ResourceDto {
+    /// Code of the resource, unique within its permission space.
     pub code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
     pub r#type: CreateResourceDtoType,
+    /// Actions that may be granted on the resource (up to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the URL that identifies the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_identifier: Option<String>,
+    /// Code of the permission space the resource belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Whether this resource of the self-built application is also linked to tenant applications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_to_tenant: Option<bool>,
 }
 
+/// Response carrying one resource.
 #[cfg(feature = "resources")]
-pub type ResourceRespDto = RespDto2<ResourceDto>;
+pub type ResourceRespDto = RespDto<ResourceDto>;
 
+/// One resource to create.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateResourceBatchItemDto {
+    /// Code of the resource, unique within its permission space.
     pub code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
     pub r#type: CreateResourceDtoType,
+    /// Actions that may be granted on the resource (up to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the URL that identifies the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_identifier: Option<String>,
 }
 
+/// Request body of `create-resources-batch`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateResourcesBatchDto {
+    /// Resources to create (1 to 50).
     pub list: Vec<CreateResourceBatchItemDto>,
+    /// Code of the permission space; the default space is used when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// Request body of `delete-common-resources-batch`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteCommonResourcesBatchDto {
+    /// IDs of the resources to delete.
     pub ids: Vec<String>,
 }
 
+/// Request body of `delete-namespace`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteNamespaceDto {
+    /// Code of the permission space to delete.
     pub code: String,
 }
 
+/// Request body of `delete-namespaces-batch`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteNamespacesBatchDto {
+    /// Codes of the permission spaces to delete (1 to 10).
     pub code_list: Vec<String>,
 }
 
+/// Request body of `delete-resource`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteResourceDto {
+    /// Code of the resource to delete.
     pub code: String,
+    /// Code of the permission space; the default space is used when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// Request body of `delete-resources-batch`; give either `codeList` or `ids`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteResourcesBatchDto {
+    /// Code of the permission space; the default space is used when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Codes of the resources to delete (1 to 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_list: Option<Vec<String>>,
+    /// IDs of the resources to delete (1 to 50), instead of their codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
 
+/// Response carrying a list of permission spaces.
 #[cfg(feature = "resources")]
-pub type NamespaceListRespDto = RespDto2<Vec<NamespaceDto>>;
+pub type NamespaceListRespDto = RespDto<Vec<NamespaceDto>>;
 
+/// Request body of `get-resource-authorized-targets`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetResourceAuthorizedTargetsDto {
+    /// Identifier of the resource, such as `ecs:1`.
     pub resource: String,
+    /// Code of the permission space; `default` when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Only return subjects of this kind: `USER` (users), `ROLE` (roles), `GROUP` (groups) or `DEPARTMENT` (departments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<TargetDtoTargetType>,
+    /// Page number, starting at 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
+/// A subject granted a resource, with its actions.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ResourceAuthorizedTargetDto {
+    /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
     pub target_type: TargetDtoTargetType,
+    /// Identifier of the subject: user ID, role code, group code or department ID, depending on `targetType`.
     pub target_identifier: String,
+    /// Actions the subject may perform on the resource.
     pub actions: Vec<String>,
 }
 
+/// One page of subjects granted a resource.
 #[cfg(feature = "resources")]
-pub type GetResourceAuthorizedTargetDataDto = PagingDto2<ResourceAuthorizedTargetDto>;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetResourceAuthorizedTargetDataDto {
+    /// Total number of matching subjects across all pages.
+    pub total_count: i64,
+    /// Subjects of the current page.
+    pub list: Vec<ResourceAuthorizedTargetDto>,
+}
 
+/// Response carrying one page of subjects granted a resource.
 #[cfg(feature = "resources")]
-pub type GetResourceAuthorizedTargetRespDto = RespDto2<
+pub type GetResourceAuthorizedTargetRespDto = RespDto<
     GetResourceAuthorizedTargetDataDto,
 >;
 
+/// Response carrying a list of resources.
 #[cfg(feature = "resources")]
-pub type ResourceListRespDto = RespDto2<Vec<ResourceDto>>;
+pub type ResourceListRespDto = RespDto<Vec<ResourceDto>>;
 
+/// Request body of `is-action-allowed`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IsActionAllowedDto {
+    /// ID of the user to check.
     pub user_id: String,
+    /// Action to check, such as `ecs:Start`.
     pub action: String,
+    /// Identifier of the resource, such as `ecs:1`.
     pub resource: String,
+    /// Code of the permission space; the default space is used when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
+/// Outcome of a permission check.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IsActionAllowedDataDto {
+    /// True when the user may perform the action on the resource.
     pub allowed: bool,
 }
 
+/// Response telling whether a user may perform an action.
 #[cfg(feature = "resources")]
-pub type IsActionAllowedRespDtp = RespDto2<IsActionAllowedDataDto>;
+pub type IsActionAllowedRespDtp = RespDto<IsActionAllowedDataDto>;
 
+/// A common resource as listed by `list-common-resource`, with its ID and permission space.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CommonResourceDto {
+    /// Code of the resource, unique within its permission space.
     pub code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
     pub r#type: CreateResourceDtoType,
+    /// Actions that may be granted on the resource (up to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the URL that identifies the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_identifier: Option<String>,
+    /// Code of the permission space the resource belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Whether this resource of the self-built application is also linked to tenant applications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_to_tenant: Option<bool>,
+    /// ID of the resource.
     pub id: String,
+    /// Numeric ID of the permission space the resource belongs to.
     pub namespace_id: f64,
+    /// Name of the permission space the resource belongs to.
     pub namespace_name: String,
+    /// ID of the user pool that owns the resource.
     pub user_pool_id: String,
+    /// Creation time (ISO 8601, UTC).
     pub created_at: String,
+    /// Time of the last change (ISO 8601, UTC).
     pub updated_at: String,
 }
 
+/// One page of common resources.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CommonResourcePagingDto {
-    pub status_code: f64,
-    pub message: String,
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<f64>,
+    pub status_code: Option<i64>,
+    /// Human-readable outcome or error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Total number of matching items across all pages.
     pub total_count: i64,
+    /// Items of the current page.
     pub list: Vec<CommonResourceDto>,
 }
 
+/// Response carrying one page of common resources.
 #[cfg(feature = "resources")]
-pub type CommonResourcePaginatedRespDto = RespDto2<CommonResourcePagingDto>;
+pub type CommonResourcePaginatedRespDto = RespDto<CommonResourcePagingDto>;
 
+/// A role of a permission space.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct NamespaceRolesListRespDto {
+    /// ID of the role.
     pub id: String,
+    /// Display name of the role.
     pub name: String,
+    /// Code of the role, unique within its permission space.
     pub code: String,
+    /// Description of the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Code of the permission space the role belongs to.
     pub namespace: String,
+    /// Time of the last change (ISO 8601, UTC).
     pub updated_at: String,
 }
 
+/// Response carrying the roles of a permission space.
 #[cfg(feature = "resources")]
-pub type NamespaceRolesListPaginatedRespDto = RespDto2<NamespaceRolesListRespDto>;
+pub type NamespaceRolesListPaginatedRespDto = RespDto<NamespaceRolesListRespDto>;
 
+/// A permission space as listed by `list-namespaces`.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NamespacesListRespDto {
+    /// Display name of the permission space.
     pub name: String,
+    /// Code of the permission space.
     pub code: String,
+    /// Description of the permission space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<f64>,
+    pub description: Option<String>,
+    /// State of the permission space: `1` enabled, `0` disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
 }
 
+/// One page of permission spaces.
 #[cfg(feature = "resources")]
-pub type NamespaceListPagingDto = PagingDto2<NamespacesListRespDto>;
+pub type NamespaceListPagingDto = PagingDto<NamespacesListRespDto>;
 
+/// Response carrying one page of permission spaces.
 #[cfg(feature = "resources")]
-pub type NamespaceListPaginatedRespDto = RespDto2<NamespaceListPagingDto>;
+pub type NamespaceListPaginatedRespDto = RespDto<NamespaceListPagingDto>;
 
+/// One page of resources.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ResourcePagingDto {
-    pub status_code: f64,
-    pub message: String,
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<f64>,
+    pub status_code: Option<i64>,
+    /// Human-readable outcome or error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Total number of matching items across all pages.
     pub total_count: i64,
+    /// Items of the current page.
     pub list: Vec<ResourceDto>,
 }
 
+/// Response carrying one page of resources.
 #[cfg(feature = "resources")]
-pub type ResourcePaginatedRespDto = RespDto2<ResourcePagingDto>;
+pub type ResourcePaginatedRespDto = RespDto<ResourcePagingDto>;
 
+/// Request body of `update-namespace`, echoed in its response.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct UpdateNamespaceDto {
+    /// Current code of the permission space.
     pub code: String,
+    /// New description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New display name of the permission space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// New code for the permission space; leave unset to keep the code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_code: Option<String>,
 }
 
+/// Response carrying the updated permission space.
 #[cfg(feature = "resources")]
-pub type UpdateNamespaceRespDto = RespDto2<UpdateNamespaceDto>;
+pub type UpdateNamespaceRespDto = RespDto<UpdateNamespaceDto>;
 
+/// Request body of `update-resource`; unset fields stay unchanged.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateResourceDto {
+    /// Code of the resource to change.
     pub code: String,
+    /// New description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New display name of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// New list of actions that may be granted on the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the new URL that identifies the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_identifier: Option<String>,
+    /// Code of the permission space; the default space is used when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// New kind of resource (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateResourceDtoType>,
 }
@@ -3350,29 +3636,11 @@ pub struct CheckExternalUserPermissionDataDto {
     pub check_result_list: Vec<CheckExternalUserPermissionsRespDto>,
 }
 
-/// The shape 7 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `CheckExternalUserPermissionRespDto`, `CheckPermissionRespDto`, `GetUserPermissionListRespDto`.
-#[cfg(any(feature = "data_permissions", feature = "data_objects"))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(
-    default,
-    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
-    rename_all = "camelCase"
-)]
-pub struct ResDto<T> {
-    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
-    pub status_code: i64,
-    /// Human-readable outcome or error message.
-    pub message: String,
-    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<i64>,
-    /// The part that differs between the types defined as this one (see their docs).
-    pub data: T,
-}
-
 /// Response carrying the results of a permission check on an external user.
 #[cfg(feature = "data_permissions")]
-pub type CheckExternalUserPermissionRespDto = ResDto<CheckExternalUserPermissionDataDto>;
+pub type CheckExternalUserPermissionRespDto = RespDto2<
+    CheckExternalUserPermissionDataDto,
+>;
 
 /// The user, the action and the resources to check.
 #[cfg(feature = "data_permissions")]
@@ -3421,7 +3689,7 @@ pub struct CheckPermissionDataDto {
 
 /// Response carrying the results of a permission check on a user.
 #[cfg(feature = "data_permissions")]
-pub type CheckPermissionRespDto = ResDto<CheckPermissionDataDto>;
+pub type CheckPermissionRespDto = RespDto2<CheckPermissionDataDto>;
 
 /// The permission space code, name or both to check.
 #[cfg(feature = "data_permissions")]
@@ -3519,6 +3787,9 @@ pub struct CreateArrayDataResourceDto {
     pub resource_name: String,
     /// Code of the permission space to create the resource in.
     pub namespace_code: String,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The array data resource as created.
@@ -3536,6 +3807,9 @@ pub struct CreateArrayDataResourceRespDto {
     pub r#struct: Vec<String>,
     /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
     pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the created array data resource.
@@ -3561,6 +3835,9 @@ pub struct CreateDataPolicyDto {
     pub statement_list: Vec<DataStatementPermissionDto>,
     /// Name of the policy; unique within the user pool.
     pub policy_name: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The data policy as created.
@@ -3576,6 +3853,9 @@ pub struct CreateDataPolicyRespDto {
     pub created_at: String,
     /// When the data policy was last changed (ISO 8601).
     pub updated_at: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the created data policy.
@@ -3585,7 +3865,7 @@ pub type CreateDataPolicyResponseDto = RespDto<CreateDataPolicyRespDto>;
 /// A node of a tree data resource.
 #[cfg(feature = "data_permissions")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct DataResourceTreeStructs {
     /// Code of the node; unique among its siblings.
     pub code: String,
@@ -3596,7 +3876,7 @@ pub struct DataResourceTreeStructs {
     pub value: Option<String>,
     /// Child nodes, each shaped like this one; a tree is at most five levels deep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<serde_json::Value>>,
+    pub children: Option<Vec<DataResourceTreeStructs>>,
     /// Values of the resource's extension fields for this node, as an object keyed by field key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_field_value: Option<serde_json::Value>,
@@ -3656,6 +3936,9 @@ pub struct CreateDataResourceDto {
     /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The data resource as created.
@@ -3676,6 +3959,9 @@ pub struct CreateDataResourceRespDto {
     pub extend_field_list: Option<Vec<ExtendField>>,
     /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
     pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the created data resource.
@@ -3705,6 +3991,9 @@ pub struct CreatePermissionNamespaceDto {
     pub name: String,
     /// Code of the permission space; unique within the user pool and used to refer to the space in other calls.
     pub code: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The permission space as created.
@@ -3716,6 +4005,9 @@ pub struct CreatePermissionNamespaceRespDto {
     pub code: String,
     /// Display name of the permission space.
     pub name: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the created permission space.
@@ -3732,6 +4024,9 @@ pub struct CreatePermissionNamespacesBatchItemDto {
     pub code: String,
     /// Display name of the permission space.
     pub name: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Permission spaces to create in one call.
@@ -3757,6 +4052,9 @@ pub struct CreateStringDataResourceDto {
     pub resource_name: String,
     /// Code of the permission space to create the resource in.
     pub namespace_code: String,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The string data resource as created.
@@ -3774,6 +4072,9 @@ pub struct CreateStringDataResourceRespDto {
     pub r#struct: String,
     /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
     pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the created string data resource.
@@ -3798,6 +4099,9 @@ pub struct CreateTreeDataResourceDto {
     /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The tree data resource as created.
@@ -3818,6 +4122,9 @@ pub struct CreateTreeDataResourceRespDto {
     /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the created tree data resource.
@@ -3873,6 +4180,9 @@ pub struct GetDataPolicyRespDto {
     pub created_at: String,
     /// When the data policy was last changed (ISO 8601).
     pub updated_at: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying one data policy.
@@ -3899,6 +4209,9 @@ pub struct GetDataResourceRespDto {
     pub namespace_code: String,
     /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
     pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying one data resource.
@@ -4026,6 +4339,9 @@ pub struct GetPermissionNamespaceRespDto {
     pub code: String,
     /// Display name of the permission space.
     pub name: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying one permission space.
@@ -4145,7 +4461,7 @@ pub struct GetUserPermissionListDataDto {
 
 /// Response carrying users' data permissions.
 #[cfg(feature = "data_permissions")]
-pub type GetUserPermissionListRespDto = ResDto<GetUserPermissionListDataDto>;
+pub type GetUserPermissionListRespDto = RespDto2<GetUserPermissionListDataDto>;
 
 /// The user and the data resources to look up.
 #[cfg(feature = "data_permissions")]
@@ -4227,6 +4543,9 @@ pub struct ListDataPoliciesRespDto {
     pub target_list: Vec<SubjectRespDto>,
     /// When the data policy was last changed (ISO 8601).
     pub updated_at: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// One page of data policies.
@@ -4287,6 +4606,9 @@ pub struct ListDataResourcesRespDto {
     pub authorization_num: i64,
     /// When the resource was last changed (ISO 8601).
     pub updated_at: String,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// One page of data resources.
@@ -4310,6 +4632,9 @@ pub struct PermissionNamespaceRolesListRespDto {
     pub namespace: String,
     /// When the role was last changed (ISO 8601).
     pub updated_at: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// One page of the roles in a permission space.
@@ -4336,6 +4661,9 @@ pub struct PermissionNamespacesListRespDto {
     /// State of the permission space: 1 enabled, 0 disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<f64>,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// One page of permission spaces.
@@ -4462,6 +4790,9 @@ pub struct ListSimpleDataPoliciesRespDto {
     pub policy_id: String,
     /// Name of the data policy; unique within the user pool.
     pub policy_name: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// One page of data policies in brief.
@@ -4508,6 +4839,9 @@ pub struct UpdateDataPolicyDto {
     /// New statements of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_list: Option<Vec<DataStatementPermissionDto>>,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The data policy as updated.
@@ -4523,6 +4857,9 @@ pub struct UpdateDataPolicyRespDto {
     pub created_at: String,
     /// When the data policy was last changed (ISO 8601).
     pub updated_at: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the updated data policy.
@@ -4562,6 +4899,9 @@ pub struct UpdateDataResourceDto {
     /// New list of actions that can be performed on the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<String>>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The data resource as updated.
@@ -4582,6 +4922,9 @@ pub struct UpdateDataResourceRespDto {
     pub extend_field_list: Option<Vec<ExtendField>>,
     /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
     pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the updated data resource.
@@ -4616,6 +4959,9 @@ pub struct UpdatePermissionNamespaceDto {
     /// New code of the permission space; unique within the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_code: Option<String>,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The permission space as updated.
@@ -4627,6 +4973,9 @@ pub struct UpdatePermissionNamespaceRespDto {
     pub code: String,
     /// Display name of the permission space.
     pub name: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Response carrying the updated permission space.
@@ -5918,162 +6267,246 @@ pub struct UpdateLoginConfigDto {
     pub update: UpdateLoginConfig,
 }
 
+/// Which connection to switch on or off, and for which applications.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeExtIdpConnStateDto {
+    /// ID of the identity source connection.
     pub id: String,
+    /// True to switch the connection on, false to switch it off.
     pub enabled: bool,
+    /// ID of the application the change applies to.
     pub app_id: String,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+    /// IDs of further applications to apply the same change to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
 }
 
+/// A new identity source.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateExtIdpDto {
+    /// Name of the identity source.
     pub name: String,
+    /// Kind of identity provider, such as `oidc`, `saml`, `ldap`, `wechat` or `github`; the connections added later must suit it.
     pub r#type: CreateExtIdpDtoType,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 
+/// An identity source: an outside identity provider users can sign in with.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ExtIdpDto {
+    /// ID of the identity source.
     pub id: String,
+    /// Name of the identity source.
     pub name: String,
+    /// URL of the logo of the identity source.
     pub logo: String,
+    /// ID of the tenant the identity source belongs to; absent for sources of the user pool itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+    /// Kind of identity provider, such as `wechat`, `github` or `oidc`.
     pub r#type: String,
 }
 
+/// Response carrying one identity source.
 #[cfg(feature = "identity_sources")]
-pub type ExtIdpSingleRespDto = RespDto2<ExtIdpDto>;
+pub type ExtIdpSingleRespDto = RespDto<ExtIdpDto>;
 
+/// A new connection to add to an identity source.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateExtIdpConnDto {
+    /// ID of the identity source the connection is added to.
     pub ext_idp_id: String,
+    /// Connection type: the provider and how users sign in with it, such as `wechat:pc` (QR code on a website), `wechat:mobile` (WeChat app sign-in inside a mobile app), `github`, `oidc` or `saml`.
     pub r#type: CreateExtIdpConnDtoType,
+    /// Unique code of the connection in the user pool, used to refer to it (for example in callback URLs).
     pub identifier: String,
+    /// Name of the connection as the login page shows it.
     pub display_name: String,
+    /// Provider settings of the connection, as an object whose keys depend on the connection type (for example `clientId` and `clientSecret`).
     pub fields: serde_json::Value,
+    /// True if the connection may only sign in existing users and never creates new accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_only: Option<bool>,
+    /// URL of the icon shown for the connection on the login page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 
+/// A connection of an identity source: one way of signing in through that provider.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ExtIdpConnDetail {
+    /// ID of the connection.
     pub id: String,
+    /// Connection type: the provider and how users sign in with it, such as `wechat:pc` (QR code on a website), `wechat:mobile` (WeChat app sign-in inside a mobile app), `github`, `oidc` or `saml`.
     pub r#type: CreateExtIdpConnDtoType,
+    /// ID of the identity source the connection belongs to.
     pub ext_idp_id: String,
+    /// URL of the icon shown for the connection on the login page.
     pub logo: String,
+    /// Unique code of the connection in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
+    /// Name of the connection as the login page shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// True if the connection may only sign in existing users and never creates new accounts.
     pub login_only: bool,
+    /// How a first sign-in through the connection is matched to an existing account:
+    /// - `none`: no matching; the external identity gets its own account.
+    /// - `field`: linked automatically to the account whose field (such as the email address)
+    /// matches.
+    /// - `challenge`: the user proves ownership of the existing account, in one of the ways
+    /// in `challengeBindingMethods`, before it is linked.
     pub association_mode: ExtIdpConnDetailAssociationMode,
+    /// Ways a user may prove ownership of an existing account when `associationMode` is `challenge`, such as `email-password`.
     pub challenge_binding_methods: Vec<String>,
 }
 
+/// Response carrying one identity source connection.
 #[cfg(feature = "identity_sources")]
-pub type ExtIdpConnDetailSingleRespDto = RespDto2<ExtIdpConnDetail>;
+pub type ExtIdpConnDetailSingleRespDto = RespDto<ExtIdpConnDetail>;
 
+/// The identity source to delete.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteExtIdpDto {
+    /// ID of the identity source to delete.
     pub id: String,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 
+/// The identity source connection to delete.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteExtIdpConnDto {
+    /// ID of the connection to delete.
     pub id: String,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 
+/// A list of identity sources with its total count.
 #[cfg(feature = "identity_sources")]
-pub type ExtIdpListPagingDto = PagingDto2<ExtIdpDto>;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtIdpListPagingDto {
+    /// Total number of identity sources.
+    pub total_count: i64,
+    /// The identity sources.
+    pub list: Vec<ExtIdpDto>,
+}
 
+/// Response carrying a list of identity sources.
 #[cfg(feature = "identity_sources")]
-pub type ExtIdpListPaginatedRespDto = RespDto2<ExtIdpListPagingDto>;
+pub type ExtIdpListPaginatedRespDto = RespDto<ExtIdpListPagingDto>;
 
+/// An identity source together with its connections.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ExtIdpDetail {
+    /// ID of the identity source.
     pub id: String,
+    /// Name of the identity source.
     pub name: String,
+    /// URL of the logo of the identity source.
     pub logo: String,
+    /// ID of the tenant the identity source belongs to; absent for sources of the user pool itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+    /// Kind of identity provider, such as `wechat`, `github` or `oidc`.
     pub r#type: String,
+    /// The connections of the identity source (connection objects as returned by `create-ext-idp-conn`).
     pub connections: serde_json::Value,
+    /// In multi-tenant pools: true if users who sign in through this source join the tenant automatically.
     pub auto_join: bool,
 }
 
+/// Response carrying one identity source with its connections.
 #[cfg(feature = "identity_sources")]
-pub type ExtIdpDetailSingleRespDto = RespDto2<ExtIdpDetail>;
+pub type ExtIdpDetailSingleRespDto = RespDto<ExtIdpDetail>;
 
+/// Credentials of the WeChat Mini Program or Official Account whose token is wanted.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetWechatAccessTokenDto {
+    /// AppID of the WeChat Mini Program or Official Account.
     pub app_id: String,
+    /// AppSecret of the WeChat Mini Program or Official Account.
     pub app_secret: String,
 }
 
+/// A WeChat access token from GenAuth's cache.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GetWechatAccessTokenDataDto {
+    /// The WeChat access token GenAuth holds for the Mini Program or Official Account.
     pub access_token: String,
+    /// When the token expires, as Unix time in seconds (written as a string).
     pub expires_at: String,
 }
 
+/// Response carrying a cached WeChat access token.
 #[cfg(feature = "identity_sources")]
-pub type GetWechatAccessTokenInfoRespDto = RespDto2<GetWechatAccessTokenDataDto>;
+pub type GetWechatAccessTokenInfoRespDto = RespDto<GetWechatAccessTokenDataDto>;
 
+/// The identity source to rename and its new name.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateExtIdpDto {
+    /// New name of the identity source.
     pub name: String,
+    /// ID of the identity source to rename.
     pub id: String,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 
+/// New settings for an identity source connection.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateExtIdpConnDto {
+    /// ID of the connection to update.
     pub id: String,
+    /// Name of the connection as the login page shows it.
     pub display_name: String,
+    /// Provider settings to change; merged into the stored settings, so keys left out keep their values.
     pub fields: serde_json::Value,
+    /// URL of the icon shown for the connection on the login page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
+    /// True if the connection may only sign in existing users and never creates new accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_only: Option<bool>,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
@@ -6677,282 +7110,435 @@ pub struct UpdateEmailTemplateDto {
 #[cfg(feature = "messaging")]
 pub type EmailTemplateSingleItemRespDto = RespDto<EmailTemplateDto>;
 
+/// The Pipeline function to create.
 #[cfg(feature = "pipeline")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePipelineFunctionDto {
+    /// JavaScript source of the function, which defines `pipe(user, context, callback)`.
     pub source_code: String,
+    /// Point of the registration or sign-in flow at which the function runs:
+    /// - `PRE_REGISTER`, `POST_REGISTER`: before or after a user registers.
+    /// - `PRE_AUTHENTICATION`, `POST_AUTHENTICATION`: before or after a user
+    /// authenticates.
+    /// - `PRE_OIDC_ID_TOKEN_ISSUED`: before an OIDC ID token is issued.
+    /// - `PRE_OIDC_ACCESS_TOKEN_ISSUED`: before an OIDC access token is issued.
+    /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
+    /// information.
+    /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
     pub scene: CreatePipelineFunctionDtoScene,
+    /// Name of the function.
     pub func_name: String,
+    /// Description of the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub func_description: Option<String>,
+    /// Run the function without blocking the flow; suits notifications, such as posting to a team chat, whose result the flow does not wait for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_asynchronous: Option<bool>,
+    /// Longest time the function may run, in whole seconds from 1 to 60; 3 by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<f64>,
+    pub timeout: Option<i64>,
+    /// Stop the whole flow when the function runs out of time; false by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminate_on_timeout: Option<bool>,
+    /// Whether the function is switched on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+/// Outcome of the most recent run of a Pipeline function; GenAuth's SDK lists no fields for it.
 #[cfg(feature = "pipeline")]
 pub type LastExecuteStatus = serde_json::Map<String, serde_json::Value>;
 
+/// A Pipeline function: custom code that runs at one point of the registration or sign-in flow.
 #[cfg(feature = "pipeline")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PipelineFunctionDto {
+    /// ID of the function.
     pub func_id: String,
+    /// Name of the function.
     pub func_name: String,
+    /// Description of the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub func_description: Option<String>,
+    /// Point of the registration or sign-in flow at which the function runs:
+    /// - `PRE_REGISTER`, `POST_REGISTER`: before or after a user registers.
+    /// - `PRE_AUTHENTICATION`, `POST_AUTHENTICATION`: before or after a user
+    /// authenticates.
+    /// - `PRE_OIDC_ID_TOKEN_ISSUED`: before an OIDC ID token is issued.
+    /// - `PRE_OIDC_ACCESS_TOKEN_ISSUED`: before an OIDC access token is issued.
+    /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
+    /// information.
+    /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
     pub scene: CreatePipelineFunctionDtoScene,
+    /// When the function was created (ISO 8601 date-time).
     pub created_at: String,
+    /// When the function was last modified (ISO 8601 date-time).
     pub updated_at: String,
+    /// True if the function runs without blocking the flow.
     pub is_asynchronous: bool,
-    pub timeout: f64,
+    /// Longest time the function may run, in whole seconds (1 to 60).
+    pub timeout: i64,
+    /// True if the whole flow stops when the function runs out of time.
     pub terminate_on_timeout: bool,
+    /// JavaScript source of the function.
     pub source_code: String,
+    /// Upload state of the function: `uploading`, `success` or `failed`.
     pub status: PipelineFunctionDtoStatus,
+    /// Error message of the failed upload; present when `status` is `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_err_msg: Option<String>,
+    /// True if the function is switched on.
     pub enabled: bool,
+    /// True if the function is deployed as a cloud function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_cloud: Option<bool>,
+    /// Outcome of the most recent run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_execute_status: Option<LastExecuteStatus>,
 }
 
+/// Response carrying a single Pipeline function.
 #[cfg(feature = "pipeline")]
-pub type PipelineFunctionSingleRespDto = RespDto2<PipelineFunctionDto>;
+pub type PipelineFunctionSingleRespDto = RespDto<PipelineFunctionDto>;
 
+/// The Pipeline function to delete.
 #[cfg(feature = "pipeline")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeletePipelineFunctionDto {
+    /// ID of the Pipeline function.
     pub func_id: String,
 }
 
+/// One page of Pipeline functions.
 #[cfg(feature = "pipeline")]
-pub type PipelineFunctionPagingDto = PagingDto2<PipelineFunctionDto>;
+pub type PipelineFunctionPagingDto = PagingDto<PipelineFunctionDto>;
 
+/// Response carrying one page of Pipeline functions.
 #[cfg(feature = "pipeline")]
-pub type PipelineFunctionPaginatedRespDto = RespDto2<PipelineFunctionPagingDto>;
+pub type PipelineFunctionPaginatedRespDto = RespDto<PipelineFunctionPagingDto>;
 
+/// The Pipeline function to upload again.
 #[cfg(feature = "pipeline")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReUploadPipelineFunctionDto {
+    /// ID of the Pipeline function.
     pub func_id: String,
 }
 
+/// The Pipeline function to change and its new values; fields left out stay as they are.
 #[cfg(feature = "pipeline")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePipelineFunctionDto {
+    /// ID of the Pipeline function.
     pub func_id: String,
+    /// New name of the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub func_name: Option<String>,
+    /// New description of the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub func_description: Option<String>,
+    /// New JavaScript source; the function is uploaded again when it changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_code: Option<String>,
+    /// Run the function without blocking the flow; suits notifications, such as posting to a team chat, whose result the flow does not wait for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_asynchronous: Option<bool>,
+    /// Longest time the function may run, in whole seconds from 1 to 60; 3 by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<f64>,
+    pub timeout: Option<i64>,
+    /// Stop the whole flow when the function runs out of time; false by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminate_on_timeout: Option<bool>,
+    /// Whether the function is switched on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+/// New running order of the Pipeline functions of one trigger point.
 #[cfg(feature = "pipeline")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdatePipelineOrderDto {
+    /// IDs of the Pipeline functions, in the order they should run.
     pub order: Vec<String>,
+    /// Trigger point whose functions are reordered; see `scene` in `PipelineFunctionDto` for the values.
     pub scene: CreatePipelineFunctionDtoScene,
 }
 
+/// How a webhook retries deliveries that failed.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct WebhookRetryConfigV3Dto {
+    /// Whether failed deliveries are retried.
     pub enabled: bool,
+    /// How many times a failed delivery is retried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+    /// Wait before each retry, counted in `delayUnit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<f64>,
+    /// Unit of `delay`: `Second`, `Minute`, `Hour` or `Day`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_unit: Option<WebhookRetryConfigV3DtoDelayUnit>,
 }
 
+/// Request body of `create-webhook`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateWebhookDto {
+    /// Format of the body of each callback request: `application/json` or `application/x-www-form-urlencoded`.
     pub content_type: ContentType,
-    pub events: Vec<CreateWebhookDtoEvents>,
+    /// Events that trigger the webhook; `get-webhook-event-list` lists them with their display names.
+    pub events: Vec<Events>,
+    /// Callback URL that receives the event notifications.
     pub url: String,
+    /// Display name of the webhook.
     pub name: String,
+    /// Whether the webhook is active; a disabled webhook sends nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Secret sent along with each callback, so that the receiver can check that the request comes from GenAuth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// How failed deliveries are retried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_config: Option<WebhookRetryConfigV3Dto>,
 }
 
+/// A webhook: the callback URL, the events it listens to and its settings.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct WebhookDto {
+    /// ID of the webhook.
     pub webhook_id: String,
+    /// Creation time (ISO 8601, UTC).
     pub created_at: String,
+    /// Time of the last change (ISO 8601, UTC).
     pub updated_at: String,
+    /// Display name of the webhook.
     pub name: String,
+    /// Callback URL that receives the event notifications.
     pub url: String,
+    /// Format of the body of each callback request: `application/json` or `application/x-www-form-urlencoded`.
     pub content_type: ContentType,
+    /// Whether the webhook is active; a disabled webhook sends nothing.
     pub enabled: bool,
+    /// Events that trigger the webhook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<CreateWebhookDtoEvents>>,
+    pub events: Option<Vec<Events>>,
+    /// Secret sent along with each callback, so that the receiver can check that the request comes from GenAuth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// How failed deliveries are retried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_config: Option<WebhookRetryConfigV3Dto>,
 }
 
+/// Response carrying the new webhook.
 #[cfg(feature = "webhooks")]
-pub type CreateWebhookRespDto = RespDto2<WebhookDto>;
+pub type CreateWebhookRespDto = RespDto<WebhookDto>;
 
+/// Request body of `delete-webhook`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteWebhookDto {
+    /// IDs of the webhooks to delete.
     pub webhook_ids: Vec<String>,
 }
 
+/// Response carrying one webhook.
 #[cfg(feature = "webhooks")]
-pub type GetWebhookRespDto = RespDto2<WebhookDto>;
+pub type GetWebhookRespDto = RespDto<WebhookDto>;
 
+/// A category that groups webhook events.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct WebhookCategoryDto {
+    /// Display name of the category.
     pub name: String,
+    /// English display name of the category.
     pub name_en: String,
+    /// Identifier of the category, as used in the `category` of each event.
     pub value: String,
 }
 
+/// An event a webhook can subscribe to.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct WebhookEventDto {
+    /// Display name of the event.
     pub name: String,
+    /// English display name of the event.
     pub name_en: String,
+    /// Event name to use in the `events` of a webhook.
     pub value: String,
+    /// Category of the event (the `value` of a category).
     pub category: String,
 }
 
+/// The events a webhook can subscribe to, and their categories.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WebhookEventListData {
+    /// Categories that group the events.
     pub categories: Vec<WebhookCategoryDto>,
+    /// Events a webhook can subscribe to.
     pub events: Vec<WebhookEventDto>,
 }
 
+/// Response carrying the events a webhook can subscribe to and their categories.
 #[cfg(feature = "webhooks")]
-pub type WebhookEventListRespDto = RespDto2<WebhookEventListData>;
+pub type WebhookEventListRespDto = RespDto<WebhookEventListData>;
 
+/// Request body of `get-webhook-logs`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListWebhookLogs {
+    /// ID of the webhook whose deliveries to list.
     pub webhook_id: String,
+    /// Page number, starting at 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
+    /// Number of items per page (at most 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
 
+/// One delivery of a webhook: the request sent and the response received.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct WebhookLogDto {
+    /// ID of the webhook.
     pub webhook_id: String,
+    /// Event that caused the delivery.
     pub event_name: String,
+    /// Body sent to the callback URL.
     pub request_body: serde_json::Value,
+    /// Headers sent to the callback URL.
     pub request_headers: serde_json::Value,
-    pub response_status_code: f64,
+    /// HTTP status code the callback URL answered with.
+    pub response_status_code: i64,
+    /// Headers of the callback URL's response.
     pub response_headers: serde_json::Value,
+    /// Body of the callback URL's response.
     pub response_body: serde_json::Value,
+    /// Time of the delivery (ISO 8601 with UTC offset).
     pub timestamp: String,
+    /// Whether the delivery succeeded.
     pub success: bool,
+    /// Why the delivery failed, such as `ERRTIMEOUT`; absent on success.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 }
 
+/// One page of webhook delivery records.
 #[cfg(feature = "webhooks")]
-pub type ListWebhookLogsData = PagingDto2<WebhookLogDto>;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListWebhookLogsData {
+    /// Total number of delivery records across all pages.
+    pub total_count: i64,
+    /// Delivery records of the current page.
+    pub list: Vec<WebhookLogDto>,
+}
 
+/// Response carrying one page of webhook delivery records.
 #[cfg(feature = "webhooks")]
-pub type ListWebhookLogsRespDto = RespDto2<ListWebhookLogsData>;
+pub type ListWebhookLogsRespDto = RespDto<ListWebhookLogsData>;
 
+/// One page of webhooks.
 #[cfg(feature = "webhooks")]
-pub type GetWebhooksData = PagingDto2<WebhookDto>;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetWebhooksData {
+    /// Total number of webhooks across all pages.
+    pub total_count: i64,
+    /// Webhooks of the current page.
+    pub list: Vec<WebhookDto>,
+}
 
+/// Response carrying one page of webhooks.
 #[cfg(feature = "webhooks")]
-pub type GetWebhooksRespDto = RespDto2<GetWebhooksData>;
+pub type GetWebhooksRespDto = RespDto<GetWebhooksData>;
 
+/// Request body of `trigger-webhook`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TriggerWebhookDto {
+    /// ID of the webhook to trigger.
     pub webhook_id: String,
+    /// Headers to send with the call, as an object of header names and values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<serde_json::Value>,
+    /// Body to send to the callback URL, as a JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_body: Option<serde_json::Value>,
 }
 
+/// Any JSON object; its content is not described.
 #[cfg(feature = "webhooks")]
 pub type Any = serde_json::Map<String, serde_json::Value>;
 
+/// Outcome of a manually triggered webhook call.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TriggerWebhookData {
+    /// What the callback URL answered to the call.
     pub response: Any,
 }
 
+/// Response carrying what the callback URL answered.
 #[cfg(feature = "webhooks")]
-pub type TriggerWebhookRespDto = RespDto2<TriggerWebhookData>;
+pub type TriggerWebhookRespDto = RespDto<TriggerWebhookData>;
 
+/// Request body of `update-webhook`; unset fields keep their values.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateWebhookDto {
+    /// ID of the webhook to change.
     pub webhook_id: String,
+    /// Display name of the webhook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Callback URL that receives the event notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// New list of events that trigger the webhook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<UpdateWebhookDtoEvents>>,
+    pub events: Option<Vec<Events>>,
+    /// Format of the body of each callback request: `application/json` or `application/x-www-form-urlencoded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentType>,
+    /// Whether the webhook is active; a disabled webhook sends nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Secret sent along with each callback, so that the receiver can check that the request comes from GenAuth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// How failed deliveries are retried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_config: Option<WebhookRetryConfigV3Dto>,
 }
 
+/// Response carrying the updated webhook.
 #[cfg(feature = "webhooks")]
-pub type UpdateWebhooksRespDto = RespDto2<WebhookDto>;
+pub type UpdateWebhooksRespDto = RespDto<WebhookDto>;
 
 /// Page selection for the log queries: page number and page size. GenAuth's SDK gives it this name, shared with the webhook list query.
 #[cfg(feature = "audit_logs")]
@@ -7229,139 +7815,223 @@ pub type UserActionLogRespData = ListPagingDto<UserActionLogDto>;
 #[cfg(feature = "audit_logs")]
 pub type UserActionLogRespDto = RespDto<UserActionLogRespData>;
 
+/// One right (entitlement) granted by the subscription.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct RightItemDto {
+    /// Code of the right, such as `SocialConnections`.
     pub rights_model_code: String,
+    /// Name of the right.
     pub rights_model_name: String,
+    /// How to read `dataValue`:
+    /// - `1`: a metered quantity.
+    /// - `2`: a number for information only, not metered.
+    /// - `3`: a yes/no flag.
+    /// - `4`: a text for information only.
     pub data_type: String,
+    /// Value of the right, as a string; see `dataType`.
     pub data_value: String,
 }
 
+/// The rights of a user pool.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct RightItemRes {
+    /// One entry per right.
     pub rights_items: Vec<RightItemDto>,
 }
 
+/// Response carrying the rights of a user pool.
 #[cfg(feature = "metering")]
-pub type CostGetAllRightItemRespDto = RespDto2<RightItemRes>;
+pub type CostGetAllRightItemRespDto = RespDto<RightItemRes>;
 
+/// A package (subscription plan) of the GenAuth price list.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoodsPackageDto {
+    /// Name of the package.
     pub name: String,
+    /// English name of the package.
     pub name_en: String,
+    /// Unit price of the package, as a decimal string.
     pub unit_price: String,
+    /// Code of the package.
     pub code: String,
+    /// Edition the package belongs to, such as `Enterprise`.
     pub group: String,
+    /// Code of the use case the package is for, such as `B2C`.
     pub scene_code: String,
+    /// Monthly active users (MAU) the package allows, as a decimal string.
     pub amount: String,
 }
 
+/// The package (subscription plan) a user pool is on.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CostCurrentPackageInfo {
+    /// Code of the package.
     pub code: String,
+    /// When the package ends, as `YYYY-MM-DD HH:mm:ss`.
     pub end_time: String,
+    /// Number of days the package is past its end, as a decimal string; `0` while it runs.
     pub overdue_days: String,
+    /// Details of the package.
     pub goods_package: GoodsPackageDto,
 }
 
+/// Response carrying the current package of a user pool.
 #[cfg(feature = "metering")]
-pub type CostGetCurrentPackageRespDto = RespDto2<CostCurrentPackageInfo>;
+pub type CostGetCurrentPackageRespDto = RespDto<CostCurrentPackageInfo>;
 
+/// MAU usage in one billing period.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct MauPeriodUsageHistoryDto {
+    /// First day of the period, as a date written `YYYYMMDD`.
     pub period_start_time: String,
+    /// Last day of the period, as a date written `YYYYMMDD`.
     pub period_end_time: String,
+    /// MAU allowance for the period, as a decimal string.
     pub amount: String,
+    /// Monthly active users counted in the period, as a decimal string.
     pub current: String,
 }
 
+/// MAU usage per billing period.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MauPeriodUsageHistory {
+    /// One record per billing period in the time span.
     pub records: Vec<MauPeriodUsageHistoryDto>,
 }
 
+/// Response carrying MAU usage per billing period.
 #[cfg(feature = "metering")]
-pub type CostGetMauPeriodUsageHistoryRespDto = RespDto2<MauPeriodUsageHistory>;
+pub type CostGetMauPeriodUsageHistoryRespDto = RespDto<MauPeriodUsageHistory>;
 
+/// An order placed for a user pool.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct OrderItem {
+    /// Order number.
     pub order_no: String,
+    /// Name of the package ordered.
     pub goods_name: String,
+    /// English name of the package ordered.
     pub goods_name_en: String,
+    /// Unit price of the package, as a decimal string.
     pub goods_unit_price: String,
+    /// Quantity ordered, as a decimal string.
     pub quantity: String,
+    /// Amount actually charged, as a decimal string.
     pub actual_amount: String,
+    /// Order status code:
+    /// - `1`: not paid yet.
+    /// - `2`: paid.
+    /// - `3`: completed.
+    /// - `4`: cancelled.
+    /// - `5`: expired.
     pub status: String,
+    /// Kind of order:
+    /// - `New`: first purchase.
+    /// - `Upgrade`: upgrade of the package.
+    /// - `Renew`: renewal.
+    /// - `Overdue_Correct`: correction after the package ran past its end.
+    /// - `Overflowed_Correct`: correction after usage went over the allowance.
     pub order_type: String,
+    /// When the order was placed, as `YYYY-MM-DD HH:mm:ss`.
     pub create_time: String,
+    /// Where the order came from:
+    /// - `Licence`: a licence order.
+    /// - `Offline`: an offline deal.
+    /// - `Eadmin`: opened by GenAuth staff.
+    /// - `SelfHelp`: placed by the customer in the console.
+    /// - `Cdkey`: redeemed from a CD key.
     pub source: String,
 }
 
+/// Response carrying one order.
 #[cfg(feature = "metering")]
-pub type CostGetOrderDetailRespDto = RespDto2<OrderItem>;
+pub type CostGetOrderDetailRespDto = RespDto<OrderItem>;
 
+/// How an order was paid.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CostGetOrderPayDetail {
+    /// Order number.
     pub order_no: String,
+    /// Number of the transaction at the payment channel (such as Alipay).
     pub channel_order_no: String,
+    /// Amount paid, as a decimal string.
     pub paid_amount: String,
+    /// When the payment was made, as `YYYY-MM-DD HH:mm:ss`.
     pub paid_time: String,
+    /// Account the payment was made from.
     pub paid_account_no: String,
+    /// Payment status code, as a string.
     pub pay_status: String,
+    /// When the payment was created, as `YYYY-MM-DD HH:mm:ss`.
     pub create_time: String,
+    /// Payment method, such as `Alipay`.
     pub pay_type: String,
 }
 
+/// Response carrying the payment details of an order.
 #[cfg(feature = "metering")]
-pub type CostGetOrderPayDetailRespDto = RespDto2<CostGetOrderPayDetail>;
+pub type CostGetOrderPayDetailRespDto = RespDto<CostGetOrderPayDetail>;
 
+/// One page of orders with the total count.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GetOrdersRes {
+    /// Total number of orders, as a decimal string.
     pub total_count: String,
+    /// The orders on this page.
     pub list: Vec<OrderItem>,
 }
 
+/// Response carrying one page of orders.
 #[cfg(feature = "metering")]
-pub type CostGetOrdersRespDto = RespDto2<GetOrdersRes>;
+pub type CostGetOrdersRespDto = RespDto<GetOrdersRes>;
 
+/// Usage of one metered right.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CurrentUsageDto {
+    /// How much of the right the subscription allows, as a decimal string.
     pub amount: String,
+    /// How much of the right is in use, as a decimal string.
     pub current: String,
+    /// True if the right comes from a trial period.
     pub experience: bool,
+    /// Code of the right, such as `SocialConnections`.
     pub model_code: String,
+    /// Name of the right.
     pub model_name: String,
 }
 
+/// Usage of the metered rights of a user pool.
 #[cfg(feature = "metering")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CurrentUsageRespDto {
+    /// One entry per metered right.
     pub usages: Vec<CurrentUsageDto>,
 }
 
+/// Response carrying the current usage of a user pool.
 #[cfg(feature = "metering")]
-pub type CostGetCurrentUsageRespDto = RespDto2<CurrentUsageRespDto>;
+pub type CostGetCurrentUsageRespDto = RespDto<CurrentUsageRespDto>;
 
 /// The event application to create.
 #[cfg(feature = "events")]
@@ -7459,774 +8129,1154 @@ pub struct PubEventRespDataDto {
 #[cfg(feature = "events")]
 pub type PubEventRespDto = RespDto<PubEventRespDataDto>;
 
+/// OTP secret to bind when creating a public account.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePublicAccountOtpDto {
+    /// Shared OTP secret (Base32).
     pub secret: String,
+    /// Recovery code that can stand in for an OTP once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery_code: Option<String>,
 }
 
+/// Optional settings for creating public accounts.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePublicAccountOptionsDto {
+    /// Store `password` as given (for example a hash carried over from another system) instead of hashing it again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_password: Option<bool>,
+    /// Let the server generate a random password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_generate_password: Option<bool>,
+    /// Make whoever signs in first choose a new password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_password_on_first_login: Option<bool>,
+    /// How the values in `departmentIds` are to be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_id_type: Option<DepartmentIdType>,
+    /// Whether and how to tell the account holder that the account exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_notification: Option<SendCreateAccountNotificationDto>,
+    /// How `password` is encrypted in the request: `sm2` (SM2 with the server's public key), `rsa` (RSA with the server's public key), or `none` (clear text, the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_encrypt_type: Option<PasswordEncryptType>,
 }
 
+/// Profile and settings of the public account to create.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePublicAccountReqDto {
+    /// Initial account state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateUserReqDtoStatus>,
+    /// Email address (not case-sensitive); unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Mobile number, without the country calling code; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// Country calling code that goes with `phone`, such as `+86`; may be left out for mainland China numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_country_code: Option<String>,
+    /// Login name; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The account's ID in an outside system; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// Display name; need not be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Nickname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
+    /// Link to the avatar image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
+    /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+    /// True once the mobile number has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_verified: Option<bool>,
+    /// Date of birth (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<String>,
+    /// Country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Province or state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
+    /// City.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    /// Mailing address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Street part of the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
+    /// Postal or ZIP code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    /// Employer or company name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// Browser (User-Agent) used for the most recent sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
+    /// Device used for the most recent sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// Given (first) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
+    /// Family (last) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
+    /// Middle name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
+    /// Link to a profile page about the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// Name the account likes to be called by (OIDC `preferred_username`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_username: Option<String>,
+    /// Web site of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted: Option<String>,
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Password; clear text unless `options.passwordEncryptType` says how it is encrypted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// Salt that belongs to an imported password hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salt: Option<String>,
+    /// OTP (authenticator app) secret to bind to the new account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otp: Option<CreatePublicAccountOtpDto>,
+    /// Departments to put the account in; read according to `options.departmentIdType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_ids: Option<Vec<String>>,
+    /// Values of the custom (extended) user fields, keyed by field name; each key must be defined as a custom field in the user pool first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<serde_json::Value>,
+    /// National ID card number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_number: Option<String>,
+    /// Optional settings for the creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CreatePublicAccountOptionsDto>,
 }
 
+/// A public account: a shared account in the user pool that bound users can act as. It carries the same profile attributes as a user.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PublicAccountDto {
+    /// GenAuth ID of the public account.
     pub user_id: String,
+    /// When the account was created (ISO 8601 date-time).
     pub created_at: String,
+    /// When the account was last modified (ISO 8601 date-time).
     pub updated_at: String,
+    /// Account state of the public account.
     pub status: CreateUserReqDtoStatus,
+    /// Working state: `Active` while the account is in use, `Closed` once retired.
     pub work_status: WorkStatus,
+    /// The account's ID in an outside system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Mobile number, without the country calling code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// Country calling code that goes with `phone`, such as `+86`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_country_code: Option<String>,
+    /// Login name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Nickname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
+    /// Link to the avatar image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
+    /// Number of sign-ins so far.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logins_count: Option<i64>,
+    /// When the account last signed in (ISO 8601 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login: Option<String>,
+    /// IP address used for the last sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_ip: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
     pub gender: Gender,
+    /// True once the email address has been confirmed.
     pub email_verified: bool,
+    /// True once the mobile number has been confirmed.
     pub phone_verified: bool,
+    /// When the password was last changed (ISO 8601 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_set_at: Option<String>,
+    /// Date of birth (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<String>,
+    /// Country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Province or state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
+    /// City.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    /// Mailing address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Street part of the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
+    /// Postal or ZIP code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    /// Employer or company name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// Browser (User-Agent) used for the most recent sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
+    /// Device used for the most recent sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// Given (first) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
+    /// Family (last) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
+    /// Middle name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
+    /// Link to a profile page about the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// Name the account likes to be called by (OIDC `preferred_username`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_username: Option<String>,
+    /// Web site of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted: Option<String>,
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// How the account entered the user pool: `excel` (spreadsheet import), `register` (self sign-up), `adminCreated` (console or management API) or `sync` (a synchronisation task).
     pub user_source_type: UserSourceType,
+    /// ID of the application or sync task the account came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_source_id: Option<String>,
+    /// ID of the application used for the last sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_app: Option<String>,
+    /// ID of the primary department of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_department_id: Option<String>,
+    /// When the account last completed a multi-factor check (ISO 8601 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_mfa_time: Option<String>,
+    /// Strength rating of the current password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_security_level: Option<f64>,
+    pub password_security_level: Option<i64>,
+    /// True if a new password must be chosen at the next sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_password_on_next_login: Option<bool>,
+    /// Channels the account was registered through, such as `import:manual`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register_source: Option<Vec<String>>,
+    /// IDs of the departments the account is a member of; present when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_ids: Option<Vec<String>>,
+    /// National ID card number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_number: Option<String>,
+    /// Values of the custom (extended) user fields, keyed by field name; present when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<serde_json::Value>,
+    /// When the account state last changed (ISO 8601 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_changed_at: Option<String>,
+    /// ID of the tenant the account belongs to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 
+/// Response carrying a single public account.
 #[cfg(feature = "public_accounts")]
-pub type PublicAccountSingleRespDto = RespDto2<PublicAccountDto>;
+pub type PublicAccountSingleRespDto = RespDto<PublicAccountDto>;
 
+/// Public accounts to create in one call.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreatePublicAccountBatchReqDto {
+    /// Public accounts to create.
     pub list: Vec<CreatePublicAccountReqDto>,
+    /// Optional settings applied to every account in `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CreatePublicAccountOptionsDto>,
 }
 
+/// Response carrying a list of public accounts.
 #[cfg(feature = "public_accounts")]
-pub type PublicAccountListRespDto = RespDto2<Vec<PublicAccountDto>>;
+pub type PublicAccountListRespDto = RespDto<Vec<PublicAccountDto>>;
 
+/// Optional settings for deleting public accounts.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeletePublicAccountsBatchOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id_type: Option<UserIdType>,
 }
 
+/// Public accounts to delete.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeletePublicAccountsBatchDto {
+    /// Identifiers of the public accounts to delete; read according to `options.userIdType`.
     pub user_ids: Vec<String>,
+    /// Optional settings for the deletion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<DeletePublicAccountsBatchOptionsDto>,
 }
 
+/// One page of public accounts.
 #[cfg(feature = "public_accounts")]
-pub type PublicAccountPagingDto = PagingDto2<PublicAccountDto>;
+pub type PublicAccountPagingDto = PagingDto<PublicAccountDto>;
 
+/// Response carrying one page of public accounts.
 #[cfg(feature = "public_accounts")]
-pub type PublicAccountPaginatedRespDto = RespDto2<PublicAccountPagingDto>;
+pub type PublicAccountPaginatedRespDto = RespDto<PublicAccountPagingDto>;
 
+/// Optional settings for signing public accounts out.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KickPublicAccountsOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id_type: Option<UserIdType>,
 }
 
+/// The public account to sign out and the applications concerned.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KickPublicAccountsDto {
+    /// IDs of the applications to sign the account out of.
     pub app_ids: Vec<String>,
+    /// Identifier of the public account; read according to `options.userIdType`.
     pub user_id: String,
+    /// Optional settings for the sign-out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<KickPublicAccountsOptionsDto>,
 }
 
+/// One condition of an advanced public account filter.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListPublicAccountsAdvancedFilterItemDto {
+    /// Attribute the condition applies to: a built-in field such as `status`, `email`, `loginsCount` or `lastLogin`, or the name of a custom field.
     pub field: String,
+    /// Comparison to perform. `GREATER` and `LESSER` include the bound; `BETWEEN`, `GREATER` and `LESSER` apply to numbers and dates; `CONTAINS` and `NOT_CONTAINS` to strings.
     pub operator: ListUsersAdvancedFilterItemDtoOperator,
+    /// Value to compare with; its shape depends on the field and operator (a list for `IN`, a two-item list for `BETWEEN`, nothing for `IS_NULL`/`NOT_NULL`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
 }
 
+/// Paging, sorting and output options for listing public accounts.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListPublicAccountsOptionsDto {
+    /// Page to return and page size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<PaginationDto>,
+    /// Sort keys, applied in the given order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<SortingDto>>,
+    /// Fields that `keywords` is matched against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fuzzy_search_on: Option<Vec<FuzzySearchOn>>,
+    /// Also return the custom (extended) field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_custom_data: Option<bool>,
+    /// Also return the IDs of the departments each account belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_department_ids: Option<bool>,
 }
 
+/// Search conditions, paging and options for listing public accounts.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListPublicAccountsRequestDto {
+    /// Text to search for; matched fuzzily against the fields chosen in `options.fuzzySearchOn`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keywords: Option<String>,
+    /// Structured conditions on account attributes; all of them must match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_filter: Option<Vec<ListPublicAccountsAdvancedFilterItemDto>>,
+    /// Search expression in the query language of the search engine (Elasticsearch query DSL), passed through as an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_query: Option<serde_json::Value>,
+    /// Paging, sorting and output options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<ListPublicAccountsOptionsDto>,
 }
 
+/// A public account and the groups to add it to.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetUserGroupsDto {
+    /// IDs of the groups.
     pub group_ids: Vec<String>,
+    /// GenAuth ID of the public account.
     pub user_id: String,
 }
 
+/// A public account and the roles to assign to it.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetUserRolesDto {
+    /// IDs of the roles (not their codes).
     pub role_ids: Vec<String>,
+    /// GenAuth ID of the public account.
     pub user_id: String,
 }
 
+/// A public account and the users to bind to it.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetPublicAccountBatchReqDto {
+    /// GenAuth ID of the public account.
     pub public_account_id: String,
+    /// GenAuth IDs of the users to bind.
     pub user_ids: Vec<String>,
 }
 
+/// A user and the public accounts to bind the user to.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetUserOfPublicAccountBatchReqDto {
+    /// GenAuth ID of the user.
     pub user_id: String,
+    /// GenAuth IDs of the public accounts.
     pub public_account_ids: Vec<String>,
 }
 
+/// The user account to turn into a public account.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePublicAccountFromUserDto {
+    /// GenAuth ID of the user to convert.
     pub user_id: String,
 }
 
+/// The user and the public account to unbind.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnbindPublicAccountBatchReqDto {
+    /// GenAuth ID of the user.
     pub user_id: String,
+    /// GenAuth ID of the public account.
     pub public_account_id: String,
 }
 
+/// Optional settings for updating a public account.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePublicAccountOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id_type: Option<UserIdType>,
+    /// Make whoever signs in first choose a new password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_password_on_first_login: Option<bool>,
+    /// Make the next sign-in choose a new password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_password_on_next_login: Option<bool>,
+    /// How `password` is encrypted in the request: `sm2` (SM2 with the server's public key), `rsa` (RSA with the server's public key), or `none` (clear text, the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_encrypt_type: Option<PasswordEncryptType>,
+    /// Let the server generate a new random password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_generate_password: Option<bool>,
+    /// Whether and how to tell the account holder about the new password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_password_reseted_notification: Option<SendResetPasswordNotificationDto>,
 }
 
+/// The public account to update and the attributes to change; attributes left out stay as they are.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePublicAccountReqDto {
+    /// Identifier of the public account to update; read according to `options.userIdType`.
     pub user_id: String,
+    /// Country calling code that goes with `phone`, such as `+86`; may be left out for mainland China numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_country_code: Option<String>,
+    /// Display name; need not be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Nickname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
+    /// Link to the avatar image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
+    /// The account's ID in an outside system; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// Account state of the public account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateUserReqDtoStatus>,
+    /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+    /// True once the mobile number has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_verified: Option<bool>,
+    /// Date of birth (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<String>,
+    /// Country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Province or state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
+    /// City.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    /// Mailing address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Street part of the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
+    /// Postal or ZIP code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
+    /// Login name; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Email address (not case-sensitive); unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Mobile number, without the country calling code; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// New password; clear text unless `options.passwordEncryptType` says how it is encrypted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// Employer or company name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// Browser (User-Agent) used for the most recent sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
+    /// Device used for the most recent sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// Given (first) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
+    /// Family (last) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
+    /// Middle name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
+    /// Link to a profile page about the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// Name the account likes to be called by (OIDC `preferred_username`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_username: Option<String>,
+    /// Web site of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted: Option<String>,
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// National ID card number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_number: Option<String>,
+    /// Values of the custom (extended) user fields, keyed by field name; each key must be defined as a custom field in the user pool first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<serde_json::Value>,
+    /// Optional settings for the update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<UpdatePublicAccountOptionsDto>,
 }
 
+/// Changes for one public account in a batch update; attributes left out stay as they are.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePublicAccountInfoDto {
+    /// GenAuth ID of the public account to update.
     pub user_id: String,
+    /// Country calling code that goes with `phone`, such as `+86`; may be left out for mainland China numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_country_code: Option<String>,
+    /// Display name; need not be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Nickname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
+    /// Link to the avatar image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
+    /// The account's ID in an outside system; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// Account state of the public account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateUserReqDtoStatus>,
+    /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+    /// True once the mobile number has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_verified: Option<bool>,
+    /// Date of birth (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<String>,
+    /// Country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Province or state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
+    /// City.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    /// Mailing address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Street part of the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_address: Option<String>,
+    /// Postal or ZIP code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
+    /// Login name; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Email address (not case-sensitive); unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Mobile number, without the country calling code; unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// New password; clear text unless `options.passwordEncryptType` says how it is encrypted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// Employer or company name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// Browser (User-Agent) used for the most recent sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
+    /// Device used for the most recent sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// Given (first) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
+    /// Family (last) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
+    /// Middle name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
+    /// Link to a profile page about the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// Name the account likes to be called by (OIDC `preferred_username`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_username: Option<String>,
+    /// Web site of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted: Option<String>,
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// National ID card number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_number: Option<String>,
+    /// Values of the custom (extended) user fields, keyed by field name; each key must be defined as a custom field in the user pool first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<serde_json::Value>,
 }
 
+/// Optional settings for updating public accounts in bulk.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePublicAccountBatchOptionsDto {
+    /// Make the next sign-in choose a new password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_password_on_next_login: Option<bool>,
+    /// How `password` is encrypted in the request: `sm2` (SM2 with the server's public key), `rsa` (RSA with the server's public key), or `none` (clear text, the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_encrypt_type: Option<PasswordEncryptType>,
+    /// Let the server generate a new random password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_generate_password: Option<bool>,
+    /// Whether and how to tell the account holder about the new password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_password_reseted_notification: Option<SendResetPasswordNotificationDto>,
 }
 
+/// Public accounts to update in one call.
 #[cfg(feature = "public_accounts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdatePublicAccountBatchReqDto {
+    /// Public accounts to update, each with its changes.
     pub list: Vec<UpdatePublicAccountInfoDto>,
+    /// Optional settings applied to every account in `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<UpdatePublicAccountBatchOptionsDto>,
 }
 
+/// Properties of a device to register.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateTerminalDto {
+    /// Values of the custom fields defined for devices, keyed by field name.
     pub custom_data: serde_json::Value,
+    /// Kind of device: `Browser`, `Mobile` (phone or tablet) or `Desktop` (desktop application or computer).
     pub r#type: CreateTerminalDtoType,
+    /// Identifier that tells this device apart from all others, as the client determines it.
     pub device_unique_id: String,
+    /// Display name of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Version of the operating system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Hardware-backed storage key of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hks: Option<String>,
+    /// Disk encryption state of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fde: Option<String>,
+    /// True if the device is jailbroken or rooted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hor: Option<bool>,
+    /// Serial number of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sn: Option<String>,
+    /// Manufacturer of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<String>,
+    /// Model of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#mod: Option<String>,
+    /// Operating system of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
+    /// IMEI (International Mobile Equipment Identity) of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imei: Option<String>,
+    /// MEID (Mobile Equipment Identifier) of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meid: Option<String>,
+    /// Free-text description of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Language the device is set to, as a language tag such as `en-US`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// True if cookies are enabled on the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cookie: Option<bool>,
+    /// User agent string the device sends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
 
+/// Identifiers of a registered device.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct TerminalInfoDto {
+    /// Record ID of the device, which the device calls of the user details page take as `id`.
     pub id: String,
+    /// Unique identifier of the device, as given when it was registered.
     pub device_unique_id: String,
 }
 
+/// Response carrying the identifiers of a registered device.
 #[cfg(feature = "devices")]
-pub type TerminalInfoRespDto = RespDto2<TerminalInfoDto>;
+pub type TerminalInfoRespDto = RespDto<TerminalInfoDto>;
 
+/// The user and the device to unbind.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteTerminalUserDto {
+    /// ID of the user the device belongs to.
     pub user_id: String,
+    /// Record ID of the device, as returned by `add-device`.
     pub id: String,
 }
 
+/// The device to look up.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TerminalBaseDto {
+    /// Record ID of the device, as returned by `add-device`.
     pub id: String,
 }
 
+/// Status of a device.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DeviceStatusResponseDataDto {
+    /// State of the device:
+    /// - `activated`: in use.
+    /// - `suspended`: suspended until a set time.
+    /// - `deactivated`: disabled.
     pub status: DeviceStatusResponseDataDtoStatus,
+    /// For a suspended device, the number of seconds until the suspension ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff_time: Option<i64>,
 }
 
+/// Response carrying the status of a device.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DeviceStatusRespDto {
-    pub status_code: f64,
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
     pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_code: Option<f64>,
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The device status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<DeviceStatusResponseDataDto>,
 }
 
+/// The user and the device to act on.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateTerminalUserDto {
+    /// Record ID of the device, as returned by `add-device`.
     pub id: String,
+    /// ID of the user the device belongs to.
     pub user_id: String,
 }
 
+/// Limit that applies when the rule is `condition:device`.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DeviceRuleDto {
-    pub max_online_devices: f64,
+    /// Largest number of devices (told apart by their unique identifiers) a user may be signed in from at the same time.
+    pub max_online_devices: i64,
 }
 
+/// Limit that applies when the rule is `condition:ip`.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct IpRuleDto {
-    pub max_online_i_ps: f64,
+    /// Largest number of recent login IP addresses a user may be signed in from at the same time.
+    pub max_online_i_ps: i64,
 }
 
+/// Settings of the device exclusion rule.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GetDeviceExclusiveRuleDataDto {
+    /// Which condition triggers the rule:
+    /// - `disable`: the rule is off.
+    /// - `condition:device`: limit the number of devices (by unique identifier) a user is
+    /// signed in from at once; see `deviceRule`.
+    /// - `condition:ip`: limit the number of recent login IP addresses a user is signed in
+    /// from at once; see `ipRule`.
     pub rule: Rule,
+    /// Device limit; set when `rule` is `condition:device`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_rule: Option<DeviceRuleDto>,
+    /// IP address limit; set when `rule` is `condition:ip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_rule: Option<IpRuleDto>,
 }
 
+/// Response carrying the settings of the device exclusion rule.
 #[cfg(feature = "devices")]
-pub type GetDeviceExclusiveRuleRespDto = RespDto2<GetDeviceExclusiveRuleDataDto>;
+pub type GetDeviceExclusiveRuleRespDto = RespDto<GetDeviceExclusiveRuleDataDto>;
 
+/// An application in the scope of the device exclusion rule.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GetDeviceExclusiveValidScopeDataDto {
+    /// ID of the application.
     pub app_id: String,
+    /// Name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
+    /// URL of the application logo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_logo: Option<String>,
+    /// When the application was added to the scope (ISO 8601).
     pub created_at: String,
+    /// True if the application is in the scope by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 }
 
+/// Response carrying the applications in the scope of the device exclusion rule.
 #[cfg(feature = "devices")]
-pub type GetDeviceExclusiveValidScopeRespDto = RespDto2<
+pub type GetDeviceExclusiveValidScopeRespDto = RespDto<
     Vec<GetDeviceExclusiveValidScopeDataDto>,
 >;
 
+/// A user, group or role exempted from the device exclusion rule.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GetDeviceExclusiveWhiteListDataDto {
+    /// Name of the user, group or role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Full name path of the subject as the console displays it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_path: Option<String>,
+    /// Kind of subject: `USER`, `GROUP` or `ROLE`.
     pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// ID of the user, group or role.
     pub target_id: String,
+    /// URL of the avatar, for a user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
+    /// When the subject was exempted (ISO 8601).
     pub created_at: String,
 }
 
+/// Response carrying the exemptions from the device exclusion rule.
 #[cfg(feature = "devices")]
-pub type GetDeviceExclusiveWhiteListRespDto = RespDto2<
+pub type GetDeviceExclusiveWhiteListRespDto = RespDto<
     Vec<GetDeviceExclusiveWhiteListDataDto>,
 >;
 
+/// The devices, and optionally the user, to look up recent applications for.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryTerminalAppsDto {
+    /// Unique identifiers of the devices (`deviceUniqueId`, not record IDs).
     pub device_ids: Vec<String>,
+    /// ID of a user; when given, only this user's sign-ins count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
+/// An application the device exclusion rule can be enforced in.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DeviceExclusiveValidScopeAppDataDto {
+    /// ID of the application.
     pub app_id: String,
+    /// Name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
+    /// URL of the application logo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_logo: Option<String>,
+    /// Whether the application is in the scope by default, as the string `true` or `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<String>,
 }
 
+/// Response carrying applications the device exclusion rule can be enforced in.
 #[cfg(feature = "devices")]
-pub type GetDeviceExclusiveValidScopeAppRespDto = RespDto2<
+pub type GetDeviceExclusiveValidScopeAppRespDto = RespDto<
     Vec<DeviceExclusiveValidScopeAppDataDto>,
 >;
 
+/// The application to take out of the scope of the device exclusion rule.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteDeviceExclusiveValidScopeSettingsByIdsDto {
+    /// ID of the application to remove from the scope.
     pub app_id: String,
 }
 
+/// Applications for the scope of the device exclusion rule.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveDeviceExclusiveValidScopeSettingsDto {
+    /// IDs of the applications in which the rule is to be enforced.
     pub app_ids: Vec<String>,
 }
 
+/// The user, the device and the end of the suspension.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SuspendTerminalUserDto {
+    /// When the suspension ends, as Unix epoch milliseconds written as a string.
     pub end_time: String,
+    /// ID of the user the device belongs to.
     pub user_id: String,
+    /// Record ID of the device, as returned by `add-device`.
     pub id: String,
 }
 
+/// New settings of the device exclusion rule.
 #[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateDeviceExclusiveRuleDto {
+    /// Which condition triggers the rule:
+    /// - `disable`: the rule is off.
+    /// - `condition:device`: limit the number of devices (by unique identifier) a user is
+    /// signed in from at once; see `deviceRule`.
+    /// - `condition:ip`: limit the number of recent login IP addresses a user is signed in
+    /// from at once; see `ipRule`.
     pub rule: Rule,
+    /// Device limit; give it when `rule` is `condition:device`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_rule: Option<DeviceRuleDto>,
+    /// IP address limit; give it when `rule` is `condition:ip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_rule: Option<IpRuleDto>,
 }
@@ -9999,7 +11049,7 @@ pub struct RowDto {
 
 /// Response carrying one row of a data object.
 #[cfg(feature = "data_objects")]
-pub type FunctionModelValueResDto = ResDto<RowDto>;
+pub type FunctionModelValueResDto = RespDto2<RowDto>;
 
 /// Related rows to link to a row.
 #[cfg(feature = "data_objects")]
@@ -10128,7 +11178,7 @@ pub struct FunctionModelValueListDto {
 
 /// Response carrying rows of a data object.
 #[cfg(feature = "data_objects")]
-pub type FunctionModelValueListResDto = ResDto<FunctionModelValueListDto>;
+pub type FunctionModelValueListResDto = RespDto2<FunctionModelValueListDto>;
 
 /// Conditions selecting the rows of a data object to return.
 #[cfg(feature = "data_objects")]
@@ -10187,7 +11237,7 @@ pub type GetAllRowByScrollidResDto = RespDto<GetAllRowByScrollidDto>;
 
 /// Response carrying the import template of a data object.
 #[cfg(feature = "data_objects")]
-pub type GetImportTemplateResDto = ResDto<RowDto>;
+pub type GetImportTemplateResDto = RespDto2<RowDto>;
 
 /// Rows whose details to fetch.
 #[cfg(feature = "data_objects")]
@@ -10497,7 +11547,7 @@ pub struct GetRowBatchDto {
 
 /// Response carrying several rows of a data object.
 #[cfg(feature = "data_objects")]
-pub type MetadataListResDto = ResDto<Vec<RowDto>>;
+pub type MetadataListResDto = RespDto2<Vec<RowDto>>;
 
 /// The kind of access key to create and whom it belongs to.
 #[cfg(feature = "access_keys")]
@@ -10947,7 +11997,7 @@ rt::string_enum! {
 
 #[cfg(any(feature = "roles", feature = "custom_fields", feature = "resources", feature = "applications"))]
 rt::string_enum! {
-    /// Kind of target the field belongs to: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
+    /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
     pub enum TargetDtoTargetType {
         User = "USER",
         Role = "ROLE",
@@ -10975,6 +12025,12 @@ rt::string_enum! {
 
 #[cfg(feature = "resources")]
 rt::string_enum! {
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
     pub enum CreateResourceDtoType {
         Data = "DATA",
         Api = "API",
@@ -11053,7 +12109,7 @@ rt::string_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateDataResourceDtoStruct {
-    DataResourceTreeStructs(DataResourceTreeStructs),
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
     StringList(Vec<String>),
     String(String),
 }
@@ -11062,7 +12118,7 @@ pub enum CreateDataResourceDtoStruct {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateDataResourceRespDtoStruct {
-    DataResourceTreeStructs(DataResourceTreeStructs),
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
     StringList(Vec<String>),
     String(String),
 }
@@ -11071,7 +12127,7 @@ pub enum CreateDataResourceRespDtoStruct {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum GetDataResourceRespDtoStruct {
-    DataResourceTreeStructs(DataResourceTreeStructs),
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
     StringList(Vec<String>),
     String(String),
 }
@@ -11101,7 +12157,7 @@ rt::string_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum UpdateDataResourceDtoStruct {
-    DataResourceTreeStructs(DataResourceTreeStructs),
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
     StringList(Vec<String>),
     String(String),
 }
@@ -11110,7 +12166,7 @@ pub enum UpdateDataResourceDtoStruct {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum UpdateDataResourceRespDtoStruct {
-    DataResourceTreeStructs(DataResourceTreeStructs),
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
     StringList(Vec<String>),
     String(String),
 }
@@ -11471,6 +12527,7 @@ rt::string_enum! {
 
 #[cfg(feature = "identity_sources")]
 rt::string_enum! {
+    /// Kind of identity provider, such as `oidc`, `saml`, `ldap`, `wechat` or `github`; the connections added later must suit it.
     pub enum CreateExtIdpDtoType {
         Oidc = "oidc",
         Oauth2 = "oauth2",
@@ -11518,6 +12575,7 @@ rt::string_enum! {
 
 #[cfg(feature = "identity_sources")]
 rt::string_enum! {
+    /// Connection type: the provider and how users sign in with it, such as `wechat:pc` (QR code on a website), `wechat:mobile` (WeChat app sign-in inside a mobile app), `github`, `oidc` or `saml`.
     pub enum CreateExtIdpConnDtoType {
         Oidc = "oidc",
         Oauth = "oauth",
@@ -11596,6 +12654,12 @@ rt::string_enum! {
 
 #[cfg(feature = "identity_sources")]
 rt::string_enum! {
+    /// How a first sign-in through the connection is matched to an existing account:
+    /// - `none`: no matching; the external identity gets its own account.
+    /// - `field`: linked automatically to the account whose field (such as the email address)
+    /// matches.
+    /// - `challenge`: the user proves ownership of the existing account, in one of the ways
+    /// in `challengeBindingMethods`, before it is linked.
     pub enum ExtIdpConnDetailAssociationMode {
         None = "none",
         Field = "field",
@@ -11696,6 +12760,15 @@ rt::string_enum! {
 
 #[cfg(feature = "pipeline")]
 rt::string_enum! {
+    /// Point of the registration or sign-in flow at which the function runs:
+    /// - `PRE_REGISTER`, `POST_REGISTER`: before or after a user registers.
+    /// - `PRE_AUTHENTICATION`, `POST_AUTHENTICATION`: before or after a user
+    /// authenticates.
+    /// - `PRE_OIDC_ID_TOKEN_ISSUED`: before an OIDC ID token is issued.
+    /// - `PRE_OIDC_ACCESS_TOKEN_ISSUED`: before an OIDC access token is issued.
+    /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
+    /// information.
+    /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
     pub enum CreatePipelineFunctionDtoScene {
         PreRegister = "PRE_REGISTER",
         PostRegister = "POST_REGISTER",
@@ -11711,6 +12784,7 @@ rt::string_enum! {
 
 #[cfg(feature = "pipeline")]
 rt::string_enum! {
+    /// Upload state of the function: `uploading`, `success` or `failed`.
     pub enum PipelineFunctionDtoStatus {
         Uploading = "uploading",
         Success = "success",
@@ -11720,6 +12794,7 @@ rt::string_enum! {
 
 #[cfg(feature = "webhooks")]
 rt::string_enum! {
+    /// Unit of `delay`: `Second`, `Minute`, `Hour` or `Day`.
     pub enum WebhookRetryConfigV3DtoDelayUnit {
         Second = "Second",
         Minute = "Minute",
@@ -11730,6 +12805,7 @@ rt::string_enum! {
 
 #[cfg(feature = "webhooks")]
 rt::string_enum! {
+    /// Format of the body of each callback request: `application/json` or `application/x-www-form-urlencoded`.
     pub enum ContentType {
         ApplicationJson = "application/json",
         ApplicationXWwwFormUrlencoded = "application/x-www-form-urlencoded",
@@ -11738,7 +12814,7 @@ rt::string_enum! {
 
 #[cfg(feature = "webhooks")]
 rt::string_enum! {
-    pub enum CreateWebhookDtoEvents {
+    pub enum Events {
         Test = "test",
         Register = "register",
         Login = "login",
@@ -11810,88 +12886,6 @@ rt::string_enum! {
         ApplicationSecretRefreshed = "application:secret-refreshed",
         DataResourceCreated = "data-resource:created",
         DataResourceUpdated = "data-resource:updated",
-        DataResourceDeleted = "data-resource:deleted",
-        DataStrategyPermissionRevoke = "data-strategy-permission:revoke",
-        DataStrategyPermissionAdd = "data-strategy-permission:add",
-        UnusualLocationLogin = "unusual-location:login",
-        RefreshToken = "refresh-token",
-    }
-}
-
-#[cfg(feature = "webhooks")]
-rt::string_enum! {
-    pub enum UpdateWebhookDtoEvents {
-        Test = "test",
-        Register = "register",
-        Login = "login",
-        MfaVerified = "mfa:verified",
-        Kick = "kick",
-        UserCreated = "user:created",
-        UserPasswordChanged = "user:password-changed",
-        UserUpdated = "user:updated",
-        UserEmailVerified = "user: email-verified",
-        UserArchived = "user:archived",
-        UserUnarchived = "user:unarchived",
-        UserBlocked = "user:blocked",
-        UserUnblocked = "user:unblocked",
-        UserDeleted = "user:deleted",
-        UserRegisterWhitelistAdded = "user:register-whitelist-added",
-        UserRegisterWhitelistDeleted = "user:register-whitelist-deleted",
-        UserUdvChanged = "user:udv-changed ",
-        UserLinkAccount = "user:link-account",
-        UserPasswordUpdateRemind = "user:password-update-remind",
-        UserOrganizationNodeUpdate = "user:organization-node-update",
-        PermissionRevoke = "permission:revoke",
-        PermissionAdd = "permission:add",
-        ResourceCreated = "resource:created",
-        ResourceDelete = "resource:delete",
-        ResourceUpdated = "resource:updated",
-        RoleCreated = "role:created",
-        RoleUpdated = "role:updated",
-        RoleDeleted = "role:deleted",
-        RoleDisable = "role:disable",
-        RoleAssigned = "role :assigned",
-        SubjectRemove = "subject:remove",
-        RoleUnassigned = "role:unassigned",
-        RoleUdvChanged = "role:udv-changed",
-        ApplicationMfaEnabled = "application:mfa:enabled",
-        ApplicationMfaDisabled = "application:mfa:disabled",
-        GroupCreated = "group:created",
-        GroupUpdated = "group:updated",
-        GroupDeleted = "group:deleted",
-        GroupMemberAdded = "group:member-added",
-        GroupMemberRemoved = "group:member-removed",
-        OrganizationCreated = "organization:created",
-        OrganizationImported = "organization:imported",
-        OrganizationDeleted = "organization:deleted",
-        OrganizationNodeAdded = "organization:node-added",
-        OrganizationNodeUpdated = "organization:node-updated",
-        OrganizationTreeUpdated = "organization:tree-updated",
-        OrganizationNodeDeleted = "organization:node-deleted",
-        OrganizationNodeMoved = "organization:node-moved",
-        OrganizationMemberAdded = "organization:member-added",
-        OrganizationMemberRemoved = "organization:member-removed",
-        OrganizationUdvChanged = "organization:udv-changed",
-        PrivilegeNamespaceCreated = "privilege -namespace:created",
-        PrivilegeNamespaceUpdated = "privilege-namespace:updated",
-        PrivilegeNamespaceDeleted = "privilege-namespace:deleted",
-        UserPoolCooperatorAdded = "user-pool:cooperator-added",
-        UserPoolCooperatorRemoved = "user-pool:cooperator-removed",
-        UserPoolSecretRefreshed = "user-pool:secret-refreshed",
-        UserPoolUpdated = "user-pool:updated",
-        UserPoolUdfAdded = "user-pool:udf-added",
-        UserPoolUdfDeleted = "user-pool:udf-deleted",
-        UserPoolEnvAdded = "user -pool:env-added",
-        UserPoolEnvDeleted = "user-pool:env-deleted",
-        UserPoolEnvUpdated = "user-pool:env-updated",
-        UserPoolLaunchpadAppInstalled = "user-pool:launchpad-app-installed",
-        UserPoolLaunchpadAppUninstalled = "user-pool:launchpad-app-uninstalled",
-        ApplicationCreated = "application:created",
-        ApplicationUpdated = "application:updated",
-        ApplicationDeleted = "application:deleted",
-        ApplicationSecretRefreshed = "application:secret-refreshed",
-        DataResourceCreated = "data-resource:created",
-        DataResourceUpdated = "data-resource :updated",
         DataResourceDeleted = "data-resource:deleted",
         DataStrategyPermissionRevoke = "data-strategy-permission:revoke",
         DataStrategyPermissionAdd = "data-strategy-permission:add",
@@ -12028,6 +13022,7 @@ rt::string_enum! {
 
 #[cfg(feature = "devices")]
 rt::string_enum! {
+    /// Kind of device: `Browser`, `Mobile` (phone or tablet) or `Desktop` (desktop application or computer).
     pub enum CreateTerminalDtoType {
         Browser = "Browser",
         Mobile = "Mobile",
@@ -12037,6 +13032,10 @@ rt::string_enum! {
 
 #[cfg(feature = "devices")]
 rt::string_enum! {
+    /// State of the device:
+    /// - `activated`: in use.
+    /// - `suspended`: suspended until a set time.
+    /// - `deactivated`: disabled.
     pub enum DeviceStatusResponseDataDtoStatus {
         Activated = "activated",
         Suspended = "suspended",
@@ -12046,6 +13045,12 @@ rt::string_enum! {
 
 #[cfg(feature = "devices")]
 rt::string_enum! {
+    /// Which condition triggers the rule:
+    /// - `disable`: the rule is off.
+    /// - `condition:device`: limit the number of devices (by unique identifier) a user is
+    /// signed in from at once; see `deviceRule`.
+    /// - `condition:ip`: limit the number of recent login IP addresses a user is signed in
+    /// from at once; see `ipRule`.
     pub enum Rule {
         Disable = "disable",
         ConditionDevice = "condition:device",
@@ -12055,6 +13060,7 @@ rt::string_enum! {
 
 #[cfg(any(feature = "custom_fields", feature = "resources", feature = "devices"))]
 rt::string_enum! {
+    /// Kind of subject: `USER`, `GROUP` or `ROLE`.
     pub enum GetDeviceExclusiveWhiteListDataDtoTargetType {
         User = "USER",
         Group = "GROUP",
