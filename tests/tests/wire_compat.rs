@@ -100,13 +100,18 @@ enum Difference {
     BodyFieldDiffers(&'static str),
 }
 
-const NODE_ONLY: &str = "not an argument of the Python SDK 5.1.0; GenAuth's Node SDK (our structure facts) has it";
+const NODE_ONLY: &str =
+    "not an argument of the Python SDK 5.1.0; GenAuth's Node SDK (our structure facts) has it";
 const AUTHING_ONLY: &str = "not an argument of the Python SDK 5.1.0; the Authing document has it";
 const NODE_AND_AUTHING: &str =
     "not an argument of the Python SDK 5.1.0; GenAuth's Node SDK and the Authing document both have it";
 
 const fn missing(operation: &'static str, wire: &'static str, reason: &'static str) -> Tolerated {
-    Tolerated { operation: Some(operation), difference: Difference::NotInPythonSdk(wire), reason }
+    Tolerated {
+        operation: Some(operation),
+        difference: Difference::NotInPythonSdk(wire),
+        reason,
+    }
 }
 
 const TOLERATED: &[Tolerated] = &[
@@ -170,7 +175,11 @@ fn skip(why: &str) {
 /// Its output is read while it runs (a full pipe would otherwise stall it).
 fn run(cmd: &mut Command, limit: Duration) -> Option<std::process::Output> {
     use std::io::Read;
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().ok()?;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -180,8 +189,18 @@ fn run(cmd: &mut Command, limit: Duration) -> Option<std::process::Output> {
             bytes
         })
     };
-    let stdout = reader(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = reader(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = reader(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = reader(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -206,20 +225,31 @@ fn python_with_sdk() -> Option<PathBuf> {
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-genauth-5.1.0");
     let python = venv.join("bin").join("python");
     let importable = |py: &Path| {
-        run(Command::new(py).args(["-c", "import genauth.ManagementClient"]), Duration::from_secs(60))
-            .is_some_and(|o| o.status.success())
+        run(
+            Command::new(py).args(["-c", "import genauth.ManagementClient"]),
+            Duration::from_secs(60),
+        )
+        .is_some_and(|o| o.status.success())
     };
     if python.exists() && importable(&python) {
         return Some(python);
     }
-    match run(Command::new("python3").arg("--version"), Duration::from_secs(30)) {
+    match run(
+        Command::new("python3").arg("--version"),
+        Duration::from_secs(30),
+    ) {
         Some(o) if o.status.success() => {}
         _ => {
             skip("python3 is not available");
             return None;
         }
     }
-    let created = run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv), Duration::from_secs(120));
+    let created = run(
+        Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+        Duration::from_secs(120),
+    );
     if !created.is_some_and(|o| o.status.success()) {
         skip("python3 -m venv failed");
         return None;
@@ -243,7 +273,10 @@ fn python_with_sdk() -> Option<PathBuf> {
     match installed {
         Some(o) if o.status.success() && importable(&python) => Some(python),
         Some(o) => {
-            skip(&format!("pip could not install genauth==5.1.0: {}", String::from_utf8_lossy(&o.stderr).trim()));
+            skip(&format!(
+                "pip could not install genauth==5.1.0: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            ));
             None
         }
         None => {
@@ -289,20 +322,33 @@ struct Case {
 /// problems (an input without an example) are collected, not skipped.
 fn cases(ir: &Ir, problems: &mut Vec<String>) -> Vec<Case> {
     let python_name = |ours: &str| {
-        PYTHON_NAMES.iter().find(|(o, _, _)| *o == ours).map_or(ours.to_owned(), |(_, p, _)| (*p).to_owned())
+        PYTHON_NAMES
+            .iter()
+            .find(|(o, _, _)| *o == ours)
+            .map_or(ours.to_owned(), |(_, p, _)| (*p).to_owned())
     };
     let mut out = Vec::new();
-    for op in ir.operations.iter().filter(|op| op.ident != TOKEN_OPERATION) {
+    for op in ir
+        .operations
+        .iter()
+        .filter(|op| op.ident != TOKEN_OPERATION)
+    {
         let mut inputs = serde_json::Map::new();
         let mut known = Vec::new();
-        let params = op.path_params.iter().chain(op.params.iter().flat_map(|p| p.fields.iter()));
+        let params = op
+            .path_params
+            .iter()
+            .chain(op.params.iter().flat_map(|p| p.fields.iter()));
         for p in params {
             known.push(p.wire.clone());
             match &p.example {
                 Some(v) => {
                     inputs.insert(p.wire.clone(), v.clone());
                 }
-                None => problems.push(format!("{}: parameter `{}` has no example", op.ident, p.wire)),
+                None => problems.push(format!(
+                    "{}: parameter `{}` has no example",
+                    op.ident, p.wire
+                )),
             }
         }
         match op.body.as_ref().map(|b| &b.kind) {
@@ -317,11 +363,20 @@ fn cases(ir: &Ir, problems: &mut Vec<String>) -> Vec<Case> {
                 }
                 match t.examples.first() {
                     Some(Value::Object(example)) => inputs = example.clone(),
-                    Some(other) => problems.push(format!("{}: the body example {other} is not an object", op.ident)),
-                    None => problems.push(format!("{}: the body schema {} has no example", op.ident, t.pointer)),
+                    Some(other) => problems.push(format!(
+                        "{}: the body example {other} is not an object",
+                        op.ident
+                    )),
+                    None => problems.push(format!(
+                        "{}: the body schema {} has no example",
+                        op.ident, t.pointer
+                    )),
                 }
             }
-            Some(_) => problems.push(format!("{}: a body this comparison does not drive", op.ident)),
+            Some(_) => problems.push(format!(
+                "{}: a body this comparison does not drive",
+                op.ident
+            )),
         }
         out.push(Case {
             rust: op.ident.clone(),
@@ -369,9 +424,13 @@ fn wire(r: &Recorded) -> Wire {
 fn same_json(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }
@@ -398,7 +457,12 @@ fn encoded_template(path: &str) -> String {
 fn remove_input(w: &mut Wire, wire: &str) -> bool {
     let before = w.query.len();
     w.query.retain(|(k, _)| k != wire);
-    let from_body = w.body.as_mut().and_then(Value::as_object_mut).and_then(|b| b.remove(wire)).is_some();
+    let from_body = w
+        .body
+        .as_mut()
+        .and_then(Value::as_object_mut)
+        .and_then(|b| b.remove(wire))
+        .is_some();
     from_body || w.query.len() != before
 }
 
@@ -413,7 +477,12 @@ fn tolerate(case: &Case, call: &PyCall, py: &mut Wire, rs: &mut Wire) -> Vec<(us
         .iter()
         .enumerate()
         .filter(|(_, t)| t.difference != Difference::QueryBooleanCase)
-        .chain(TOLERATED.iter().enumerate().filter(|(_, t)| t.difference == Difference::QueryBooleanCase));
+        .chain(
+            TOLERATED
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.difference == Difference::QueryBooleanCase),
+        );
     for (i, t) in order {
         if t.operation.is_some_and(|op| op != case.rust) {
             continue;
@@ -422,7 +491,9 @@ fn tolerate(case: &Case, call: &PyCall, py: &mut Wire, rs: &mut Wire) -> Vec<(us
             Difference::QueryBooleanCase => {
                 if py.query.len() == rs.query.len() {
                     for ((pk, pv), (rk, rv)) in py.query.iter().zip(rs.query.iter_mut()) {
-                        if pk == rk && ((pv == "True" && rv == "true") || (pv == "False" && rv == "false")) {
+                        if pk == rk
+                            && ((pv == "True" && rv == "true") || (pv == "False" && rv == "false"))
+                        {
                             applied.push((i, format!("{pk}={pv} (Rust: {rv})")));
                             rv.clone_from(pv);
                         }
@@ -430,7 +501,10 @@ fn tolerate(case: &Case, call: &PyCall, py: &mut Wire, rs: &mut Wire) -> Vec<(us
                 }
             }
             Difference::PathTemplateNotFilled => {
-                if !call.unformatted.is_empty() && py.path == encoded_template(&case.path) && rs.path != py.path {
+                if !call.unformatted.is_empty()
+                    && py.path == encoded_template(&case.path)
+                    && rs.path != py.path
+                {
                     applied.push((i, format!("Python: {} (Rust: {})", py.path, rs.path)));
                     rs.path.clone_from(&py.path);
                 }
@@ -475,7 +549,12 @@ struct PyCall {
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
 fn py_call(v: &Value) -> PyCall {
@@ -506,14 +585,19 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
         .unwrap_or_else(|e| panic!("{e}"));
     let mut failures = Vec::new();
     let cases = cases(&ir, &mut failures);
-    assert!(failures.is_empty(), "our description cannot drive the comparison:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "our description cannot drive the comparison:\n{}",
+        failures.join("\n")
+    );
 
     // The table for Python.
     let table: Vec<Value> = cases
         .iter()
         .map(|c| json!({"method": c.python, "inputs": c.inputs, "known": c.known}))
         .collect();
-    let table_file = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("wire-calls-{}.json", std::process::id()));
+    let table_file = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("wire-calls-{}.json", std::process::id()));
     std::fs::write(&table_file, serde_json::to_vec(&table).unwrap()).unwrap();
 
     // Python side.
@@ -528,22 +612,46 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
             .env("no_proxy", "127.0.0.1,localhost"),
         Duration::from_secs(120),
     );
-    if std::env::var_os("WIRE_KEEP").is_none() { let _ = std::fs::remove_file(&table_file); }
+    if std::env::var_os("WIRE_KEEP").is_none() {
+        let _ = std::fs::remove_file(&table_file);
+    }
     let out = out.expect("the Python SDK script did not finish within 120 s");
-    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).expect("the script's JSON report");
-    let py_calls: Vec<PyCall> = report["calls"].as_array().expect("calls").iter().map(py_call).collect();
+    let py_calls: Vec<PyCall> = report["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .map(py_call)
+        .collect();
     let skipped: Vec<(String, String)> = report["skipped"]
         .as_array()
         .expect("skipped")
         .iter()
-        .map(|s| (s["method"].as_str().unwrap_or_default().to_owned(), s["why"].as_str().unwrap_or_default().to_owned()))
+        .map(|s| {
+            (
+                s["method"].as_str().unwrap_or_default().to_owned(),
+                s["why"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
     let sdk: BTreeMap<String, (String, String)> = report["sdk"]
         .as_object()
         .expect("sdk")
         .iter()
-        .map(|(k, v)| (k.clone(), (v["verb"].as_str().unwrap_or_default().to_owned(), v["url"].as_str().unwrap_or_default().to_owned())))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                (
+                    v["verb"].as_str().unwrap_or_default().to_owned(),
+                    v["url"].as_str().unwrap_or_default().to_owned(),
+                ),
+            )
+        })
         .collect();
     let py_requests = py_server.requests();
 
@@ -557,7 +665,9 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
         }
     }
     for (method, _) in &skipped {
-        let Some(c) = cases.iter().find(|c| c.python == *method) else { continue };
+        let Some(c) = cases.iter().find(|c| c.python == *method) else {
+            continue;
+        };
         for (name, (verb, url)) in &sdk {
             if *verb == c.verb && *url == c.path {
                 failures.push(format!("{method} is skipped but the Python SDK sends {verb} {url} as `{name}`: add it to PYTHON_NAMES"));
@@ -567,8 +677,16 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
 
     // Rust side, bearer mode like the Python SDK, the same calls in the same order.
     let rs_server = server();
-    let client = ManagementClient::from_client(ClientBuilder::management_token(AK, SK).host(rs_server.url()).build().unwrap());
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let client = ManagementClient::from_client(
+        ClientBuilder::management_token(AK, SK)
+            .host(rs_server.url())
+            .build()
+            .unwrap(),
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let bearer = format!("Bearer {}", management_token(POOL, 1));
     let before_calls = report["before_calls"].as_u64().unwrap_or_default() as usize;
     let mut py_at = before_calls;
@@ -582,15 +700,22 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
     let mut rs_tokens = Vec::new();
     for call in &py_calls {
         let Some(case) = cases.iter().find(|c| c.python == call.method) else {
-            failures.push(format!("the script called {}, which is not in the table", call.method));
+            failures.push(format!(
+                "the script called {}, which is not in the table",
+                call.method
+            ));
             continue;
         };
         let op = case.rust.as_str();
-        let py_slice = py_requests.get(py_at..py_at + call.requests).unwrap_or_default();
+        let py_slice = py_requests
+            .get(py_at..py_at + call.requests)
+            .unwrap_or_default();
         py_at += call.requests;
         match rt.block_on(support::call(&client, op, &case.inputs)) {
             Some(Ok(())) => {}
-            Some(Err(e)) => failures.push(format!("{op}: the Rust call could not be made from the inputs: {e}")),
+            Some(Err(e)) => failures.push(format!(
+                "{op}: the Rust call could not be made from the inputs: {e}"
+            )),
             None => failures.push(format!("{op}: not in the call table")),
         }
         let rs_requests = rs_server.requests();
@@ -602,7 +727,8 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
         }
         for wire in &call.unmapped {
             let listed = TOLERATED.iter().any(|t| {
-                t.operation == Some(op) && matches!(t.difference, Difference::NotInPythonSdk(w) if w == wire)
+                t.operation == Some(op)
+                    && matches!(t.difference, Difference::NotInPythonSdk(w) if w == wire)
             });
             if !listed {
                 failures.push(format!(
@@ -638,25 +764,37 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
                 || rs.query.iter().any(|(k, _)| k == key)
                 || rs.body.as_ref().is_some_and(|b| b.get(key).is_some());
             let tolerated = TOLERATED.iter().any(|t| {
-                t.operation == Some(op) && matches!(t.difference, Difference::NotSentByRust(w) if w == key)
+                t.operation == Some(op)
+                    && matches!(t.difference, Difference::NotSentByRust(w) if w == key)
             });
             if !sent && !tolerated {
-                failures.push(format!("{op}: the Rust request leaves out our input `{key}`"));
+                failures.push(format!(
+                    "{op}: the Rust request leaves out our input `{key}`"
+                ));
             }
         }
-        if rs.authorization.as_deref() != Some(bearer.as_str()) || rs.user_pool_id.as_deref() != Some(POOL) {
-            failures.push(format!("{op}: the Rust request lacks the bearer token or the user pool header"));
+        if rs.authorization.as_deref() != Some(bearer.as_str())
+            || rs.user_pool_id.as_deref() != Some(POOL)
+        {
+            failures.push(format!(
+                "{op}: the Rust request lacks the bearer token or the user pool header"
+            ));
         }
         if same_wire(&py, &rs) {
             equal += 1;
             continue;
         }
         for (i, detail) in tolerate(case, call, &mut py, &mut rs) {
-            tolerated_seen.entry(i).or_default().push(format!("{op}: {detail}"));
+            tolerated_seen
+                .entry(i)
+                .or_default()
+                .push(format!("{op}: {detail}"));
             with_tolerated.insert(op.to_owned());
         }
         if !same_wire(&py, &rs) {
-            failures.push(format!("{op}: requests differ\n  python: {py:?}\n  rust:   {rs:?}"));
+            failures.push(format!(
+                "{op}: requests differ\n  python: {py:?}\n  rust:   {rs:?}"
+            ));
         }
     }
 
@@ -665,17 +803,30 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
         ([py], [rs]) => {
             assert_eq!((py.method.as_str(), rs.method.as_str()), ("POST", "POST"));
             assert_eq!(py.json(), rs.json(), "the token requests differ");
-            assert_eq!(rs.json(), Some(json!({"accessKeyId": AK, "accessKeySecret": SK})));
+            assert_eq!(
+                rs.json(),
+                Some(json!({"accessKeyId": AK, "accessKeySecret": SK}))
+            );
         }
-        (py, rs) => failures.push(format!("{} token request(s) from Python, {} from Rust; expected one each", py.len(), rs.len())),
+        (py, rs) => failures.push(format!(
+            "{} token request(s) from Python, {} from Rust; expected one each",
+            py.len(),
+            rs.len()
+        )),
     }
 
     // Every table entry was called or skipped.
-    let reached: BTreeSet<&str> =
-        py_calls.iter().map(|c| c.method.as_str()).chain(skipped.iter().map(|(m, _)| m.as_str())).collect();
+    let reached: BTreeSet<&str> = py_calls
+        .iter()
+        .map(|c| c.method.as_str())
+        .chain(skipped.iter().map(|(m, _)| m.as_str()))
+        .collect();
     for c in &cases {
         if !reached.contains(c.python.as_str()) {
-            failures.push(format!("{}: neither called nor skipped by the script", c.rust));
+            failures.push(format!(
+                "{}: neither called nor skipped by the script",
+                c.rust
+            ));
         }
     }
 
@@ -689,15 +840,19 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
             ));
         }
     }
-    let listed_extra: BTreeSet<(String, String)> =
-        PYTHON_EXTRA_INPUTS.iter().map(|(m, w, _)| ((*m).to_owned(), (*w).to_owned())).collect();
+    let listed_extra: BTreeSet<(String, String)> = PYTHON_EXTRA_INPUTS
+        .iter()
+        .map(|(m, w, _)| ((*m).to_owned(), (*w).to_owned()))
+        .collect();
     for (m, w) in extra_seen.difference(&listed_extra) {
         failures.push(format!(
             "{m}: the Python SDK sends `{w}`, which our description does not have (a finding: list it in PYTHON_EXTRA_INPUTS)"
         ));
     }
     for (m, w) in listed_extra.difference(&extra_seen) {
-        failures.push(format!("PYTHON_EXTRA_INPUTS: {m} no longer sends `{w}` that we lack; remove it"));
+        failures.push(format!(
+            "PYTHON_EXTRA_INPUTS: {m} no longer sends `{w}` that we lack; remove it"
+        ));
     }
 
     // The summary.
@@ -718,10 +873,15 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
         }
     }
     for (reason, details) in by_reason {
-        summary.push_str(&format!("\n  tolerated ({reason}):\n    {}", details.join("\n    ")));
+        summary.push_str(&format!(
+            "\n  tolerated ({reason}):\n    {}",
+            details.join("\n    ")
+        ));
     }
     for (name, ours, why) in PYTHON_NAMES {
-        summary.push_str(&format!("\n  renamed: {name} is `{ours}` in the Python SDK ({why})"));
+        summary.push_str(&format!(
+            "\n  renamed: {name} is `{ours}` in the Python SDK ({why})"
+        ));
     }
     for (m, w, note) in PYTHON_EXTRA_INPUTS {
         summary.push_str(&format!("\n  finding: {m} sends `{w}`: {note}"));
@@ -734,20 +894,39 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
     }
     let mut skipped_by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (m, why) in &skipped {
-        skipped_by_reason.entry(why.as_str()).or_default().push(m.as_str());
+        skipped_by_reason
+            .entry(why.as_str())
+            .or_default()
+            .push(m.as_str());
     }
     for (why, methods) in skipped_by_reason {
-        summary.push_str(&format!("\n  skipped, {why} ({}): {}", methods.len(), methods.join(", ")));
+        summary.push_str(&format!(
+            "\n  skipped, {why} ({}): {}",
+            methods.len(),
+            methods.join(", ")
+        ));
     }
     let ours: BTreeSet<&str> = cases.iter().map(|c| c.python.as_str()).collect();
-    let only_python: Vec<&str> = sdk.keys().map(String::as_str).filter(|m| !ours.contains(m)).collect();
+    let only_python: Vec<&str> = sdk
+        .keys()
+        .map(String::as_str)
+        .filter(|m| !ours.contains(m))
+        .collect();
     summary.push_str(&format!(
         "\n  in the Python SDK only, not among GenAuth's 372 operations ({}): {}",
         only_python.len(),
         only_python.join(", ")
     ));
-    eprintln!("{summary}\n  the script said: {}", String::from_utf8_lossy(&out.stderr).trim());
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    eprintln!(
+        "{summary}\n  the script said: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(compared, equal + tolerated_ops);
     assert!(compared > 250, "only {compared} operations compared");
 }
