@@ -1314,6 +1314,7 @@ impl ManagementClient {
         query.push("targetType", &params.target_type);
         query.push("targetIdentifier", &params.target_identifier);
         query.push_opt("namespace", params.namespace.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-custom-data")
             .query(query);
         self.client.send(request).await
@@ -1331,6 +1332,7 @@ impl ManagementClient {
     ) -> Result<CustomFieldListRespDto, rt::Error> {
         let mut query = rt::Query::new();
         query.push("targetType", &params.target_type);
+        query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-custom-fields")
             .query(query);
         self.client.send(request).await
@@ -1369,6 +1371,7 @@ impl ManagementClient {
         query.push_opt("accessControl", params.access_control.as_ref());
         query.push_opt("keyword", params.keyword.as_ref());
         query.push_opt("lang", params.lang.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-custom-fields")
             .query(query);
         self.client.send(request).await
@@ -1394,6 +1397,7 @@ impl ManagementClient {
         query.push_opt("accessControl", params.access_control.as_ref());
         query.push_opt("keyword", params.keyword.as_ref());
         query.push_opt("lang", params.lang.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-user-base-fields")
             .query(query);
         self.client.send(request).await
@@ -3289,6 +3293,7 @@ impl ManagementClient {
         query.push_opt("appId", params.app_id.as_ref());
         query.push("id", &params.id);
         query.push_opt("type", params.r#type.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/ext-idp-conn-apps")
             .query(query);
         self.client.send(request).await
@@ -3308,6 +3313,7 @@ impl ManagementClient {
         query.push_opt("appId", params.app_id.as_ref());
         query.push("id", &params.id);
         query.push_opt("type", params.r#type.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-ext-idp")
             .query(query);
         self.client.send(request).await
@@ -3343,6 +3349,7 @@ impl ManagementClient {
     ) -> Result<ExtIdpListPaginatedRespDto, rt::Error> {
         let mut query = rt::Query::new();
         query.push_opt("appId", params.app_id.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-ext-idp")
             .query(query);
         self.client.send(request).await
@@ -6526,6 +6533,7 @@ impl ManagementClient {
         query.push_opt("userId", params.user_id.as_ref());
         query.push_opt("type", params.r#type.as_ref());
         query.push_opt("status", params.status.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-access-key")
             .query(query);
         self.client.send(request).await
@@ -7734,6 +7742,8 @@ pub struct GetCustomDataParams {
     pub target_identifier: String,
     /// Code of the permission space the role belongs to; needed when `targetType` is `ROLE`, ignored otherwise.
     pub namespace: Option<String>,
+    /// ID of the tenant whose values to read; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
 }
 
 #[cfg(feature = "custom_fields")]
@@ -7747,6 +7757,7 @@ impl GetCustomDataParams {
             target_type,
             target_identifier: target_identifier.into(),
             namespace: None,
+            tenant_id: None,
         }
     }
 }
@@ -7758,13 +7769,18 @@ impl GetCustomDataParams {
 pub struct GetCustomFieldsParams {
     /// Kind of target whose fields to return: `USER`, `ROLE` or `GROUP`. GenAuth's SDKs note that groups are not supported yet.
     pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// ID of the tenant whose field definitions to read; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
 }
 
 #[cfg(feature = "custom_fields")]
 impl GetCustomFieldsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(target_type: GetDeviceExclusiveWhiteListDataDtoTargetType) -> Self {
-        Self { target_type }
+        Self {
+            target_type,
+            tenant_id: None,
+        }
     }
 }
 
@@ -7798,6 +7814,8 @@ pub struct ListCustFieldsParams {
     pub keyword: Option<String>,
     /// Language of the display names the keyword is matched against, such as `en-US`.
     pub lang: Option<String>,
+    /// ID of the tenant whose field definitions to list; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
 }
 
 #[cfg(feature = "custom_fields")]
@@ -7817,6 +7835,7 @@ impl ListCustFieldsParams {
             access_control: None,
             keyword: None,
             lang: None,
+            tenant_id: None,
         }
     }
 }
@@ -7851,6 +7870,8 @@ pub struct ListUserBaseFieldsParams {
     pub keyword: Option<String>,
     /// Language of the display names the keyword is matched against, such as `en-US`.
     pub lang: Option<String>,
+    /// ID of the tenant whose settings of the built-in fields to list; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
 }
 
 #[cfg(feature = "custom_fields")]
@@ -7870,6 +7891,7 @@ impl ListUserBaseFieldsParams {
             access_control: None,
             keyword: None,
             lang: None,
+            tenant_id: None,
         }
     }
 }
@@ -8911,6 +8933,8 @@ pub struct ExtIdpConnStateByAppsParams {
     pub id: String,
     /// Category of the identity source: `social` (consumer sign-in such as WeChat or GitHub) or `enterprise` (protocols and corporate directories such as OIDC, SAML, LDAP or WeCom).
     pub r#type: Option<ExtIdpConnStateByAppsType>,
+    /// ID of the tenant the identity sources belong to; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
 }
 
 #[cfg(feature = "identity_sources")]
@@ -8921,6 +8945,7 @@ impl ExtIdpConnStateByAppsParams {
             app_id: None,
             id: id.into(),
             r#type: None,
+            tenant_id: None,
         }
     }
 }
@@ -8936,6 +8961,8 @@ pub struct GetExtIdpParams {
     pub id: String,
     /// Category of the identity source: `social` (consumer sign-in such as WeChat or GitHub) or `enterprise` (protocols and corporate directories such as OIDC, SAML, LDAP or WeCom).
     pub r#type: Option<ExtIdpConnStateByAppsType>,
+    /// ID of the tenant the identity source belongs to; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
 }
 
 #[cfg(feature = "identity_sources")]
@@ -8946,6 +8973,7 @@ impl GetExtIdpParams {
             app_id: None,
             id: id.into(),
             r#type: None,
+            tenant_id: None,
         }
     }
 }
@@ -8957,13 +8985,18 @@ impl GetExtIdpParams {
 pub struct ListExtIdpParams {
     /// ID of an application; when given, only what concerns that application is returned.
     pub app_id: Option<String>,
+    /// ID of the tenant whose identity sources to list; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
 }
 
 #[cfg(feature = "identity_sources")]
 impl ListExtIdpParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new() -> Self {
-        Self { app_id: None }
+        Self {
+            app_id: None,
+            tenant_id: None,
+        }
     }
 }
 
@@ -10006,6 +10039,8 @@ pub struct GetAccessKeyListParams {
     pub r#type: Option<String>,
     /// Only return keys in these states: `activated` (in use), `staging` (being rotated) or `revoked` (withdrawn).
     pub status: Option<Vec<String>>,
+    /// ID of the tenant whose access keys to list; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
 }
 
 #[cfg(feature = "access_keys")]
@@ -10016,6 +10051,7 @@ impl GetAccessKeyListParams {
             user_id: None,
             r#type: None,
             status: None,
+            tenant_id: None,
         }
     }
 }
