@@ -25,14 +25,567 @@ impl ManagementClient {
 
     /// A client over an existing runtime client (the response checks this API needs are switched on).
     pub fn from_client(client: rt::Client) -> Self {
-        Self {
-            client: client.with_envelope(rt::Envelope::StatusCode),
-        }
+        Self { client }
     }
 
     /// The runtime client underneath.
     pub fn client(&self) -> &rt::Client {
         &self.client
+    }
+
+    /// Get the encrypted passwords of users
+    ///
+    /// Returns the passwords of the given users in the encrypted form the pool stores them in. Treat the result as sensitive.
+    ///
+    /// `POST /api/v3/batch-get-user-encrypt-password`
+    #[cfg(feature = "users")]
+    pub async fn get_user_encrypt_password_batch(
+        &self,
+        body: &GetUserEncryptPasswordBatchDto,
+    ) -> Result<GetUserEncryptPasswordBatchRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/batch-get-user-encrypt-password",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Check session of a user in an application
+    ///
+    /// Tells whether a user currently has a live session in an application.
+    ///
+    /// `POST /api/v3/check-session-status`
+    #[cfg(feature = "users")]
+    pub async fn check_session_status(
+        &self,
+        body: &CheckSessionStatusDto,
+    ) -> Result<CheckSessionStatusRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-session-status");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a user
+    ///
+    /// Creates one user account with the given profile, password, identities and department memberships, and returns it.
+    ///
+    /// `POST /api/v3/create-user`
+    #[cfg(feature = "users")]
+    pub async fn create_user(
+        &self,
+        body: &CreateUserReqDto,
+    ) -> Result<UserSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-user");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create users in bulk
+    ///
+    /// Creates up to 50 user accounts in one call and returns them.
+    ///
+    /// `POST /api/v3/create-users-batch`
+    #[cfg(feature = "users")]
+    pub async fn create_users_batch(
+        &self,
+        body: &CreateUserBatchReqDto,
+    ) -> Result<UserListRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-users-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete the sync link of a user
+    ///
+    /// For a user kept in step with an upstream or downstream system, removes the link between the user and their account in one synchronisation source (such as Lark or WeCom). Only the link goes; the user account stays.
+    ///
+    /// `POST /api/v3/delete-user-sync-relations`
+    #[cfg(feature = "users")]
+    pub async fn delete_user_sync_relations(
+        &self,
+        body: &DeleteUserSyncRelationReqDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-user-sync-relations",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete users
+    ///
+    /// Removes up to 50 users from the user pool. Deleted accounts cannot be restored.
+    ///
+    /// `POST /api/v3/delete-users-batch`
+    #[cfg(feature = "users")]
+    pub async fn delete_users_batch(
+        &self,
+        body: &DeleteUsersBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-users-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the MFA status of a user
+    ///
+    /// Returns the MFA trigger data of a user, the input the multi-factor step works from: the MFA token, the phone number and email address bound for MFA, whether face and OTP checks are on, and the MFA factors that apply with their order.
+    ///
+    /// `GET /api/v3/get-mfa-status`
+    #[cfg(feature = "users")]
+    pub async fn get_user_mfa_status(
+        &self,
+        params: &GetUserMfaStatusParams,
+    ) -> Result<GetMapInfoRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-mfa-status")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get the OTP secret of a user
+    ///
+    /// Returns the secret key of the OTP (authenticator app) factor the user has bound. Anyone holding the secret can produce the user's one-time codes, so handle it like a password.
+    ///
+    /// `GET /api/v3/get-otp-secret-by-user`
+    #[cfg(feature = "users")]
+    pub async fn get_otp_secret_by_user(
+        &self,
+        params: &GetOtpSecretByUserParams,
+    ) -> Result<GetOtpSecretRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-otp-secret-by-user")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get a user
+    ///
+    /// Returns the profile of one user, looked up by any supported kind of identifier. Flags add custom data, identities, posts or department IDs to the result.
+    ///
+    /// `GET /api/v3/get-user`
+    #[cfg(feature = "users")]
+    pub async fn get_user(
+        &self,
+        params: &GetUserParams,
+    ) -> Result<UserSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("flatCustomData", params.flat_custom_data.as_ref());
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        query.push_opt("withPost", params.with_post.as_ref());
+        query.push_opt("withIdentities", params.with_identities.as_ref());
+        query.push_opt("withDepartmentIds", params.with_department_ids.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user").query(query);
+        self.client.send(request).await
+    }
+
+    /// List applications a user can access
+    ///
+    /// Returns the applications a user is allowed to sign in to.
+    ///
+    /// `GET /api/v3/get-user-accessible-apps`
+    #[cfg(feature = "users")]
+    pub async fn get_user_accessible_apps(
+        &self,
+        params: &GetUserAccessibleAppsParams,
+    ) -> Result<AppListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-user-accessible-apps",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List applications granted to a user
+    ///
+    /// Returns the applications a user has been explicitly authorised for.
+    ///
+    /// `GET /api/v3/get-user-authorized-apps`
+    #[cfg(feature = "users")]
+    pub async fn get_user_authorized_apps(
+        &self,
+        params: &GetUserAuthorizedAppsParams,
+    ) -> Result<AppListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-user-authorized-apps",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List resources granted to a user
+    ///
+    /// Returns the resources a user is authorised for, with the actions and conditions that apply; can be limited to a permission space and resource kind.
+    ///
+    /// `GET /api/v3/get-user-authorized-resources`
+    #[cfg(feature = "users")]
+    pub async fn get_user_authorized_resources(
+        &self,
+        params: &GetUserAuthorizedResourcesParams,
+    ) -> Result<AuthorizedResourcePaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("namespace", params.namespace.as_ref());
+        query.push_opt("resourceType", params.resource_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-user-authorized-resources",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get several users
+    ///
+    /// Returns the profiles of up to 50 users identified by a list of IDs.
+    ///
+    /// `GET /api/v3/get-user-batch`
+    #[cfg(feature = "users")]
+    pub async fn get_user_batch(
+        &self,
+        params: &GetUserBatchParams,
+    ) -> Result<UserListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userIds", &params.user_ids);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        query.push_opt("flatCustomData", params.flat_custom_data.as_ref());
+        query.push_opt("withIdentities", params.with_identities.as_ref());
+        query.push_opt("withDepartmentIds", params.with_department_ids.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-batch")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List departments of a user
+    ///
+    /// Returns one page of the departments a user belongs to, with sorting and optional department paths and custom data.
+    ///
+    /// `GET /api/v3/get-user-departments`
+    #[cfg(feature = "users")]
+    pub async fn get_user_departments(
+        &self,
+        params: &GetUserDepartmentsParams,
+    ) -> Result<UserDepartmentPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        query.push_opt("withDepartmentPaths", params.with_department_paths.as_ref());
+        query.push_opt("sortBy", params.sort_by.as_ref());
+        query.push_opt("orderBy", params.order_by.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-departments")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List groups of a user
+    ///
+    /// Returns the groups a user is a member of.
+    ///
+    /// `GET /api/v3/get-user-groups`
+    #[cfg(feature = "users")]
+    pub async fn get_user_groups(
+        &self,
+        params: &GetUserGroupsParams,
+    ) -> Result<GroupPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-groups")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List external identities of a user
+    ///
+    /// Returns the third-party identities (social or enterprise sign-in accounts) linked to a user.
+    ///
+    /// `GET /api/v3/get-user-identities`
+    #[cfg(feature = "users")]
+    pub async fn get_user_identities(
+        &self,
+        params: &GetUserIdentitiesParams,
+    ) -> Result<IdentityListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-identities")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List identity providers a user has used
+    ///
+    /// Returns the identity providers a user has signed in with before.
+    ///
+    /// `GET /api/v3/get-user-logged-in-identities`
+    #[cfg(feature = "users")]
+    pub async fn get_user_loggedin_identities(
+        &self,
+        params: &GetUserLoggedinIdentitiesParams,
+    ) -> Result<UserLoggedInIdentitiesRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-user-logged-in-identities",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List applications a user has signed in to
+    ///
+    /// Returns the applications in which a user has signed in before.
+    ///
+    /// `GET /api/v3/get-user-loggedin-apps`
+    #[cfg(feature = "users")]
+    pub async fn get_user_loggedin_apps(
+        &self,
+        params: &GetUserLoggedinAppsParams,
+    ) -> Result<UserLoggedInAppsListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-loggedin-apps")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get sign-in history of a user
+    ///
+    /// Returns one page of the sign-in records of a user, filterable by application, client IP and time range.
+    ///
+    /// `GET /api/v3/get-user-login-history`
+    #[cfg(feature = "users")]
+    pub async fn get_user_login_history(
+        &self,
+        params: &GetUserLoginHistoryParams,
+    ) -> Result<UserLoginHistoryPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("appId", params.app_id.as_ref());
+        query.push_opt("clientIp", params.client_ip.as_ref());
+        query.push_opt("start", params.start.as_ref());
+        query.push_opt("end", params.end.as_ref());
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-login-history")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get MFA bindings of a user
+    ///
+    /// Tells which multi-factor methods (OTP, face, text message, email) a user has set up.
+    ///
+    /// `GET /api/v3/get-user-mfa-info`
+    #[cfg(feature = "users")]
+    pub async fn get_user_mfa_info(
+        &self,
+        params: &GetUserMfaInfoParams,
+    ) -> Result<UserMfaSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-mfa-info")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get the password ciphertext of a user
+    ///
+    /// Returns the user's password encrypted with the custom key (an RSA or SM2 key, for example) configured in the console for password encryption.
+    ///
+    /// `POST /api/v3/get-user-password-ciphertext`
+    #[cfg(feature = "users")]
+    pub async fn get_user_password_ciphertext(
+        &self,
+        body: &GetUserPasswordCiphertextDto,
+    ) -> Result<GetUserPasswordCiphertextRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-user-password-ciphertext",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get real-name verification of a user
+    ///
+    /// Returns the real-name verification records stored for a user.
+    ///
+    /// `GET /api/v3/get-user-principal-authentication-info`
+    #[cfg(feature = "users")]
+    pub async fn get_user_principal_authentication_info(
+        &self,
+        params: &GetUserPrincipalAuthenticationInfoParams,
+    ) -> Result<PrincipalAuthenticationInfoPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-user-principal-authentication-info",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List roles of a user
+    ///
+    /// Returns the roles granted to a user, optionally restricted to one permission space.
+    ///
+    /// `GET /api/v3/get-user-roles`
+    #[cfg(feature = "users")]
+    pub async fn get_user_roles(
+        &self,
+        params: &GetUserRolesParams,
+    ) -> Result<RolePaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("namespace", params.namespace.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-roles")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the sync links of a user
+    ///
+    /// For a user kept in step with upstream or downstream systems, returns the accounts linked to the user in those synchronisation sources: the kind of source, the user's ID there and the profile received from it.
+    ///
+    /// `GET /api/v3/get-user-sync-relations`
+    #[cfg(feature = "users")]
+    pub async fn get_user_sync_relations(
+        &self,
+        params: &GetUserSyncRelationsParams,
+    ) -> Result<SyncRelationListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-user-sync-relations",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Check roles of a user
+    ///
+    /// Tells whether a user holds at least one of the given roles.
+    ///
+    /// `POST /api/v3/has-any-role`
+    #[cfg(feature = "users")]
+    pub async fn has_any_role(
+        &self,
+        body: &HasAnyRoleReqDto,
+    ) -> Result<HasAnyRoleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/has-any-role");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Import OTP secrets
+    ///
+    /// Binds existing OTP (authenticator app) secrets to users, for example when migrating from another system.
+    ///
+    /// `POST /api/v3/import-otp`
+    #[cfg(feature = "users")]
+    pub async fn import_otp(
+        &self,
+        body: &ImportOtpReqDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/import-otp");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Check whether a user exists
+    ///
+    /// Checks whether any user matches the given login name, email address, mobile number or external ID.
+    ///
+    /// `POST /api/v3/is-user-exists`
+    #[cfg(feature = "users")]
+    pub async fn is_user_exists(
+        &self,
+        body: &IsUserExistsReqDto,
+    ) -> Result<IsUserExistsRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/is-user-exists");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Sign a user out
+    ///
+    /// Ends the sessions of a user in the given applications, forcing a new sign-in there.
+    ///
+    /// `POST /api/v3/kick-users`
+    #[cfg(feature = "users")]
+    pub async fn kick_users(
+        &self,
+        body: &KickUsersDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/kick-users");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Link an external identity to a user
+    ///
+    /// Binds an identity from an external identity source to a user by hand. From then on the user can sign in to the same GenAuth account through that identity source.
+    ///
+    /// `POST /api/v3/link-identity`
+    #[cfg(feature = "users")]
+    pub async fn link_identity(
+        &self,
+        body: &LinkIdentityDto,
+    ) -> Result<LinkIdentityResDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/link-identity");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List archived users
+    ///
+    /// Returns one page of users that have been archived, optionally only those archived after a given time.
+    ///
+    /// `GET /api/v3/list-archived-users`
+    #[cfg(feature = "users")]
+    pub async fn list_archived_users(
+        &self,
+        params: &ListArchivedUsersParams,
+    ) -> Result<ListArchivedUsersSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("startAt", params.start_at.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-archived-users")
+            .query(query);
+        self.client.send(request).await
     }
 
     /// List users (GET variant)
@@ -80,76 +633,95 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// Get a user
+    /// Remove real-name verification of a user
     ///
-    /// Returns the profile of one user, looked up by any supported kind of identifier. Flags add custom data, identities, posts or department IDs to the result.
+    /// Deletes the stored real-name verification of a user so it can be done again.
     ///
-    /// `GET /api/v3/get-user`
+    /// `POST /api/v3/reset-user-principal-authentication-info`
     #[cfg(feature = "users")]
-    pub async fn get_user(
+    pub async fn reset_user_principal_authentication_info(
         &self,
-        params: &GetUserParams,
-    ) -> Result<UserSingleRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        query.push_opt("flatCustomData", params.flat_custom_data.as_ref());
-        query.push_opt("withCustomData", params.with_custom_data.as_ref());
-        query.push_opt("withPost", params.with_post.as_ref());
-        query.push_opt("withIdentities", params.with_identities.as_ref());
-        query.push_opt("withDepartmentIds", params.with_department_ids.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user").query(query);
-        self.client.send(request).await
-    }
-
-    /// Get several users
-    ///
-    /// Returns the profiles of up to 50 users identified by a list of IDs.
-    ///
-    /// `GET /api/v3/get-user-batch`
-    #[cfg(feature = "users")]
-    pub async fn get_user_batch(
-        &self,
-        params: &GetUserBatchParams,
-    ) -> Result<UserListRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userIds", &params.user_ids);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        query.push_opt("withCustomData", params.with_custom_data.as_ref());
-        query.push_opt("flatCustomData", params.flat_custom_data.as_ref());
-        query.push_opt("withIdentities", params.with_identities.as_ref());
-        query.push_opt("withDepartmentIds", params.with_department_ids.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-batch")
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// Create a user
-    ///
-    /// Creates one user account with the given profile, password, identities and department memberships, and returns it.
-    ///
-    /// `POST /api/v3/create-user`
-    #[cfg(feature = "users")]
-    pub async fn create_user(
-        &self,
-        body: &CreateUserReqDto,
-    ) -> Result<UserSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-user");
+        body: &ResetUserPrincipalAuthenticationInfoDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/reset-user-principal-authentication-info",
+        );
         let request = request.json(body)?;
         self.client.send(request).await
     }
 
-    /// Create users in bulk
+    /// Record that a user has left
     ///
-    /// Creates up to 50 user accounts in one call and returns them.
+    /// Marks a user as having left the organisation.
     ///
-    /// `POST /api/v3/create-users-batch`
+    /// `POST /api/v3/resign-user`
     #[cfg(feature = "users")]
-    pub async fn create_users_batch(
+    pub async fn resign_user(
         &self,
-        body: &CreateUserBatchReqDto,
-    ) -> Result<UserListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-users-batch");
+        body: &ResignUserReqDto,
+    ) -> Result<ResignUserRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/resign-user");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Record that several users have left
+    ///
+    /// Marks several users as having left the organisation.
+    ///
+    /// `POST /api/v3/resign-user-batch`
+    #[cfg(feature = "users")]
+    pub async fn resign_user_batch(
+        &self,
+        body: &ResignUserBatchReqDto,
+    ) -> Result<ResignUserRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/resign-user-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Set the MFA status of a user
+    ///
+    /// Stores the MFA trigger data of a user, in the same structure that `get-mfa-status` returns.
+    ///
+    /// `POST /api/v3/set-mfa-status`
+    #[cfg(feature = "users")]
+    pub async fn set_users_mfa_status(
+        &self,
+        body: &SetMfaStatusDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-mfa-status");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Set departments of a user
+    ///
+    /// Replaces the department memberships of a user with the given list, including leader and main-department flags.
+    ///
+    /// `POST /api/v3/set-user-departments`
+    #[cfg(feature = "users")]
+    pub async fn set_user_departments(
+        &self,
+        body: &SetUserDepartmentsDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-user-departments");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Unlink a user from an identity source
+    ///
+    /// Removes every identity the user has in one external identity source. The user can no longer sign in through that source until an identity from it is linked again.
+    ///
+    /// `POST /api/v3/unlink-identity`
+    #[cfg(feature = "users")]
+    pub async fn unlink_identity(
+        &self,
+        body: &UnlinkIdentity,
+    ) -> Result<UnlinkIdentityResDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/unlink-identity");
         let request = request.json(body)?;
         self.client.send(request).await
     }
@@ -184,420 +756,5800 @@ impl ManagementClient {
         self.client.send(request).await
     }
 
-    /// Delete users
+    /// Decrypt user fields
     ///
-    /// Removes up to 50 users from the user pool. Deleted accounts cannot be restored.
+    /// Decrypts user attribute values that were handed out in encrypted form, using the private key from the pool's data encryption settings, and returns the plain values.
     ///
-    /// `POST /api/v3/delete-users-batch`
+    /// `POST /api/v3/users/field/decrypt`
     #[cfg(feature = "users")]
-    pub async fn delete_users_batch(
+    pub async fn user_field_decrypt(
         &self,
-        body: &DeleteUsersBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-users-batch");
+        body: &UserFieldDecryptReqDto,
+    ) -> Result<UserFieldDecryptRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/users/field/decrypt");
         let request = request.json(body)?;
         self.client.send(request).await
     }
 
-    /// List external identities of a user
+    /// Add members to a group
     ///
-    /// Returns the third-party identities (social or enterprise sign-in accounts) linked to a user.
+    /// Adds users to a group, given as a list of user IDs (up to 50 per call).
     ///
-    /// `GET /api/v3/get-user-identities`
-    #[cfg(feature = "users")]
-    pub async fn get_user_identities(
+    /// `POST /api/v3/add-group-members`
+    #[cfg(feature = "groups")]
+    pub async fn add_group_members(
         &self,
-        params: &GetUserIdentitiesParams,
-    ) -> Result<IdentityListRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-identities")
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// List roles of a user
-    ///
-    /// Returns the roles granted to a user, optionally restricted to one permission space.
-    ///
-    /// `GET /api/v3/get-user-roles`
-    #[cfg(feature = "users")]
-    pub async fn get_user_roles(
-        &self,
-        params: &GetUserRolesParams,
-    ) -> Result<RolePaginatedRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        query.push_opt("namespace", params.namespace.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-roles")
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// Get real-name verification of a user
-    ///
-    /// Returns the real-name verification records stored for a user.
-    ///
-    /// `GET /api/v3/get-user-principal-authentication-info`
-    #[cfg(feature = "users")]
-    pub async fn get_user_principal_authentication_info(
-        &self,
-        params: &GetUserPrincipalAuthenticationInfoParams,
-    ) -> Result<PrincipalAuthenticationInfoPaginatedRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        let request = rt::Request::new(
-                rt::Method::Get,
-                "/api/v3/get-user-principal-authentication-info",
-            )
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// Remove real-name verification of a user
-    ///
-    /// Deletes the stored real-name verification of a user so it can be done again.
-    ///
-    /// `POST /api/v3/reset-user-principal-authentication-info`
-    #[cfg(feature = "users")]
-    pub async fn reset_user_principal_authentication_info(
-        &self,
-        body: &ResetUserPrincipalAuthenticationInfoDto,
+        body: &AddGroupMembersReqDto,
     ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-group-members");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a group
+    ///
+    /// Creates a user group and returns it. Every group needs a name and a code; the code must be unique in the pool and a valid English identifier, such as `developers`.
+    ///
+    /// `POST /api/v3/create-group`
+    #[cfg(feature = "groups")]
+    pub async fn create_group(
+        &self,
+        body: &CreateGroupReqDto,
+    ) -> Result<GroupSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-group");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create groups in bulk
+    ///
+    /// Creates several user groups in one call and returns them. As with a single group, each needs a name and a unique code that is a valid English identifier.
+    ///
+    /// `POST /api/v3/create-groups-batch`
+    #[cfg(feature = "groups")]
+    pub async fn create_groups_batch(
+        &self,
+        body: &CreateGroupBatchReqDto,
+    ) -> Result<GroupListRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-groups-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create or update a group
+    ///
+    /// Creates the group with the given code if it does not exist yet, and updates it otherwise. The result says which of the two happened and carries the group.
+    ///
+    /// `POST /api/v3/create-or-update-group`
+    #[cfg(feature = "groups")]
+    pub async fn create_or_update_group(
+        &self,
+        body: &CreateOrUpdateGroupReqDto,
+    ) -> Result<CreateOrUpdateGroupRespDto, rt::Error> {
         let request = rt::Request::new(
             rt::Method::Post,
-            "/api/v3/reset-user-principal-authentication-info",
+            "/api/v3/create-or-update-group",
         );
         let request = request.json(body)?;
         self.client.send(request).await
     }
 
-    /// List departments of a user
+    /// Delete groups
     ///
-    /// Returns one page of the departments a user belongs to, with sorting and optional department paths and custom data.
+    /// Deletes up to 50 groups, identified by their codes.
     ///
-    /// `GET /api/v3/get-user-departments`
-    #[cfg(feature = "users")]
-    pub async fn get_user_departments(
+    /// `POST /api/v3/delete-groups-batch`
+    #[cfg(feature = "groups")]
+    pub async fn delete_groups_batch(
         &self,
-        params: &GetUserDepartmentsParams,
-    ) -> Result<UserDepartmentPaginatedRespDto, rt::Error> {
+        body: &DeleteGroupsReqDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-groups-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List all groups
+    ///
+    /// Returns every group of the pool in one list, without paging; `list-groups` returns them page by page.
+    ///
+    /// `GET /api/v3/get-all-groups`
+    #[cfg(feature = "groups")]
+    pub async fn get_all_groups(
+        &self,
+        params: &GetAllGroupsParams,
+    ) -> Result<GroupListRespDto, rt::Error> {
         let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        query.push_opt("page", params.page.as_ref());
-        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("fetchMembers", params.fetch_members.as_ref());
         query.push_opt("withCustomData", params.with_custom_data.as_ref());
-        query.push_opt("withDepartmentPaths", params.with_department_paths.as_ref());
-        query.push_opt("sortBy", params.sort_by.as_ref());
-        query.push_opt("orderBy", params.order_by.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-departments")
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-all-groups")
             .query(query);
         self.client.send(request).await
     }
 
-    /// Set departments of a user
+    /// Get a group
     ///
-    /// Replaces the department memberships of a user with the given list, including leader and main-department flags.
+    /// Returns one group, looked up by its code.
     ///
-    /// `POST /api/v3/set-user-departments`
-    #[cfg(feature = "users")]
-    pub async fn set_user_departments(
+    /// `GET /api/v3/get-group`
+    #[cfg(feature = "groups")]
+    pub async fn get_group(
         &self,
-        body: &SetUserDepartmentsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-user-departments");
-        let request = request.json(body)?;
-        self.client.send(request).await
-    }
-
-    /// List groups of a user
-    ///
-    /// Returns the groups a user is a member of.
-    ///
-    /// `GET /api/v3/get-user-groups`
-    #[cfg(feature = "users")]
-    pub async fn get_user_groups(
-        &self,
-        params: &GetUserGroupsParams,
-    ) -> Result<GroupPaginatedRespDto, rt::Error> {
+        params: &GetGroupParams,
+    ) -> Result<GroupSingleRespDto, rt::Error> {
         let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-groups")
+        query.push("code", &params.code);
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-group")
             .query(query);
         self.client.send(request).await
     }
 
-    /// Get MFA bindings of a user
+    /// List the resources granted to a group
     ///
-    /// Tells which multi-factor methods (OTP, face, text message, email) a user has set up.
+    /// Returns the resources a group has been authorised for, with the actions allowed on each. The list can be narrowed to one permission space and one resource type.
     ///
-    /// `GET /api/v3/get-user-mfa-info`
-    #[cfg(feature = "users")]
-    pub async fn get_user_mfa_info(
+    /// `GET /api/v3/get-group-authorized-resources`
+    #[cfg(feature = "groups")]
+    pub async fn get_group_authorized_resources(
         &self,
-        params: &GetUserMfaInfoParams,
-    ) -> Result<UserMfaSingleRespDto, rt::Error> {
+        params: &GetGroupAuthorizedResourcesParams,
+    ) -> Result<AuthorizedResourceListRespDto, rt::Error> {
         let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-mfa-info")
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// List archived users
-    ///
-    /// Returns one page of users that have been archived, optionally only those archived after a given time.
-    ///
-    /// `GET /api/v3/list-archived-users`
-    #[cfg(feature = "users")]
-    pub async fn list_archived_users(
-        &self,
-        params: &ListArchivedUsersParams,
-    ) -> Result<ListArchivedUsersSingleRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push_opt("page", params.page.as_ref());
-        query.push_opt("limit", params.limit.as_ref());
-        query.push_opt("startAt", params.start_at.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-archived-users")
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// Sign a user out
-    ///
-    /// Ends the sessions of a user in the given applications, forcing a new sign-in there.
-    ///
-    /// `POST /api/v3/kick-users`
-    #[cfg(feature = "users")]
-    pub async fn kick_users(
-        &self,
-        body: &KickUsersDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/kick-users");
-        let request = request.json(body)?;
-        self.client.send(request).await
-    }
-
-    /// Check whether a user exists
-    ///
-    /// Checks whether any user matches the given login name, email address, mobile number or external ID.
-    ///
-    /// `POST /api/v3/is-user-exists`
-    #[cfg(feature = "users")]
-    pub async fn is_user_exists(
-        &self,
-        body: &IsUserExistsReqDto,
-    ) -> Result<IsUserExistsRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/is-user-exists");
-        let request = request.json(body)?;
-        self.client.send(request).await
-    }
-
-    /// List applications a user can access
-    ///
-    /// Returns the applications a user is allowed to sign in to.
-    ///
-    /// `GET /api/v3/get-user-accessible-apps`
-    #[cfg(feature = "users")]
-    pub async fn get_user_accessible_apps(
-        &self,
-        params: &GetUserAccessibleAppsParams,
-    ) -> Result<AppListRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        let request = rt::Request::new(
-                rt::Method::Get,
-                "/api/v3/get-user-accessible-apps",
-            )
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// List applications granted to a user
-    ///
-    /// Returns the applications a user has been explicitly authorised for.
-    ///
-    /// `GET /api/v3/get-user-authorized-apps`
-    #[cfg(feature = "users")]
-    pub async fn get_user_authorized_apps(
-        &self,
-        params: &GetUserAuthorizedAppsParams,
-    ) -> Result<AppListRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        let request = rt::Request::new(
-                rt::Method::Get,
-                "/api/v3/get-user-authorized-apps",
-            )
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// Check roles of a user
-    ///
-    /// Tells whether a user holds at least one of the given roles.
-    ///
-    /// `POST /api/v3/has-any-role`
-    #[cfg(feature = "users")]
-    pub async fn has_any_role(
-        &self,
-        body: &HasAnyRoleReqDto,
-    ) -> Result<HasAnyRoleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/has-any-role");
-        let request = request.json(body)?;
-        self.client.send(request).await
-    }
-
-    /// Get sign-in history of a user
-    ///
-    /// Returns one page of the sign-in records of a user, filterable by application, client IP and time range.
-    ///
-    /// `GET /api/v3/get-user-login-history`
-    #[cfg(feature = "users")]
-    pub async fn get_user_login_history(
-        &self,
-        params: &GetUserLoginHistoryParams,
-    ) -> Result<UserLoginHistoryPaginatedRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        query.push_opt("appId", params.app_id.as_ref());
-        query.push_opt("clientIp", params.client_ip.as_ref());
-        query.push_opt("start", params.start.as_ref());
-        query.push_opt("end", params.end.as_ref());
-        query.push_opt("page", params.page.as_ref());
-        query.push_opt("limit", params.limit.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-login-history")
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// List applications a user has signed in to
-    ///
-    /// Returns the applications in which a user has signed in before.
-    ///
-    /// `GET /api/v3/get-user-loggedin-apps`
-    #[cfg(feature = "users")]
-    pub async fn get_user_loggedin_apps(
-        &self,
-        params: &GetUserLoggedinAppsParams,
-    ) -> Result<UserLoggedInAppsListRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-loggedin-apps")
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// List identity providers a user has used
-    ///
-    /// Returns the identity providers a user has signed in with before.
-    ///
-    /// `GET /api/v3/get-user-logged-in-identities`
-    #[cfg(feature = "users")]
-    pub async fn get_user_loggedin_identities(
-        &self,
-        params: &GetUserLoggedinIdentitiesParams,
-    ) -> Result<UserLoggedInIdentitiesRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
-        let request = rt::Request::new(
-                rt::Method::Get,
-                "/api/v3/get-user-logged-in-identities",
-            )
-            .query(query);
-        self.client.send(request).await
-    }
-
-    /// Record that a user has left
-    ///
-    /// Marks a user as having left the organisation.
-    ///
-    /// `POST /api/v3/resign-user`
-    #[cfg(feature = "users")]
-    pub async fn resign_user(
-        &self,
-        body: &ResignUserReqDto,
-    ) -> Result<ResignUserRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/resign-user");
-        let request = request.json(body)?;
-        self.client.send(request).await
-    }
-
-    /// Record that several users have left
-    ///
-    /// Marks several users as having left the organisation.
-    ///
-    /// `POST /api/v3/resign-user-batch`
-    #[cfg(feature = "users")]
-    pub async fn resign_user_batch(
-        &self,
-        body: &ResignUserBatchReqDto,
-    ) -> Result<ResignUserRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/resign-user-batch");
-        let request = request.json(body)?;
-        self.client.send(request).await
-    }
-
-    /// List resources granted to a user
-    ///
-    /// Returns the resources a user is authorised for, with the actions and conditions that apply; can be limited to a permission space and resource kind.
-    ///
-    /// `GET /api/v3/get-user-authorized-resources`
-    #[cfg(feature = "users")]
-    pub async fn get_user_authorized_resources(
-        &self,
-        params: &GetUserAuthorizedResourcesParams,
-    ) -> Result<AuthorizedResourcePaginatedRespDto, rt::Error> {
-        let mut query = rt::Query::new();
-        query.push("userId", &params.user_id);
-        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push("code", &params.code);
         query.push_opt("namespace", params.namespace.as_ref());
         query.push_opt("resourceType", params.resource_type.as_ref());
         let request = rt::Request::new(
                 rt::Method::Get,
-                "/api/v3/get-user-authorized-resources",
+                "/api/v3/get-group-authorized-resources",
             )
             .query(query);
         self.client.send(request).await
     }
 
-    /// Check session of a user in an application
+    /// List the members of a group
     ///
-    /// Tells whether a user currently has a live session in an application.
+    /// Returns one page of the users in a group, looked up by its code. Flags add custom data or linked identities to each user.
     ///
-    /// `POST /api/v3/check-session-status`
-    #[cfg(feature = "users")]
-    pub async fn check_session_status(
+    /// `GET /api/v3/list-group-members`
+    #[cfg(feature = "groups")]
+    pub async fn list_group_members(
         &self,
-        body: &CheckSessionStatusDto,
-    ) -> Result<CheckSessionStatusRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-session-status");
+        params: &ListGroupMembersParams,
+    ) -> Result<UserPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("code", &params.code);
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        query.push_opt("withIdentities", params.with_identities.as_ref());
+        query.push_opt("flatCustomData", params.flat_custom_data.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-group-members")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List groups
+    ///
+    /// Returns one page of the pool's groups, optionally filtered by a keyword that is matched against group codes and names.
+    ///
+    /// `GET /api/v3/list-groups`
+    #[cfg(feature = "groups")]
+    pub async fn list_groups(
+        &self,
+        params: &ListGroupsParams,
+    ) -> Result<GroupPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("keywords", params.keywords.as_ref());
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("withMetadata", params.with_metadata.as_ref());
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        query.push_opt("flatCustomData", params.flat_custom_data.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-groups")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Remove members from a group
+    ///
+    /// Removes users from a group, given as a list of user IDs (up to 50 per call). The user accounts themselves stay.
+    ///
+    /// `POST /api/v3/remove-group-members`
+    #[cfg(feature = "groups")]
+    pub async fn remove_group_members(
+        &self,
+        body: &RemoveGroupMembersReqDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/remove-group-members");
         let request = request.json(body)?;
         self.client.send(request).await
     }
 
-    /// Import OTP secrets
+    /// Update a group
     ///
-    /// Binds existing OTP (authenticator app) secrets to users, for example when migrating from another system.
+    /// Changes the name, description or custom data of the group with the given code, and can give the group a new code. Returns the updated group.
     ///
-    /// `POST /api/v3/import-otp`
-    #[cfg(feature = "users")]
-    pub async fn import_otp(
+    /// `POST /api/v3/update-group`
+    #[cfg(feature = "groups")]
+    pub async fn update_group(
         &self,
-        body: &ImportOtpReqDto,
+        body: &UpdateGroupReqDto,
+    ) -> Result<GroupSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-group");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Assign a role
+    ///
+    /// Assigns one role, given by its code and permission space, to the listed targets (users, departments, groups or roles). Optional enable and end times make the assignment start later or expire.
+    ///
+    /// `POST /api/v3/assign-role`
+    #[cfg(feature = "roles")]
+    pub async fn assign_role(
+        &self,
+        body: &AssignRoleDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-role");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Assign roles in bulk
+    ///
+    /// Assigns several roles to several targets in one call; every listed target receives every listed role.
+    ///
+    /// `POST /api/v3/assign-role-batch`
+    #[cfg(feature = "roles")]
+    pub async fn assign_role_batch(
+        &self,
+        body: &AssignRoleBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-role-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Check roles for mutual exclusion
+    ///
+    /// Tells whether the given roles include any that exclude one another, that is, roles that may not be held together by the same subject.
+    ///
+    /// `POST /api/v3/check-role-mutual-exclusion`
+    #[cfg(feature = "roles")]
+    pub async fn check_mutual_exclusion(
+        &self,
+        body: &CheckRoleMutualExclusionReqDto,
+    ) -> Result<CheckRoleMutualExclusionRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/check-role-mutual-exclusion",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Check a role code or name
+    ///
+    /// Tells whether a role code, or a role name, is still free in a permission space. Useful before creating or renaming a role.
+    ///
+    /// `POST /api/v3/check-role-params`
+    #[cfg(feature = "roles")]
+    pub async fn check_params_namespace(
+        &self,
+        body: &CheckRoleParamsDto,
+    ) -> Result<RoleCheckParamsRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-role-params");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an administrator role
+    ///
+    /// Creates a custom administrator role, a role for the people who administer the user pool, with the given code and name. The result tells whether the code and name were accepted.
+    ///
+    /// `POST /api/v3/create-admin-role`
+    #[cfg(feature = "roles")]
+    pub async fn create_admin_role(
+        &self,
+        body: &CreateAdminRoleDto,
+    ) -> Result<RoleCheckParamsRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-admin-role");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a role
+    ///
+    /// Creates a role in a permission space (the default space when none is given) and returns it. The code must be unique within the space; an optional disable time switches the role off automatically.
+    ///
+    /// `POST /api/v3/create-role`
+    #[cfg(feature = "roles")]
+    pub async fn create_role(
+        &self,
+        body: &CreateRoleDto,
+    ) -> Result<RoleSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-role");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create roles in bulk
+    ///
+    /// Creates several roles in one call, each in its own permission space (the default space when none is given).
+    ///
+    /// `POST /api/v3/create-roles-batch`
+    #[cfg(feature = "roles")]
+    pub async fn create_roles_batch(
+        &self,
+        body: &CreateRolesBatch,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-roles-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete administrator roles
+    ///
+    /// Deletes custom administrator roles, given by their codes.
+    ///
+    /// `POST /api/v3/delete-admin-roles`
+    #[cfg(feature = "roles")]
+    pub async fn delete_admin_roles_batch(
+        &self,
+        body: &DeleteAdminRoleDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-admin-roles");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete roles in a permission space
+    ///
+    /// Deletes roles of one permission space, given by their codes.
+    ///
+    /// `POST /api/v3/delete-roles-batch`
+    #[cfg(feature = "roles")]
+    pub async fn delete_roles_batch(
+        &self,
+        body: &DeleteRoleDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-roles-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get a role
+    ///
+    /// Returns one role, looked up by its code within a permission space.
+    ///
+    /// `GET /api/v3/get-role`
+    #[cfg(feature = "roles")]
+    pub async fn get_role(
+        &self,
+        params: &GetRoleParams,
+    ) -> Result<RoleSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("code", &params.code);
+        query.push_opt("namespace", params.namespace.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-role").query(query);
+        self.client.send(request).await
+    }
+
+    /// List the resources granted to a role
+    ///
+    /// Returns the resources a role is authorised for, with the actions allowed on each, optionally limited to one kind of resource.
+    ///
+    /// `GET /api/v3/get-role-authorized-resources`
+    #[cfg(feature = "roles")]
+    pub async fn get_role_authorized_resources(
+        &self,
+        params: &GetRoleAuthorizedResourcesParams,
+    ) -> Result<RoleAuthorizedResourcePaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("code", &params.code);
+        query.push_opt("namespace", params.namespace.as_ref());
+        query.push_opt("resourceType", params.resource_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-role-authorized-resources",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the assignments of a role
+    ///
+    /// Returns one page of the assignment records of a role, each with its state and the times it starts and ends. The records can be limited to certain kinds of target.
+    ///
+    /// `GET /api/v3/list-role-assignments`
+    #[cfg(feature = "roles")]
+    pub async fn list_role_assignments(
+        &self,
+        params: &ListRoleAssignmentsParams,
+    ) -> Result<RoleListPageRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("query", params.query.as_ref());
+        query.push("roleCode", &params.role_code);
+        query.push_opt("namespaceCode", params.namespace_code.as_ref());
+        query.push_opt("targetType", params.target_type.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-role-assignments")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the members of a role
+    ///
+    /// Returns one page of the users who hold a role, optionally with their custom field values and linked external identities.
+    ///
+    /// `GET /api/v3/list-role-members`
+    #[cfg(feature = "roles")]
+    pub async fn list_role_members(
+        &self,
+        params: &ListRoleMembersParams,
+    ) -> Result<UserPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        query.push_opt("withIdentities", params.with_identities.as_ref());
+        query.push("code", &params.code);
+        query.push_opt("namespace", params.namespace.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-role-members")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List roles
+    ///
+    /// Returns one page of the roles of a permission space, optionally filtered by a keyword that is matched fuzzily against role codes and names.
+    ///
+    /// `GET /api/v3/list-roles`
+    #[cfg(feature = "roles")]
+    pub async fn list_roles(
+        &self,
+        params: &ListRolesParams,
+    ) -> Result<RolePaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("keywords", params.keywords.as_ref());
+        query.push_opt("namespace", params.namespace.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-roles")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Delete roles across permission spaces
+    ///
+    /// Deletes roles from one or more permission spaces in one call; each role is given by its code and its permission space.
+    ///
+    /// `POST /api/v3/multiple-namespace-delete-roles-batch`
+    #[cfg(feature = "roles")]
+    pub async fn delete_roles(
+        &self,
+        body: &DeleteRoleBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/multiple-namespace-delete-roles-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Revoke a role
+    ///
+    /// Takes one role, given by its code and permission space, away from the listed targets.
+    ///
+    /// `POST /api/v3/revoke-role`
+    #[cfg(feature = "roles")]
+    pub async fn revoke_role(
+        &self,
+        body: &RevokeRoleDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-role");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Revoke roles in bulk
+    ///
+    /// Takes several roles away from several targets in one call; every listed role is removed from every listed target.
+    ///
+    /// `POST /api/v3/revoke-role-batch`
+    #[cfg(feature = "roles")]
+    pub async fn revoke_role_batch(
+        &self,
+        body: &RevokeRoleBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-role-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a role
+    ///
+    /// Changes the code, name, state or automatic disable time of a role, identified by its current code and permission space. To keep the code, send it unchanged as `newCode`.
+    ///
+    /// `POST /api/v3/update-role`
+    #[cfg(feature = "roles")]
+    pub async fn update_role(
+        &self,
+        body: &UpdateRoleDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-role");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete custom field definitions
+    ///
+    /// Deletes custom field definitions of users, roles, groups or departments, each named by its target type and key.
+    ///
+    /// `POST /api/v3/delete-custom-fields`
+    #[cfg(feature = "custom_fields")]
+    pub async fn delete_custom_fields(
+        &self,
+        body: &DeleteCustomFieldsReqDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-custom-fields");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the custom field values of a target
+    ///
+    /// Returns the custom field values stored on one user, role or group, as key and value pairs.
+    ///
+    /// `GET /api/v3/get-custom-data`
+    #[cfg(feature = "custom_fields")]
+    pub async fn get_custom_data(
+        &self,
+        params: &GetCustomDataParams,
+    ) -> Result<GetCustomDataRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("targetType", &params.target_type);
+        query.push("targetIdentifier", &params.target_identifier);
+        query.push_opt("namespace", params.namespace.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-custom-data")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get the custom field definitions
+    ///
+    /// Returns every custom field defined for one kind of target, with its data type, display settings and options.
+    ///
+    /// `GET /api/v3/get-custom-fields`
+    #[cfg(feature = "custom_fields")]
+    pub async fn get_custom_fields(
+        &self,
+        params: &GetCustomFieldsParams,
+    ) -> Result<CustomFieldListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("targetType", &params.target_type);
+        query.push_opt("tenantId", params.tenant_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-custom-fields")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get the built-in user fields
+    ///
+    /// Returns the built-in fields of user profiles (such as name, email or phone) with their display settings.
+    ///
+    /// `GET /api/v3/get-user-base-fields`
+    #[cfg(feature = "custom_fields")]
+    pub async fn get_user_base_fields(
+        &self,
+    ) -> Result<CustomFieldListRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-base-fields");
+        self.client.send(request).await
+    }
+
+    /// List custom field definitions
+    ///
+    /// Returns custom field definitions of one kind of target and data type, a page at a time, optionally filtered by visibility, access control use and a keyword.
+    ///
+    /// `GET /api/v3/list-custom-fields`
+    #[cfg(feature = "custom_fields")]
+    pub async fn list_cust_fields(
+        &self,
+        params: &ListCustFieldsParams,
+    ) -> Result<ListCistomFieldsResDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("targetType", &params.target_type);
+        query.push("dataType", &params.data_type);
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("userVisible", params.user_visible.as_ref());
+        query.push_opt("adminVisible", params.admin_visible.as_ref());
+        query.push_opt("accessControl", params.access_control.as_ref());
+        query.push_opt("keyword", params.keyword.as_ref());
+        query.push_opt("lang", params.lang.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-custom-fields")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the built-in user fields
+    ///
+    /// Returns the built-in fields of user profiles of one data type, a page at a time, optionally filtered by visibility, access control use and a keyword.
+    ///
+    /// `GET /api/v3/list-user-base-fields`
+    #[cfg(feature = "custom_fields")]
+    pub async fn list_user_base_fields(
+        &self,
+        params: &ListUserBaseFieldsParams,
+    ) -> Result<ListCistomFieldsResDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("targetType", &params.target_type);
+        query.push("dataType", &params.data_type);
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("userVisible", params.user_visible.as_ref());
+        query.push_opt("adminVisible", params.admin_visible.as_ref());
+        query.push_opt("accessControl", params.access_control.as_ref());
+        query.push_opt("keyword", params.keyword.as_ref());
+        query.push_opt("lang", params.lang.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-user-base-fields")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Set custom field values of a target
+    ///
+    /// Stores custom field values on one user, role, group or department. Existing values are overwritten and missing ones created; each value must suit the data type of its field.
+    ///
+    /// `POST /api/v3/set-custom-data`
+    #[cfg(feature = "custom_fields")]
+    pub async fn set_custom_data(
+        &self,
+        body: &SetCustomDataReqDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-custom-data");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create or update custom field definitions
+    ///
+    /// Defines custom fields of users, roles, groups or departments. A key that does not exist yet creates a field; an existing key updates it. The key, data type and encryption of a field cannot change once set. Returns the resulting definitions.
+    ///
+    /// `POST /api/v3/set-custom-fields`
+    #[cfg(feature = "custom_fields")]
+    pub async fn set_custom_fields(
+        &self,
+        body: &SetCustomFieldsReqDto,
+    ) -> Result<CustomFieldListRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-custom-fields");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update the settings of built-in user fields
+    ///
+    /// Changes the display name, translations, visibility and editability of built-in user fields. Their data type and uniqueness cannot be changed. Returns the resulting fields.
+    ///
+    /// `POST /api/v3/set-user-base-fields`
+    #[cfg(feature = "custom_fields")]
+    pub async fn set_user_base_fields(
+        &self,
+        body: &SetUserBaseFieldsReqDto,
+    ) -> Result<CustomFieldListRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-user-base-fields");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Grant resources to subjects
+    ///
+    /// Grants actions on resources to users, roles, groups or departments. Each item of `list` names one kind of subject, the subjects and the resources with the actions they receive; a call takes up to 10 items, all in one permission space.
+    ///
+    /// `POST /api/v3/authorize-resources`
+    #[cfg(feature = "resources")]
+    pub async fn authorize_resources(
+        &self,
+        body: &AuthorizeResourcesDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/authorize-resources");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a permission space
+    ///
+    /// Creates a permission space (namespace), the container that holds resources and roles, from a unique code, a name and a description, and returns it.
+    ///
+    /// `POST /api/v3/create-namespace`
+    #[cfg(feature = "resources")]
+    pub async fn create_namespace(
+        &self,
+        body: &CreateNamespaceDto,
+    ) -> Result<NamespaceRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-namespace");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create permission spaces in bulk
+    ///
+    /// Creates up to 50 permission spaces in one call, each with its own code, name and description. The response only reports whether the call succeeded.
+    ///
+    /// `POST /api/v3/create-namespaces-batch`
+    #[cfg(feature = "resources")]
+    pub async fn create_namespaces_batch(
+        &self,
+        body: &CreateNamespacesBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-namespaces-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a resource
+    ///
+    /// Creates a resource in a permission space and returns it. Besides a code and a kind, a resource can carry a name, a description, the actions that may be granted on it and, for an API, the URL that identifies it.
+    ///
+    /// `POST /api/v3/create-resource`
+    #[cfg(feature = "resources")]
+    pub async fn create_resource(
+        &self,
+        body: &CreateResourceDto,
+    ) -> Result<ResourceRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-resource");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create resources in bulk
+    ///
+    /// Creates up to 50 resources in one permission space in a single call. The response only reports whether the call succeeded.
+    ///
+    /// `POST /api/v3/create-resources-batch`
+    #[cfg(feature = "resources")]
+    pub async fn create_resources_batch(
+        &self,
+        body: &CreateResourcesBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-resources-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete resources by ID
+    ///
+    /// Deletes resources identified by their IDs, the `id` values that `list-common-resource` returns. Use `delete-resources-batch` to delete by code within a permission space.
+    ///
+    /// `POST /api/v3/delete-common-resources-batch`
+    #[cfg(feature = "resources")]
+    pub async fn batch_delete_common_resource(
+        &self,
+        body: &DeleteCommonResourcesBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-common-resources-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a permission space
+    ///
+    /// Deletes the permission space with the given code.
+    ///
+    /// `POST /api/v3/delete-namespace`
+    #[cfg(feature = "resources")]
+    pub async fn delete_namespace(
+        &self,
+        body: &DeleteNamespaceDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-namespace");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete permission spaces in bulk
+    ///
+    /// Deletes up to 10 permission spaces, identified by their codes.
+    ///
+    /// `POST /api/v3/delete-namespaces-batch`
+    #[cfg(feature = "resources")]
+    pub async fn delete_namespaces_batch(
+        &self,
+        body: &DeleteNamespacesBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-namespaces-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a resource
+    ///
+    /// Deletes a resource, identified by its code and the permission space it belongs to.
+    ///
+    /// `POST /api/v3/delete-resource`
+    #[cfg(feature = "resources")]
+    pub async fn delete_resource(
+        &self,
+        body: &DeleteResourceDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-resource");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete resources in bulk
+    ///
+    /// Deletes up to 50 resources of one permission space, given either by their codes (`codeList`) or by their IDs (`ids`).
+    ///
+    /// `POST /api/v3/delete-resources-batch`
+    #[cfg(feature = "resources")]
+    pub async fn delete_resources_batch(
+        &self,
+        body: &DeleteResourcesBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-resources-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List resources granted to a subject
+    ///
+    /// Returns the resources a user, role or group has been granted, with the actions and conditions that apply. The result can be limited to a permission space, a kind of resource or a list of resources; denied resources are included only on request.
+    ///
+    /// `GET /api/v3/get-authorized-resources`
+    #[cfg(feature = "resources")]
+    pub async fn get_authorized_resources(
+        &self,
+        params: &GetAuthorizedResourcesParams,
+    ) -> Result<AuthorizedResourcePaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("targetType", &params.target_type);
+        query.push("targetIdentifier", &params.target_identifier);
+        query.push_opt("namespace", params.namespace.as_ref());
+        query.push_opt("resourceType", params.resource_type.as_ref());
+        query.push_opt("resourceList", params.resource_list.as_ref());
+        query.push_opt("withDenied", params.with_denied.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-authorized-resources",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get a permission space
+    ///
+    /// Returns the permission space with the given code.
+    ///
+    /// `GET /api/v3/get-namespace`
+    #[cfg(feature = "resources")]
+    pub async fn get_namespace(
+        &self,
+        params: &GetNamespaceParams,
+    ) -> Result<NamespaceRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("code", &params.code);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-namespace")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get several permission spaces
+    ///
+    /// Returns the permission spaces whose codes are given, up to 50 at a time.
+    ///
+    /// `GET /api/v3/get-namespaces-batch`
+    #[cfg(feature = "resources")]
+    pub async fn get_namespaces_batch(
+        &self,
+        params: &GetNamespacesBatchParams,
+    ) -> Result<NamespaceListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("codeList", &params.code_list);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-namespaces-batch")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get a resource
+    ///
+    /// Returns a resource, with its actions, identified by its code within a permission space.
+    ///
+    /// `GET /api/v3/get-resource`
+    #[cfg(feature = "resources")]
+    pub async fn get_resource(
+        &self,
+        params: &GetResourceParams,
+    ) -> Result<ResourceRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("code", &params.code);
+        query.push_opt("namespace", params.namespace.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-resource")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the subjects granted a resource
+    ///
+    /// Returns one page of the users, roles, groups and departments that have been granted a resource, each with the actions it may perform. `targetType` limits the result to one kind of subject.
+    ///
+    /// `POST /api/v3/get-resource-authorized-targets`
+    #[cfg(feature = "resources")]
+    pub async fn get_resource_authorized_targets(
+        &self,
+        body: &GetResourceAuthorizedTargetsDto,
+    ) -> Result<GetResourceAuthorizedTargetRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-resource-authorized-targets",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get several resources
+    ///
+    /// Returns the resources of one permission space whose codes are given, 1 to 50 at a time.
+    ///
+    /// `GET /api/v3/get-resources-batch`
+    #[cfg(feature = "resources")]
+    pub async fn get_resources_batch(
+        &self,
+        params: &GetResourcesBatchParams,
+    ) -> Result<ResourceListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("namespace", params.namespace.as_ref());
+        query.push("codeList", &params.code_list);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-resources-batch")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Check whether a user may perform an action
+    ///
+    /// Tells whether a user holds the permission to perform an action (such as `ecs:Start`) on a resource (such as `ecs:1`) in a permission space.
+    ///
+    /// `POST /api/v3/is-action-allowed`
+    #[cfg(feature = "resources")]
+    pub async fn is_action_allowed(
+        &self,
+        body: &IsActionAllowedDto,
+    ) -> Result<IsActionAllowedRespDtp, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/is-action-allowed");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List common resources
+    ///
+    /// Returns one page of the pool's common resources (menus, buttons, APIs and the like, as opposed to the data resources of the data permission calls), each with its ID and permission space. A keyword and a list of permission spaces narrow the result.
+    ///
+    /// `GET /api/v3/list-common-resource`
+    #[cfg(feature = "resources")]
+    pub async fn list_common_resource(
+        &self,
+        params: &ListCommonResourceParams,
+    ) -> Result<CommonResourcePaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("keyword", params.keyword.as_ref());
+        query.push_opt("namespaceCodeList", params.namespace_code_list.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-common-resource")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the roles of a permission space
+    ///
+    /// Returns one page of the roles defined in a permission space, optionally filtered by a keyword matched against role codes and names.
+    ///
+    /// `GET /api/v3/list-namespace-roles`
+    #[cfg(feature = "resources")]
+    pub async fn list_namespace_roles(
+        &self,
+        params: &ListNamespaceRolesParams,
+    ) -> Result<NamespaceRolesListPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push("code", &params.code);
+        query.push_opt("keywords", params.keywords.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-namespace-roles")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List permission spaces
+    ///
+    /// Returns one page of the permission spaces of the pool, optionally filtered by a keyword matched against their codes.
+    ///
+    /// `GET /api/v3/list-namespaces`
+    #[cfg(feature = "resources")]
+    pub async fn list_namespaces(
+        &self,
+        params: &ListNamespacesParams,
+    ) -> Result<NamespaceListPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("keywords", params.keywords.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-namespaces")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List resources
+    ///
+    /// Returns one page of resources, optionally limited to one permission space and one kind of resource.
+    ///
+    /// `GET /api/v3/list-resources`
+    #[cfg(feature = "resources")]
+    pub async fn list_resources(
+        &self,
+        params: &ListResourcesParams,
+    ) -> Result<ResourcePaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("namespace", params.namespace.as_ref());
+        query.push_opt("type", params.r#type.as_ref());
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-resources")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Update a permission space
+    ///
+    /// Changes the name and description of the permission space with the given code, and renames its code when `newCode` is set. Returns the values sent.
+    ///
+    /// `POST /api/v3/update-namespace`
+    #[cfg(feature = "resources")]
+    pub async fn update_namespace(
+        &self,
+        body: &UpdateNamespaceDto,
+    ) -> Result<UpdateNamespaceRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-namespace");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a resource
+    ///
+    /// Changes a resource, identified by its code and permission space: its name, description, kind, actions or API URL. Returns the updated resource.
+    ///
+    /// `POST /api/v3/update-resource`
+    #[cfg(feature = "resources")]
+    pub async fn update_resource(
+        &self,
+        body: &UpdateResourceDto,
+    ) -> Result<ResourceRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-resource");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Grant data policies to subjects
+    ///
+    /// Grants every listed data policy to every listed subject (users, organization nodes, groups or roles). The subjects then hold the permissions described by the policies' statements. Returns no data.
+    ///
+    /// `POST /api/v3/authorize-data-policies`
+    #[cfg(feature = "data_permissions")]
+    pub async fn authorize_data_policies(
+        &self,
+        body: &CreateAuthorizeDataPolicyDto,
     ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/import-otp");
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/authorize-data-policies",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Check a data policy name
+    ///
+    /// Tells whether a data policy name can still be used; names are unique within the user pool. When the name is taken, `isValid` is false and `message` says why.
+    ///
+    /// `GET /api/v3/check-data-policy-exists`
+    #[cfg(feature = "data_permissions")]
+    pub async fn check_data_policy_exists(
+        &self,
+        params: &CheckDataPolicyExistsParams,
+    ) -> Result<CheckParamsDataPolicyResponseDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("policyName", &params.policy_name);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/check-data-policy-exists",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Check a data resource name or code
+    ///
+    /// Tells whether a data resource name or code can still be used in a permission space, where both are unique. Pass `resourceName`, `resourceCode` or both; when the value is taken, `isValid` is false and `message` says why.
+    ///
+    /// `GET /api/v3/check-data-resource-exists`
+    #[cfg(feature = "data_permissions")]
+    pub async fn check_data_resource_exists(
+        &self,
+        params: &CheckDataResourceExistsParams,
+    ) -> Result<CheckParamsDataResourceResponseDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("namespaceCode", &params.namespace_code);
+        query.push_opt("resourceName", params.resource_name.as_ref());
+        query.push_opt("resourceCode", params.resource_code.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/check-data-resource-exists",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Check an external user's data permissions
+    ///
+    /// Works like `check-permission`, for a user identified by the ID they have in an outside system (`externalId`) instead of the GenAuth user ID. Returns one result per requested resource, telling whether the user may perform `action` on it.
+    ///
+    /// `POST /api/v3/check-external-user-permission`
+    #[cfg(feature = "data_permissions")]
+    pub async fn check_external_user_permission(
+        &self,
+        body: &CheckExternalUserPermissionDto,
+    ) -> Result<CheckExternalUserPermissionRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/check-external-user-permission",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Check a user's data permissions
+    ///
+    /// Tells, for each listed data resource, whether the user may perform `action` on it under the data policies that apply to them. A tree resource is addressed by the path down to the node (`resourceCode/nodeCode/.../nodeCode`). If the policies carry environment conditions, set `judgeConditionEnabled` and send `authEnvParams`; otherwise the conditions are not evaluated and the policies that hold them do not take effect.
+    ///
+    /// `POST /api/v3/check-permission`
+    #[cfg(feature = "data_permissions")]
+    pub async fn check_permission(
+        &self,
+        body: &CheckPermissionDto,
+    ) -> Result<CheckPermissionRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-permission");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Check a permission space code or name
+    ///
+    /// Tells whether a permission space code or name can still be used in the user pool. Send `code`, `name` or both; when the value is taken, `isValid` is false and `message` says why.
+    ///
+    /// `POST /api/v3/check-permission-namespace-exists`
+    #[cfg(feature = "data_permissions")]
+    pub async fn check_permission_namespace_exists(
+        &self,
+        body: &CheckPermissionNamespaceExistsDto,
+    ) -> Result<PermissionNamespaceCheckExistsRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/check-permission-namespace-exists",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Check a user's permissions on sibling tree nodes
+    ///
+    /// For a tree data resource, tells whether the user may perform `action` on each of several nodes that share one parent. `resource` points to the parent level (`resourceCode` or `resourceCode/nodeCode/...`) and `resourceNodeCodes` names the child nodes to check. Environment conditions work as in `check-permission`.
+    ///
+    /// `POST /api/v3/check-user-same-level-permission`
+    #[cfg(feature = "data_permissions")]
+    pub async fn check_user_same_level_permission(
+        &self,
+        body: &CheckUserSameLevelPermissionDto,
+    ) -> Result<CheckUserSameLevelPermissionResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/check-user-same-level-permission",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an array data resource
+    ///
+    /// Creates a data resource of type `ARRAY`, whose structure is a list of values of one kind, such as document links or access card numbers. Works like `create-data-resource` with the type fixed, so `struct` must be an array of strings. Returns the created resource.
+    ///
+    /// `POST /api/v3/create-array-data-resource`
+    #[cfg(feature = "data_permissions")]
+    pub async fn create_data_resource_by_array(
+        &self,
+        body: &CreateArrayDataResourceDto,
+    ) -> Result<CreateArrayDataResourceResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-array-data-resource",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a data policy
+    ///
+    /// Creates a data policy: a named set of statements that allow or deny actions on data resources, to be granted to subjects with `authorize-data-policies`. Each permission is a path: `namespaceCode/resourceCode/action` for a string or array resource, `namespaceCode/resourceCode/nodeCode/.../action` for a tree node, with `*` as the action to cover every action. Returns the created policy.
+    ///
+    /// `POST /api/v3/create-data-policy`
+    #[cfg(feature = "data_permissions")]
+    pub async fn create_data_policy(
+        &self,
+        body: &CreateDataPolicyDto,
+    ) -> Result<CreateDataPolicyResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-data-policy");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a data resource
+    ///
+    /// Creates a data resource in a permission space: a piece of data to which data policies control access, with the actions that can be performed on it. The shape of `struct` follows `type`: a string for `STRING`, an array of strings for `ARRAY`, nodes with `code`, `name`, `value` and `children` for `TREE`. Returns the created resource.
+    ///
+    /// `POST /api/v3/create-data-resource`
+    #[cfg(feature = "data_permissions")]
+    pub async fn create_data_resource(
+        &self,
+        body: &CreateDataResourceDto,
+    ) -> Result<CreateDataResourceResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-data-resource");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a permission space
+    ///
+    /// Creates a permission space, the container in which the roles, resources and data resources of one business area are defined. Returns the new space's code and name.
+    ///
+    /// `POST /api/v3/create-permission-namespace`
+    #[cfg(feature = "data_permissions")]
+    pub async fn create_permission_namespace(
+        &self,
+        body: &CreatePermissionNamespaceDto,
+    ) -> Result<CreatePermissionNamespaceResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-permission-namespace",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create several permission spaces
+    ///
+    /// Creates several permission spaces in one call, each with its own code and name. Returns only whether the call succeeded.
+    ///
+    /// `POST /api/v3/create-permission-namespaces-batch`
+    #[cfg(feature = "data_permissions")]
+    pub async fn create_permission_namespaces_batch(
+        &self,
+        body: &CreatePermissionNamespacesBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-permission-namespaces-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a string data resource
+    ///
+    /// Creates a data resource of type `STRING`, whose structure is a single value such as an API path or a record ID. Works like `create-data-resource` with the type fixed, so `struct` must be a string. Returns the created resource.
+    ///
+    /// `POST /api/v3/create-string-data-resource`
+    #[cfg(feature = "data_permissions")]
+    pub async fn create_data_resource_by_string(
+        &self,
+        body: &CreateStringDataResourceDto,
+    ) -> Result<CreateStringDataResourceResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-string-data-resource",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a tree data resource
+    ///
+    /// Creates a data resource of type `TREE`, whose structure is a hierarchy of nodes such as a folder tree or an organization chart. Works like `create-data-resource` with the type fixed; `struct` lists the top-level nodes with their children, at most five levels deep. Returns the created resource.
+    ///
+    /// `POST /api/v3/create-tree-data-resource`
+    #[cfg(feature = "data_permissions")]
+    pub async fn create_data_resource_by_tree(
+        &self,
+        body: &CreateTreeDataResourceDto,
+    ) -> Result<CreateTreeDataResourceResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-tree-data-resource",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a data policy
+    ///
+    /// Deletes a data policy, identified by its ID, together with its links to the data resources it covers. Returns no data.
+    ///
+    /// `POST /api/v3/delete-data-policy`
+    #[cfg(feature = "data_permissions")]
+    pub async fn delete_data_policy(
+        &self,
+        body: &DeleteDataPolicyDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-data-policy");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a data resource
+    ///
+    /// Deletes a data resource, identified by its code within a permission space. Returns no data.
+    ///
+    /// `POST /api/v3/delete-data-resource`
+    #[cfg(feature = "data_permissions")]
+    pub async fn delete_data_resource(
+        &self,
+        body: &DeleteDataResourceDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-data-resource");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a permission space
+    ///
+    /// Deletes a permission space, identified by its code. Returns only whether the call succeeded.
+    ///
+    /// `POST /api/v3/delete-permission-namespace`
+    #[cfg(feature = "data_permissions")]
+    pub async fn delete_permission_namespace(
+        &self,
+        body: &DeletePermissionNamespaceDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-permission-namespace",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete several permission spaces
+    ///
+    /// Deletes several permission spaces, identified by their codes, in one call. Returns only whether the call succeeded.
+    ///
+    /// `POST /api/v3/delete-permission-namespaces-batch`
+    #[cfg(feature = "data_permissions")]
+    pub async fn delete_permission_namespaces_batch(
+        &self,
+        body: &DeletePermissionNamespacesBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-permission-namespaces-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get a data policy
+    ///
+    /// Returns the ID, name, creation time and last update time of one data policy, identified by its ID.
+    ///
+    /// `GET /api/v3/get-data-policy`
+    #[cfg(feature = "data_permissions")]
+    pub async fn get_data_policy(
+        &self,
+        params: &GetDataPolicyParams,
+    ) -> Result<GetDataPolicyResponseDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("policyId", &params.policy_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-data-policy")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get a data resource
+    ///
+    /// Returns one data resource, identified by its code within a permission space: its name, type, structure, actions and extension fields.
+    ///
+    /// `GET /api/v3/get-data-resource`
+    #[cfg(feature = "data_permissions")]
+    pub async fn get_data_resource(
+        &self,
+        params: &GetDataResourceParams,
+    ) -> Result<GetDataResourceResponseDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("namespaceCode", &params.namespace_code);
+        query.push("resourceCode", &params.resource_code);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-data-resource")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an external user's resource structure
+    ///
+    /// For a user identified by the ID they have in an outside system, returns one data resource's structure together with the actions the user may perform on it: the value of a string resource, the values of an array resource, or the node tree of a tree resource with actions per node. `resourceType` tells which of the three fields is filled.
+    ///
+    /// `POST /api/v3/get-external-user-resource-struct`
+    #[cfg(feature = "data_permissions")]
+    pub async fn get_external_user_resource_struct(
+        &self,
+        body: &GetExternalUserResourceStructDto,
+    ) -> Result<GetExternalUserResourceStructRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-external-user-resource-struct",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get a permission space
+    ///
+    /// Returns the code and name of one permission space, identified by its code.
+    ///
+    /// `GET /api/v3/get-permission-namespace`
+    #[cfg(feature = "data_permissions")]
+    pub async fn get_permission_namespace(
+        &self,
+        params: &GetPermissionNamespaceParams,
+    ) -> Result<GetPermissionNamespaceResponseDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("code", &params.code);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-permission-namespace",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get several permission spaces
+    ///
+    /// Returns the code and name of each permission space whose code is listed.
+    ///
+    /// `GET /api/v3/get-permission-namespaces-batch`
+    #[cfg(feature = "data_permissions")]
+    pub async fn get_permission_namespaces_batch(
+        &self,
+        params: &GetPermissionNamespacesBatchParams,
+    ) -> Result<GetPermissionNamespaceListResponseDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("codes", &params.codes);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-permission-namespaces-batch",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List users' data permissions
+    ///
+    /// Returns every data permission each listed user holds, grouped by permission space, optionally limited to some spaces. Permissions on tree resources come back per node path. Suits loading everything a user may see or do right after sign-in.
+    ///
+    /// `POST /api/v3/get-user-permission-list`
+    #[cfg(feature = "data_permissions")]
+    pub async fn get_user_permission_list(
+        &self,
+        body: &GetUserPermissionListDto,
+    ) -> Result<GetUserPermissionListRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-user-permission-list",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List a user's actions on given resources
+    ///
+    /// Returns, for each listed data resource, the actions the user may perform on it. A tree resource is addressed by the path down to the node. Faster than `get-user-permission-list` when you know which resources matter.
+    ///
+    /// `POST /api/v3/get-user-resource-permission-list`
+    #[cfg(feature = "data_permissions")]
+    pub async fn get_user_resource_permission_list(
+        &self,
+        body: &GetUserResourcePermissionListDto,
+    ) -> Result<GetUserResourcePermissionListRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-user-resource-permission-list",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List data policies
+    ///
+    /// Returns one page of data policies, each with the data resources it covers and the subjects it is granted to. `query` keeps the policies whose name matches a keyword.
+    ///
+    /// `GET /api/v3/list-data-policies`
+    #[cfg(feature = "data_permissions")]
+    pub async fn list_data_polices(
+        &self,
+        params: &ListDataPolicesParams,
+    ) -> Result<ListDataPoliciesPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("query", params.query.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-data-policies")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the subjects holding a data policy
+    ///
+    /// Returns one page of the subjects (users, organization nodes, groups, roles) a data policy is granted to, with the time of each grant. Filter by subject type or by a keyword in the subject name.
+    ///
+    /// `GET /api/v3/list-data-policy-targets`
+    #[cfg(feature = "data_permissions")]
+    pub async fn list_data_policy_targets(
+        &self,
+        params: &ListDataPolicyTargetsParams,
+    ) -> Result<ListDataPolicySubjectPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("policyId", &params.policy_id);
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("query", params.query.as_ref());
+        query.push_opt("targetType", params.target_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/list-data-policy-targets",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List data resources
+    ///
+    /// Returns one page of data resources, optionally limited to some permission spaces and to resources whose name or code matches a keyword.
+    ///
+    /// `GET /api/v3/list-data-resources`
+    #[cfg(feature = "data_permissions")]
+    pub async fn list_data_resources(
+        &self,
+        params: &ListDataResourcesParams,
+    ) -> Result<ListDataResourcesPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("query", params.query.as_ref());
+        query.push_opt("namespaceCodes", params.namespace_codes.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-data-resources")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the roles in a permission space
+    ///
+    /// Returns one page of the roles defined in a permission space, optionally only those whose code or name matches a keyword.
+    ///
+    /// `GET /api/v3/list-permission-namespace-roles`
+    #[cfg(feature = "data_permissions")]
+    pub async fn list_permission_namespace_roles(
+        &self,
+        params: &ListPermissionNamespaceRolesParams,
+    ) -> Result<PermissionNamespaceRolesListPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push("code", &params.code);
+        query.push_opt("query", params.query.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/list-permission-namespace-roles",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List permission spaces
+    ///
+    /// Returns one page of the permission spaces in the user pool, optionally only those whose name matches a keyword.
+    ///
+    /// `GET /api/v3/list-permission-namespaces`
+    #[cfg(feature = "data_permissions")]
+    pub async fn list_permission_namespaces(
+        &self,
+        params: &ListPermissionNamespacesParams,
+    ) -> Result<PermissionNamespaceListPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("query", params.query.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/list-permission-namespaces",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the data permission view
+    ///
+    /// Returns one page of the data permission view shown in the console under Permission Management > Data Permissions. Each row pairs a user with a data resource and lists the data policies, roles, groups and organization nodes involved; paging through it exports every data permission grant in the pool.
+    ///
+    /// `POST /api/v3/list-permission-view/data`
+    #[cfg(feature = "data_permissions")]
+    pub async fn list_permission_view(
+        &self,
+        body: &ListPermissionViewDto,
+    ) -> Result<ListPermissionViewResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/list-permission-view/data",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List data policies in brief
+    ///
+    /// Returns one page of data policies with only their IDs and names, for example to fill a picker. `query` keeps the policies whose name matches a keyword.
+    ///
+    /// `GET /api/v3/list-simple-data-policies`
+    #[cfg(feature = "data_permissions")]
+    pub async fn list_simple_data_polices(
+        &self,
+        params: &ListSimpleDataPolicesParams,
+    ) -> Result<ListSimpleDataPoliciesPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("query", params.query.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/list-simple-data-policies",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Revoke a data policy from a subject
+    ///
+    /// Takes one data policy away from one subject (a user, organization node, group or role). The policy itself and its other grants stay. Returns no data.
+    ///
+    /// `POST /api/v3/revoke-data-policy`
+    #[cfg(feature = "data_permissions")]
+    pub async fn revoke_data_policy(
+        &self,
+        body: &DeleteAuthorizeDataPolicyDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-data-policy");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a data policy
+    ///
+    /// Changes the name or the statements of a data policy, identified by its ID; fields left out are not changed. Returns the policy as updated.
+    ///
+    /// `POST /api/v3/update-data-policy`
+    #[cfg(feature = "data_permissions")]
+    pub async fn update_data_policy(
+        &self,
+        body: &UpdateDataPolicyDto,
+    ) -> Result<UpdateDataPolicyResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-data-policy");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a data resource
+    ///
+    /// Changes the name, structure or actions of a data resource, identified by its code within a permission space; its code and type cannot be changed. Fields left out are not changed. Returns the resource as updated.
+    ///
+    /// `POST /api/v3/update-data-resource`
+    #[cfg(feature = "data_permissions")]
+    pub async fn update_data_resource(
+        &self,
+        body: &UpdateDataResourceDto,
+    ) -> Result<UpdateDataResourceResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-data-resource");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a permission space
+    ///
+    /// Renames a permission space or gives it a new code (`newCode`); the space is identified by its current code. Returns the code and name after the change.
+    ///
+    /// `POST /api/v3/update-permission-namespace`
+    #[cfg(feature = "data_permissions")]
+    pub async fn update_permission_namespace(
+        &self,
+        body: &UpdatePermissionNamespaceDto,
+    ) -> Result<UpdatePermissionNamespaceResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-permission-namespace",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Add whitelist entries to an application
+    ///
+    /// Adds usernames, email addresses or phone numbers to the whitelist of one application; `type` says which kind of value `list` holds. The application whitelist works like the user pool's registration whitelist, but only for this application.
+    ///
+    /// `POST /api/v3/add-whitelist-of-app`
+    #[cfg(feature = "applications")]
+    pub async fn add_whitelist_of_app(
+        &self,
+        body: &AddWhitelistOfAppDto,
+    ) -> Result<WhitelistListRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-whitelist-of-app");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Assign an ASA account
+    ///
+    /// Gives one ASA account of an application to users, roles, groups or departments, so that GenAuth fills in that account's credentials when they open the application. ASA (GenAuth Secure Authentication) is form-filling single sign-on for applications that support no standard protocol.
+    ///
+    /// `POST /api/v3/assign-asa-account`
+    #[cfg(feature = "applications")]
+    pub async fn assign_asa_account(
+        &self,
+        body: &AssignAsaAccountsDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-asa-account");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Grant access to an application
+    ///
+    /// Allows or denies access to an application for users, groups, roles or organization nodes. The list takes up to 10 entries, each naming one kind of subject and up to 50 subjects; subjects that do not exist are skipped instead of failing the call.
+    ///
+    /// `POST /api/v3/authorize-application-access`
+    #[cfg(feature = "applications")]
+    pub async fn authorize_application_access(
+        &self,
+        body: &AuthorizeApplicationAccessDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/authorize-application-access",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete access grants in bulk
+    ///
+    /// Deletes application access authorization records by their IDs (the `id` values that listing the access grants of an application returns).
+    ///
+    /// `DELETE /api/v3/batch-applications-auth`
+    #[cfg(feature = "applications")]
+    pub async fn delete_auth(
+        &self,
+        params: &DeleteAuthParams,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("authIds", &params.auth_ids);
+        let request = rt::Request::new(
+                rt::Method::Delete,
+                "/api/v3/batch-applications-auth",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Check whether a domain is free
+    ///
+    /// Tells whether a domain can still be used, either for a new application or as the new domain of an existing one.
+    ///
+    /// `POST /api/v3/check-domain-available`
+    #[cfg(feature = "applications")]
+    pub async fn check_domain_available(
+        &self,
+        body: &CheckDomainAvailable,
+    ) -> Result<CheckDomainAvailableSecretRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/check-domain-available",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an application
+    ///
+    /// Creates an application and returns its full configuration, including the ID and the settings filled in with defaults. For an integrated application (one created from a marketplace template) only `template` and `templateData` are read; a self-built application needs at least `appName` and `appIdentifier`.
+    ///
+    /// `POST /api/v3/create-application`
+    #[cfg(feature = "applications")]
+    pub async fn create_application(
+        &self,
+        body: &CreateApplicationDto,
+    ) -> Result<CreateApplicationRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-application");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an ASA account
+    ///
+    /// Stores one set of credentials (an ASA account) for an application and returns it. GenAuth keeps the credentials encrypted and fills them in for the subjects the account is later assigned to.
+    ///
+    /// `POST /api/v3/create-asa-account`
+    #[cfg(feature = "applications")]
+    pub async fn create_asa_account(
+        &self,
+        body: &CreateAsaAccountDto,
+    ) -> Result<AsaAccountSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-asa-account");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create ASA accounts in bulk
+    ///
+    /// Stores several sets of credentials (ASA accounts) for one application in one call.
+    ///
+    /// `POST /api/v3/create-asa-accounts-batch`
+    #[cfg(feature = "applications")]
+    pub async fn create_asa_account_batch(
+        &self,
+        body: &CreateAsaAccountsBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-asa-accounts-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete an application
+    ///
+    /// Deletes an application, found by its ID, together with its configuration.
+    ///
+    /// `POST /api/v3/delete-application`
+    #[cfg(feature = "applications")]
+    pub async fn delete_application(
+        &self,
+        body: &DeleteApplicationDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-application");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete an ASA account
+    ///
+    /// Deletes one ASA account of an application.
+    ///
+    /// `POST /api/v3/delete-asa-account`
+    #[cfg(feature = "applications")]
+    pub async fn delete_asa_account(
+        &self,
+        body: &DeleteAsaAccountDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-asa-account");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete ASA accounts in bulk
+    ///
+    /// Deletes several ASA accounts of one application, named by their IDs.
+    ///
+    /// `POST /api/v3/delete-asa-accounts-batch`
+    #[cfg(feature = "applications")]
+    pub async fn delete_asa_account_batch(
+        &self,
+        body: &DeleteAsaAccountBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-asa-accounts-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Remove whitelist entries from an application
+    ///
+    /// Removes usernames, email addresses or phone numbers from the whitelist of one application; `type` says which kind of value `list` holds. Unlike most calls, the declared response is a bare `{ success }` object without the usual envelope.
+    ///
+    /// `POST /api/v3/delete-whitelist-of-app`
+    #[cfg(feature = "applications")]
+    pub async fn delete_whitelist_of_app(
+        &self,
+        body: &DeleteWhitelistOfAppDto,
+    ) -> Result<IsSuccessDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-whitelist-of-app",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get an application
+    ///
+    /// Returns the full configuration of one application: protocol settings, callback addresses, login, registration and branding settings.
+    ///
+    /// `GET /api/v3/get-application`
+    #[cfg(feature = "applications")]
+    pub async fn get_application(
+        &self,
+        params: &GetApplicationParams,
+    ) -> Result<ApplicationSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-application")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an application's default access policy
+    ///
+    /// Returns the default access policy of an application: whether users without an explicit grant are allowed in (`ALLOW_ALL`) or kept out (`DENY_ALL`).
+    ///
+    /// `GET /api/v3/get-application-permission-strategy`
+    #[cfg(feature = "applications")]
+    pub async fn get_application_permission_strategy(
+        &self,
+        params: &GetApplicationPermissionStrategyParams,
+    ) -> Result<GetApplicationPermissionStrategyRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-application-permission-strategy",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an application's secret
+    ///
+    /// Returns the secret of an application, the credential its back end uses together with the application ID (for example as the OIDC client secret). Keep it out of client-side code.
+    ///
+    /// `GET /api/v3/get-application-secret`
+    #[cfg(feature = "applications")]
+    pub async fn get_application_secret(
+        &self,
+        params: &GetApplicationSecretParams,
+    ) -> Result<GetApplicationSecretRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-application-secret")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an application's basic details
+    ///
+    /// Returns the basic details of one application (ID, identifier, name, logo, description, type), without its protocol and login configuration.
+    ///
+    /// `GET /api/v3/get-application-simple-info`
+    #[cfg(feature = "applications")]
+    pub async fn get_application_simple_info(
+        &self,
+        params: &GetApplicationSimpleInfoParams,
+    ) -> Result<ApplicationSimpleInfoSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-application-simple-info",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an ASA account
+    ///
+    /// Returns one ASA account of an application, credentials included.
+    ///
+    /// `GET /api/v3/get-asa-account`
+    #[cfg(feature = "applications")]
+    pub async fn get_asa_account(
+        &self,
+        params: &GetAsaAccountParams,
+    ) -> Result<AsaAccountSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        query.push("accountId", &params.account_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-asa-account")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the subjects of an ASA account
+    ///
+    /// Returns, one page at a time, the users, roles, groups and departments an ASA account is assigned to.
+    ///
+    /// `GET /api/v3/get-asa-account-assigned-targets`
+    #[cfg(feature = "applications")]
+    pub async fn get_asa_account_assigned_targets(
+        &self,
+        params: &GetAsaAccountAssignedTargetsParams,
+    ) -> Result<GetAsaAccountAssignedTargetRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        query.push("accountId", &params.account_id);
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-asa-account-assigned-targets",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get ASA accounts in bulk
+    ///
+    /// Returns several ASA accounts of one application, named by their IDs.
+    ///
+    /// `POST /api/v3/get-asa-accounts-batch`
+    #[cfg(feature = "applications")]
+    pub async fn get_asa_account_batch(
+        &self,
+        body: &GetAsaAccountBatchDto,
+    ) -> Result<AsaAccountListRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-asa-accounts-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the ASA account of a subject
+    ///
+    /// Returns the ASA account assigned directly to a user, role, group or department in an application. Assignments the subject only inherits (for example through a group of a user) are not considered; `data` is null when there is no direct assignment.
+    ///
+    /// `GET /api/v3/get-assigned-account`
+    #[cfg(feature = "applications")]
+    pub async fn get_assigned_account(
+        &self,
+        params: &GetAssignedAccountParams,
+    ) -> Result<AsaAccountSingleNullableRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        query.push("targetType", &params.target_type);
+        query.push("targetIdentifier", &params.target_identifier);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-assigned-account")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get a user's MFA trigger data
+    ///
+    /// Returns the data GenAuth uses to decide whether, and with which factors, multi-factor authentication is triggered when a user signs in to an application. The result is a free-form map.
+    ///
+    /// `GET /api/v3/get-mfa-trigger-data`
+    #[cfg(feature = "applications")]
+    pub async fn get_mfa_trigger_data(
+        &self,
+        params: &GetMfaTriggerDataParams,
+    ) -> Result<GetMapInfoRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-mfa-trigger-data")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Explain a subject's access to an application
+    ///
+    /// Tells whether and how a subject may access an application: directly, through another subject it belongs to, through a grant to everyone, or through the application's default policy.
+    ///
+    /// `GET /api/v3/get-subject-auth-detail`
+    #[cfg(feature = "applications")]
+    pub async fn detail_auth_subject(
+        &self,
+        params: &DetailAuthSubjectParams,
+    ) -> Result<GetSubjectAuthRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("targetId", &params.target_id);
+        query.push("targetType", &params.target_type);
+        query.push("appId", &params.app_id);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-subject-auth-detail",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List users signed in to an application
+    ///
+    /// Returns, one page at a time, the users who currently have a live session in an application. Options add custom data, identities or department IDs to each user.
+    ///
+    /// `POST /api/v3/list-application-active-users`
+    #[cfg(feature = "applications")]
+    pub async fn list_application_active_users(
+        &self,
+        body: &ListApplicationActiveUsersDto,
+    ) -> Result<UserPaginatedRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/list-application-active-users",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List applications with basic details
+    ///
+    /// Returns, one page at a time, the applications of the user pool with their basic details only (no protocol or login configuration). Filters narrow the list by kind, single sign-on and a search text.
+    ///
+    /// `GET /api/v3/list-application-simple-info`
+    #[cfg(feature = "applications")]
+    pub async fn list_application_simple_info(
+        &self,
+        params: &ListApplicationSimpleInfoParams,
+    ) -> Result<ApplicationSimpleInfoPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("isIntegrateApp", params.is_integrate_app.as_ref());
+        query.push_opt("isSelfBuiltApp", params.is_self_built_app.as_ref());
+        query.push_opt("ssoEnabled", params.sso_enabled.as_ref());
+        query.push_opt("keywords", params.keywords.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/list-application-simple-info",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List applications
+    ///
+    /// Returns, one page at a time, the applications of the user pool with their full configuration. Filters narrow the list by kind, single sign-on and a search text.
+    ///
+    /// `GET /api/v3/list-applications`
+    #[cfg(feature = "applications")]
+    pub async fn list_applications(
+        &self,
+        params: &ListApplicationsParams,
+    ) -> Result<ApplicationPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("isIntegrateApp", params.is_integrate_app.as_ref());
+        query.push_opt("isSelfBuiltApp", params.is_self_built_app.as_ref());
+        query.push_opt("ssoEnabled", params.sso_enabled.as_ref());
+        query.push_opt("keywords", params.keywords.as_ref());
+        query.push_opt("all", params.all.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-applications")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the access grants of an application
+    ///
+    /// Returns, one page at a time, the access authorization records of an application: which subjects are allowed or denied, and whether each record is switched on. Filters narrow the list by subject name and kind, effect and state.
+    ///
+    /// `POST /api/v3/list-applications-auth`
+    #[cfg(feature = "applications")]
+    pub async fn list_auth_application(
+        &self,
+        body: &ListApplicationAuthDto,
+    ) -> Result<ListApplicationAuthPaginatedRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/list-applications-auth",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the ASA accounts of an application
+    ///
+    /// Returns, one page at a time, the ASA accounts stored for an application.
+    ///
+    /// `GET /api/v3/list-asa-accounts`
+    #[cfg(feature = "applications")]
+    pub async fn list_asa_account(
+        &self,
+        params: &ListAsaAccountParams,
+    ) -> Result<AsaAccountPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("appId", &params.app_id);
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-asa-accounts")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the applications granted to a subject
+    ///
+    /// Returns the applications a user, role, group, organization node or access key has an access authorization record for, with the effect of each. Filters narrow the list by application name and kind, effect and state.
+    ///
+    /// `POST /api/v3/list-subject-auth`
+    #[cfg(feature = "applications")]
+    pub async fn list_auth_subject(
+        &self,
+        body: &ListAuthSubjectDto,
+    ) -> Result<ListApplicationSubjectRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/list-subject-auth");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the whitelist of an application
+    ///
+    /// Returns the whitelist entries of one kind (usernames, email addresses or phone numbers) of an application.
+    ///
+    /// `GET /api/v3/list-whitelist-of-app`
+    #[cfg(feature = "applications")]
+    pub async fn list_whitelists_of_app(
+        &self,
+        params: &ListWhitelistsOfAppParams,
+    ) -> Result<WhitelistListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("type", &params.r#type);
+        query.push("appId", &params.app_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-whitelist-of-app")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Renew an application's secret
+    ///
+    /// Replaces the secret of an application with a newly generated one and returns it. Back ends that still send the old secret must be given the new one.
+    ///
+    /// `POST /api/v3/refresh-application-secret`
+    #[cfg(feature = "applications")]
+    pub async fn refresh_application_secret(
+        &self,
+        body: &RefreshApplicationSecretDto,
+    ) -> Result<RefreshApplicationSecretRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/refresh-application-secret",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Revoke access to an application
+    ///
+    /// Removes access grants of users, groups, roles or organization nodes from an application. The list takes up to 10 entries, each naming one kind of subject and up to 50 subjects; subjects without a matching grant are ignored rather than reported as errors.
+    ///
+    /// `POST /api/v3/revoke-application-access`
+    #[cfg(feature = "applications")]
+    pub async fn revoke_application_access(
+        &self,
+        body: &RevokeApplicationAccessDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/revoke-application-access",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Unassign an ASA account
+    ///
+    /// Takes an ASA account away from users, roles, groups or departments; the account itself is kept.
+    ///
+    /// `POST /api/v3/unassign-asa-account`
+    #[cfg(feature = "applications")]
+    pub async fn unassign_asa_account(
+        &self,
+        body: &AssignAsaAccountsDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/unassign-asa-account");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an application
+    ///
+    /// Changes the settings of an application: name, identifier, logo, callback addresses, protocol settings and login, registration and branding configuration. Fields left out keep their current values.
+    ///
+    /// `POST /api/v3/update-application`
+    #[cfg(feature = "applications")]
+    pub async fn update_application(
+        &self,
+        body: &UpdateApplicationDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-application");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an application's MFA factors
+    ///
+    /// Switches multi-factor authentication factors on or off for one application: the factors in `enabledFactors` are turned on, those in `disabledFactors` are turned off, the others keep their state. Returns the factors that are on afterwards.
+    ///
+    /// `POST /api/v3/update-application-mfa-settings`
+    #[cfg(feature = "applications")]
+    pub async fn update_application_mfa_settings(
+        &self,
+        body: &UpdateApplicationMfaSettingsDto,
+    ) -> Result<MfaSettingsRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-application-mfa-settings",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Set an application's default access policy
+    ///
+    /// Sets whether users without an explicit access grant are allowed into an application (`ALLOW_ALL`) or kept out (`DENY_ALL`).
+    ///
+    /// `POST /api/v3/update-application-permission-strategy`
+    #[cfg(feature = "applications")]
+    pub async fn update_application_permission_strategy(
+        &self,
+        body: &UpdateApplicationPermissionStrategyDataDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-application-permission-strategy",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an ASA account
+    ///
+    /// Replaces the stored credentials of one ASA account and returns the account. Its assignments stay as they are.
+    ///
+    /// `POST /api/v3/update-asa-account`
+    #[cfg(feature = "applications")]
+    pub async fn update_asa_account(
+        &self,
+        body: &UpdateAsaAccountDto,
+    ) -> Result<AsaAccountSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-asa-account");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Switch an access grant on or off
+    ///
+    /// Turns one application access authorization record on or off without deleting it. A record that is off has no effect until it is switched on again.
+    ///
+    /// `POST /api/v3/update-auth-enabled`
+    #[cfg(feature = "applications")]
+    pub async fn enabled_auth(
+        &self,
+        body: &UpdateAuthEnabledDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-auth-enabled");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update the login page configuration
+    ///
+    /// Changes the login page configuration: the order of login tabs and QR code methods, the single sign-on page customisation, language settings and the multi-tenant options (creating or joining a tenant, verifying enterprise domains). Every field of `update` is required, so send the complete configuration. The body names no application: GenAuth's SDK and the Authing document both define it without an application ID.
+    ///
+    /// `POST /api/v3/update-login-page-config`
+    #[cfg(feature = "applications")]
+    pub async fn update_login_page_config(
+        &self,
+        body: &UpdateLoginConfigDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-login-page-config",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List applications for Verify
+    ///
+    /// Returns the applications configured for GenAuth Verify, optionally narrowed by a search text. Both GenAuth's SDK and the Authing document declare the response as one bare application object, without the usual envelope.
+    ///
+    /// `GET /api/v3/verify-config-app`
+    #[cfg(feature = "applications")]
+    pub async fn get_verify_config_app(
+        &self,
+        params: &GetVerifyConfigAppParams,
+    ) -> Result<ApplicationDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("keywords", params.keywords.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/verify-config-app")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Enable or disable an identity source connection
+    ///
+    /// Switches one identity source connection on or off for an application, which decides whether its login page offers that way of signing in. `appIds` can name further applications to switch in the same call.
+    ///
+    /// `POST /api/v3/change-ext-idp-conn-state`
+    #[cfg(feature = "identity_sources")]
+    pub async fn change_ext_idp_conn_state(
+        &self,
+        body: &ChangeExtIdpConnStateDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/change-ext-idp-conn-state",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an identity source
+    ///
+    /// Creates an identity source of the given type (for example `oidc`, `wechat` or `github`) and returns it. A new identity source has no connections; add them with `create-ext-idp-conn`.
+    ///
+    /// `POST /api/v3/create-ext-idp`
+    #[cfg(feature = "identity_sources")]
+    pub async fn create_ext_idp(
+        &self,
+        body: &CreateExtIdpDto,
+    ) -> Result<ExtIdpSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-ext-idp");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a connection for an identity source
+    ///
+    /// Adds a connection to an existing identity source and returns it. The connection type picks the provider and the sign-in flavour (for example `wechat:pc` or `wechat:mobile` for a WeChat source); `fields` carries the provider settings, such as the client ID and secret.
+    ///
+    /// `POST /api/v3/create-ext-idp-conn`
+    #[cfg(feature = "identity_sources")]
+    pub async fn create_ext_idp_conn(
+        &self,
+        body: &CreateExtIdpConnDto,
+    ) -> Result<ExtIdpConnDetailSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-ext-idp-conn");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete an identity source
+    ///
+    /// Deletes an identity source, given by its ID. Users can then no longer sign in through any of its connections.
+    ///
+    /// `POST /api/v3/delete-ext-idp`
+    #[cfg(feature = "identity_sources")]
+    pub async fn delete_ext_idp(
+        &self,
+        body: &DeleteExtIdpDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-ext-idp");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete an identity source connection
+    ///
+    /// Deletes one connection of an identity source, given by the connection ID. The other connections of the same source are not affected.
+    ///
+    /// `POST /api/v3/delete-ext-idp-conn`
+    #[cfg(feature = "identity_sources")]
+    pub async fn delete_ext_idp_conn(
+        &self,
+        body: &DeleteExtIdpConnDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-ext-idp-conn");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get connection state of an identity source by application
+    ///
+    /// Reports how the connections of one identity source are enabled across the applications of the pool, the view the console shows on the identity source's detail page. The result comes in the same envelope as the identity source list.
+    ///
+    /// `GET /api/v3/ext-idp-conn-apps`
+    #[cfg(feature = "identity_sources")]
+    pub async fn ext_idp_conn_state_by_apps(
+        &self,
+        params: &ExtIdpConnStateByAppsParams,
+    ) -> Result<ExtIdpListPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("appId", params.app_id.as_ref());
+        query.push("id", &params.id);
+        query.push_opt("type", params.r#type.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/ext-idp-conn-apps")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an identity source
+    ///
+    /// Returns one identity source, looked up by its ID, with its connections.
+    ///
+    /// `GET /api/v3/get-ext-idp`
+    #[cfg(feature = "identity_sources")]
+    pub async fn get_ext_idp(
+        &self,
+        params: &GetExtIdpParams,
+    ) -> Result<ExtIdpDetailSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("appId", params.app_id.as_ref());
+        query.push("id", &params.id);
+        query.push_opt("type", params.r#type.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-ext-idp")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get the cached WeChat access token
+    ///
+    /// Returns the access token that GenAuth keeps in its cache for a WeChat Mini Program or Official Account, with the time it expires. Reusing it saves the caller from requesting its own token from WeChat, which would replace the one GenAuth works with.
+    ///
+    /// `POST /api/v3/get-weixin-access-token`
+    #[cfg(feature = "identity_sources")]
+    pub async fn get_wechat_mp_access_token_info(
+        &self,
+        body: &GetWechatAccessTokenDto,
+    ) -> Result<GetWechatAccessTokenInfoRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-weixin-access-token",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List identity sources
+    ///
+    /// Returns the identity sources configured in the user pool, without their connections; `get-ext-idp` returns one source with its connections.
+    ///
+    /// `GET /api/v3/list-ext-idp`
+    #[cfg(feature = "identity_sources")]
+    pub async fn list_ext_idp(
+        &self,
+        params: &ListExtIdpParams,
+    ) -> Result<ExtIdpListPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("appId", params.app_id.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-ext-idp")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Rename an identity source
+    ///
+    /// Changes the name of an identity source, given by its ID, and returns the updated source. Connection settings are changed with `update-ext-idp-conn`.
+    ///
+    /// `POST /api/v3/update-ext-idp`
+    #[cfg(feature = "identity_sources")]
+    pub async fn update_ext_idp(
+        &self,
+        body: &UpdateExtIdpDto,
+    ) -> Result<ExtIdpSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-ext-idp");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an identity source connection
+    ///
+    /// Changes the display name, logo, login-only flag and provider settings of one connection and returns it. `fields` is merged into the stored settings: keys left out keep their values.
+    ///
+    /// `POST /api/v3/update-ext-idp-conn`
+    #[cfg(feature = "identity_sources")]
+    pub async fn update_ext_idp_conn(
+        &self,
+        body: &UpdateExtIdpConnDto,
+    ) -> Result<ExtIdpConnDetailSingleRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-ext-idp-conn");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Disable MFA factors for the user pool
+    ///
+    /// Switches off the listed multi-factor authentication factors for the whole user pool and returns the factors that remain on. Factors not listed keep their state.
+    ///
+    /// `POST /api/v3/disable-global-mfa-settings`
+    #[cfg(feature = "security_settings")]
+    pub async fn close_global_mfa_settings(
+        &self,
+        body: &MfaDisableSettingsDto,
+    ) -> Result<MfaSettingsRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/disable-global-mfa-settings",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the user pool's MFA factors
+    ///
+    /// Returns the multi-factor authentication factors (authenticator app, SMS, email, face) currently enabled for the whole user pool. Takes no parameters.
+    ///
+    /// `GET /api/v3/get-global-mfa-settings`
+    #[cfg(feature = "security_settings")]
+    pub async fn get_global_mfa_settings(
+        &self,
+    ) -> Result<MfaSettingsRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/get-global-mfa-settings",
+        );
+        self.client.send(request).await
+    }
+
+    /// Get the security settings
+    ///
+    /// Returns the security settings of the user pool: allowed origins, token and cookie lifetimes, verification code rules, registration limits, brute-force protection, self unlock and QR code login rules. Takes no parameters.
+    ///
+    /// `GET /api/v3/get-security-settings`
+    #[cfg(feature = "security_settings")]
+    pub async fn get_security_settings(
+        &self,
+    ) -> Result<SecuritySettingsRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-security-settings");
+        self.client.send(request).await
+    }
+
+    /// Enable MFA factors for the user pool
+    ///
+    /// Switches on the multi-factor authentication factors listed in `enabledFactors` for the whole user pool and returns the factors that are on afterwards. Use `closeGlobalMfaSettings` to switch factors off.
+    ///
+    /// `POST /api/v3/update-global-mfa-settings`
+    #[cfg(feature = "security_settings")]
+    pub async fn update_global_mfa_settings(
+        &self,
+        body: &MfaSettingsDto,
+    ) -> Result<MfaSettingsRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-global-mfa-settings",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update the security settings
+    ///
+    /// Changes the security settings of the user pool and returns all of them. Every field is optional: send only the settings to change. A nested object that is sent (for example `loginAnomalyDetection`) must be complete, since its own fields are required.
+    ///
+    /// `POST /api/v3/update-security-settings`
+    #[cfg(feature = "security_settings")]
+    pub async fn update_security_settings(
+        &self,
+        body: &UpdateSecuritySettingsDto,
+    ) -> Result<SecuritySettingsRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-security-settings",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Configure the outgoing email service
+    ///
+    /// Sets the third-party service the user pool sends its emails through: a custom SMTP server, Alibaba or Tencent enterprise mail, or SendGrid. Fill in the configuration object that matches `type`. While `enabled` is false, GenAuth sends emails through its built-in service. Returns the stored configuration.
+    ///
+    /// `POST /api/v3/config-email-provider`
+    #[cfg(feature = "messaging")]
+    pub async fn config_email_provider(
+        &self,
+        body: &ConfigEmailProviderDto,
+    ) -> Result<EmailProviderRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/config-email-provider",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the outgoing email service configuration
+    ///
+    /// Returns the third-party email service the user pool is set up to send through, and whether it is enabled.
+    ///
+    /// `GET /api/v3/get-email-provider`
+    #[cfg(feature = "messaging")]
+    pub async fn get_email_provider(&self) -> Result<EmailProviderRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-email-provider");
+        self.client.send(request).await
+    }
+
+    /// List the email templates
+    ///
+    /// Returns every email template of the user pool (welcome emails, verification codes, password notices and so on) together with the categories they are grouped in.
+    ///
+    /// `GET /api/v3/get-email-templates`
+    #[cfg(feature = "messaging")]
+    pub async fn get_email_templates(
+        &self,
+    ) -> Result<GetEmailTemplatesRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-email-templates");
+        self.client.send(request).await
+    }
+
+    /// Preview an email template
+    ///
+    /// Renders an email template and returns the resulting subject, sender and HTML body, without sending anything. Subject, sender, content and validity left out are taken from the template configured in the user pool.
+    ///
+    /// `POST /api/v3/preview-email-template`
+    #[cfg(feature = "messaging")]
+    pub async fn preview_email_template(
+        &self,
+        body: &PreviewEmailTemplateDto,
+    ) -> Result<PreviewEmailTemplateRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/preview-email-template",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an email template
+    ///
+    /// Replaces the content, subject, sender name and settings of one email template, chosen by its type, and turns the customized version on or off. Returns the updated template.
+    ///
+    /// `POST /api/v3/update-email-template`
+    #[cfg(feature = "messaging")]
+    pub async fn update_email_template(
+        &self,
+        body: &UpdateEmailTemplateDto,
+    ) -> Result<EmailTemplateSingleItemRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-email-template",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a Pipeline function
+    ///
+    /// Adds a Pipeline function, a piece of JavaScript that GenAuth runs at a chosen point of the registration or sign-in flow, and returns it. The source code is uploaded for deployment; `status` in the result tells how the upload went.
+    ///
+    /// `POST /api/v3/create-pipeline-function`
+    #[cfg(feature = "pipeline")]
+    pub async fn create_pipeline_function(
+        &self,
+        body: &CreatePipelineFunctionDto,
+    ) -> Result<PipelineFunctionSingleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-pipeline-function",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a Pipeline function
+    ///
+    /// Removes a Pipeline function, so that it no longer runs.
+    ///
+    /// `POST /api/v3/delete-pipeline-function`
+    #[cfg(feature = "pipeline")]
+    pub async fn delete_pipeline_function(
+        &self,
+        body: &DeletePipelineFunctionDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-pipeline-function",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get a Pipeline function
+    ///
+    /// Returns one Pipeline function with its source code, run settings and upload state.
+    ///
+    /// `GET /api/v3/get-pipeline-function`
+    #[cfg(feature = "pipeline")]
+    pub async fn get_pipeline_function(
+        &self,
+        params: &GetPipelineFunctionParams,
+    ) -> Result<PipelineFunctionSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("funcId", &params.func_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-pipeline-function")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get the logs of a Pipeline function
+    ///
+    /// Returns one page of the execution logs of a Pipeline function. GenAuth's SDK declares the page with the Pipeline function item shape.
+    ///
+    /// `GET /api/v3/get-pipeline-logs`
+    #[cfg(feature = "pipeline")]
+    pub async fn get_pipeline_logs(
+        &self,
+        params: &GetPipelineLogsParams,
+    ) -> Result<PipelineFunctionPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("funcId", &params.func_id);
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-pipeline-logs")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List Pipeline functions
+    ///
+    /// Returns the Pipeline functions that run at one point of the flow.
+    ///
+    /// `GET /api/v3/list-pipeline-functions`
+    #[cfg(feature = "pipeline")]
+    pub async fn list_pipeline_functions(
+        &self,
+        params: &ListPipelineFunctionsParams,
+    ) -> Result<PipelineFunctionPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("scene", &params.scene);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/list-pipeline-functions",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Upload a Pipeline function again
+    ///
+    /// Retries the upload of a Pipeline function whose previous upload failed, and returns the function. Deprecated: changing the source code through `updatePipelineFunction` uploads the function again as well.
+    ///
+    /// **Deprecated** in the API description.
+    ///
+    /// `POST /api/v3/reupload-pipeline-function`
+    #[cfg(feature = "pipeline")]
+    pub async fn reupload_pipeline_function(
+        &self,
+        body: &ReUploadPipelineFunctionDto,
+    ) -> Result<PipelineFunctionSingleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/reupload-pipeline-function",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a Pipeline function
+    ///
+    /// Changes the name, description, source code or run settings of a Pipeline function; fields left out stay as they are. New source code is uploaded again. Returns the updated function.
+    ///
+    /// `POST /api/v3/update-pipeline-function`
+    #[cfg(feature = "pipeline")]
+    pub async fn update_pipeline_function(
+        &self,
+        body: &UpdatePipelineFunctionDto,
+    ) -> Result<PipelineFunctionSingleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-pipeline-function",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Reorder Pipeline functions
+    ///
+    /// Sets the order in which the Pipeline functions of one trigger point run, given as their IDs in the new order.
+    ///
+    /// `POST /api/v3/update-pipeline-order`
+    #[cfg(feature = "pipeline")]
+    pub async fn update_pipeline_order(
+        &self,
+        body: &UpdatePipelineOrderDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-pipeline-order",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a webhook
+    ///
+    /// Creates a webhook, which calls a URL of yours whenever one of the chosen events happens in the user pool, and returns it. A name, the callback URL, the events and the body format are required; a secret, the initial state and a retry policy are optional.
+    ///
+    /// `POST /api/v3/create-webhook`
+    #[cfg(feature = "webhooks")]
+    pub async fn create_webhook(
+        &self,
+        body: &CreateWebhookDto,
+    ) -> Result<CreateWebhookRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-webhook");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete webhooks
+    ///
+    /// Deletes the webhooks whose IDs are given. IDs that match no webhook are skipped without an error.
+    ///
+    /// `POST /api/v3/delete-webhook`
+    #[cfg(feature = "webhooks")]
+    pub async fn delete_webhook(
+        &self,
+        body: &DeleteWebhookDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-webhook");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get a webhook
+    ///
+    /// Returns the settings of one webhook.
+    ///
+    /// `GET /api/v3/get-webhook`
+    #[cfg(feature = "webhooks")]
+    pub async fn get_webhook(
+        &self,
+        params: &GetWebhookParams,
+    ) -> Result<GetWebhookRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("webhookId", &params.webhook_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-webhook")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List webhook events
+    ///
+    /// Returns every event a webhook can subscribe to, with its display names, and the categories that group the events.
+    ///
+    /// `GET /api/v3/get-webhook-event-list`
+    #[cfg(feature = "webhooks")]
+    pub async fn get_webhook_event_list(
+        &self,
+    ) -> Result<WebhookEventListRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/get-webhook-event-list",
+        );
+        self.client.send(request).await
+    }
+
+    /// List the deliveries of a webhook
+    ///
+    /// Returns one page of the delivery log of a webhook: for each call, the request sent, the response received and whether it succeeded. An ID that matches no webhook is not reported as an error.
+    ///
+    /// `POST /api/v3/get-webhook-logs`
+    #[cfg(feature = "webhooks")]
+    pub async fn get_webhook_logs(
+        &self,
+        body: &ListWebhookLogs,
+    ) -> Result<ListWebhookLogsRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-webhook-logs");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List webhooks
+    ///
+    /// Returns one page of the webhooks of the user pool.
+    ///
+    /// `GET /api/v3/list-webhooks`
+    #[cfg(feature = "webhooks")]
+    pub async fn list_webhooks(
+        &self,
+        params: &ListWebhooksParams,
+    ) -> Result<GetWebhooksRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-webhooks")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Trigger a webhook
+    ///
+    /// Calls the callback URL of a webhook right away, for instance to test it, optionally with headers and a body of your choice. Returns what the callback URL answered.
+    ///
+    /// `POST /api/v3/trigger-webhook`
+    #[cfg(feature = "webhooks")]
+    pub async fn trigger_webhook(
+        &self,
+        body: &TriggerWebhookDto,
+    ) -> Result<TriggerWebhookRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/trigger-webhook");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a webhook
+    ///
+    /// Changes the settings of a webhook: its name, callback URL, events, body format, state, secret or retry policy. Fields left unset keep their values; the updated webhook is returned.
+    ///
+    /// `POST /api/v3/update-webhook`
+    #[cfg(feature = "webhooks")]
+    pub async fn update_webhook(
+        &self,
+        body: &UpdateWebhookDto,
+    ) -> Result<UpdateWebhooksRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-webhook");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List administrator audit logs
+    ///
+    /// Returns one page of the operations administrators performed on the user pool, in the console or through the management API. Optional filters narrow the result by request ID, client IP address, kind of operation, kind of resource, administrator, outcome and time range.
+    ///
+    /// `POST /api/v3/get-admin-audit-logs`
+    #[cfg(feature = "audit_logs")]
+    pub async fn get_admin_audit_logs(
+        &self,
+        body: &GetAdminAuditLogsDto,
+    ) -> Result<AdminAuditLogRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-admin-audit-logs");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List user action logs
+    ///
+    /// Returns one page of the actions end users performed, such as signing in, signing out, signing up or changing their profile. Optional filters narrow the result by request ID, client IP address, event type, user, application, outcome and time range.
+    ///
+    /// `POST /api/v3/get-user-action-logs`
+    #[cfg(feature = "audit_logs")]
+    pub async fn get_user_action_logs(
+        &self,
+        body: &GetUserActionLogsDto,
+    ) -> Result<UserActionLogRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-user-action-logs");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the rights of the user pool
+    ///
+    /// Returns every right (entitlement) the user pool's subscription grants, such as the number of social connections it may use, each with its value.
+    ///
+    /// `GET /api/v3/get-all-rights-items`
+    #[cfg(feature = "metering")]
+    pub async fn get_all_rights_item(
+        &self,
+    ) -> Result<CostGetAllRightItemRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-all-rights-items");
+        self.client.send(request).await
+    }
+
+    /// Get the current package
+    ///
+    /// Returns the package (subscription plan) the user pool is on: its code, when it ends, how many days it is overdue, and the package details such as edition and MAU allowance.
+    ///
+    /// `GET /api/v3/get-current-package-info`
+    #[cfg(feature = "metering")]
+    pub async fn get_current_package_info(
+        &self,
+    ) -> Result<CostGetCurrentPackageRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/get-current-package-info",
+        );
+        self.client.send(request).await
+    }
+
+    /// Get MAU usage history
+    ///
+    /// Returns the monthly active user (MAU) count of the user pool for each billing period between two dates, next to the allowance for that period.
+    ///
+    /// `GET /api/v3/get-mau-period-usage-history`
+    #[cfg(feature = "metering")]
+    pub async fn get_mau_period_usage_history(
+        &self,
+        params: &GetMauPeriodUsageHistoryParams,
+    ) -> Result<CostGetMauPeriodUsageHistoryRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("startTime", &params.start_time);
+        query.push("endTime", &params.end_time);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-mau-period-usage-history",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an order
+    ///
+    /// Returns one order of the user pool, looked up by its order number.
+    ///
+    /// `GET /api/v3/get-order-detail`
+    #[cfg(feature = "metering")]
+    pub async fn get_order_detail(
+        &self,
+        params: &GetOrderDetailParams,
+    ) -> Result<CostGetOrderDetailRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("orderNo", &params.order_no);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-order-detail")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get the payment of an order
+    ///
+    /// Returns how an order of the user pool was paid: amount, time, payment method and the payment channel's own transaction number.
+    ///
+    /// `GET /api/v3/get-order-pay-detail`
+    #[cfg(feature = "metering")]
+    pub async fn get_order_pay_detail(
+        &self,
+        params: &GetOrderPayDetailParams,
+    ) -> Result<CostGetOrderPayDetailRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("orderNo", &params.order_no);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-order-pay-detail")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List orders
+    ///
+    /// Returns one page of the orders placed for the user pool, such as new purchases, upgrades and renewals.
+    ///
+    /// `GET /api/v3/get-orders`
+    #[cfg(feature = "metering")]
+    pub async fn get_orders(
+        &self,
+        params: &GetOrdersParams,
+    ) -> Result<CostGetOrdersRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-orders")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get current usage
+    ///
+    /// Returns, for each metered right of the user pool, how much of it is in use and how much the subscription allows.
+    ///
+    /// `GET /api/v3/get-usage-info`
+    #[cfg(feature = "metering")]
+    pub async fn get_usage_info(&self) -> Result<CostGetCurrentUsageRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-usage-info");
+        self.client.send(request).await
+    }
+
+    /// Create an event application
+    ///
+    /// Registers a custom event application: a named source, with a logo, to which custom event types belong. Returns no data.
+    ///
+    /// `POST /api/v3/create-event-app`
+    #[cfg(feature = "events")]
+    pub async fn create_event_app(
+        &self,
+        body: &CreateEventAppDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-event-app");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Define a custom event
+    ///
+    /// Defines a custom event type in the event center, with a description, so that events of this type can be published with `pub-event` and subscribed to. Returns no data.
+    ///
+    /// `POST /api/v3/define-event`
+    #[cfg(feature = "events")]
+    pub async fn define_event(
+        &self,
+        body: &DefineEventDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/define-event");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List event applications
+    ///
+    /// Returns the event applications of the user pool, with their identifiers, names and logos.
+    ///
+    /// `GET /api/v3/list-event-apps`
+    #[cfg(feature = "events")]
+    pub async fn list_event_apps(&self) -> Result<EventAppPaginatedRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-event-apps");
+        self.client.send(request).await
+    }
+
+    /// List events
+    ///
+    /// Returns one page of the events the service supports, built-in and custom, optionally only those of one event application.
+    ///
+    /// `GET /api/v3/list-events`
+    #[cfg(feature = "events")]
+    pub async fn list_events(
+        &self,
+        params: &ListEventsParams,
+    ) -> Result<OpenEventPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push_opt("app", params.app.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-events")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Publish a custom event
+    ///
+    /// Publishes an event of a defined custom type to the event center, where subscribers receive it. `eventData` is the payload they get.
+    ///
+    /// `POST /api/v3/pub-event`
+    #[cfg(feature = "events")]
+    pub async fn verify_event(
+        &self,
+        body: &PubEventDto,
+    ) -> Result<PubEventRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/pub-event");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Publish a custom event as a user
+    ///
+    /// Same as `pub-event`, through the endpoint the authentication SDKs call on behalf of a signed-in user. GenAuth's Python authentication SDK, for one, sends `eventData` there as a JSON-encoded string rather than an object.
+    ///
+    /// `POST /api/v3/pub-userEvent`
+    #[cfg(feature = "events")]
+    pub async fn pub_user_event(
+        &self,
+        body: &PubEventDto,
+    ) -> Result<PubEventRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/pub-userEvent");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a public account
+    ///
+    /// Creates one public account (a shared account that several people can use) with the given profile and password, and returns it. At least one of `email`, `phone` or `username` is required; these and `externalId` must be unique in the user pool. The call acts with administrator rights, so no verification codes are checked.
+    ///
+    /// `POST /api/v3/create-public-account`
+    #[cfg(feature = "public_accounts")]
+    pub async fn create_public_account(
+        &self,
+        body: &CreatePublicAccountReqDto,
+    ) -> Result<PublicAccountSingleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-public-account",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create public accounts in bulk
+    ///
+    /// Creates several public accounts in one call and returns them. Each needs at least one of `email`, `phone` or `username`, and these and `externalId` must be unique in the user pool; no verification codes are checked.
+    ///
+    /// `POST /api/v3/create-public-accounts-batch`
+    #[cfg(feature = "public_accounts")]
+    pub async fn create_public_accounts_batch(
+        &self,
+        body: &CreatePublicAccountBatchReqDto,
+    ) -> Result<PublicAccountListRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-public-accounts-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete public accounts
+    ///
+    /// Removes public accounts from the user pool, given as a list of identifiers read according to `options.userIdType`. Deleted accounts cannot be restored.
+    ///
+    /// `POST /api/v3/delete-public-accounts-batch`
+    #[cfg(feature = "public_accounts")]
+    pub async fn delete_public_accounts_batch(
+        &self,
+        body: &DeletePublicAccountsBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-public-accounts-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the groups of a public account
+    ///
+    /// Returns the user groups a public account belongs to.
+    ///
+    /// `GET /api/v3/get-groups-of-public-account`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_groups_of_public_account(
+        &self,
+        params: &GetGroupsOfPublicAccountParams,
+    ) -> Result<GroupPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-groups-of-public-account",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get a public account
+    ///
+    /// Returns the profile of one public account, looked up by any supported kind of identifier. Custom field values are included on request.
+    ///
+    /// `GET /api/v3/get-public-account`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_public_account(
+        &self,
+        params: &GetPublicAccountParams,
+    ) -> Result<PublicAccountSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-public-account")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get several public accounts
+    ///
+    /// Returns the profiles of several public accounts identified by a list of IDs (up to 50).
+    ///
+    /// `GET /api/v3/get-public-account-batch`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_public_account_batch(
+        &self,
+        params: &GetPublicAccountBatchParams,
+    ) -> Result<PublicAccountListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userIds", &params.user_ids);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("withCustomData", params.with_custom_data.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-public-account-batch",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the public accounts in a group
+    ///
+    /// Returns the public accounts that are members of a user group.
+    ///
+    /// `GET /api/v3/get-public-accounts-of-group`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_public_accounts_of_group(
+        &self,
+        params: &GetPublicAccountsOfGroupParams,
+    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("groupId", &params.group_id);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-public-accounts-of-group",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the public accounts holding a role
+    ///
+    /// Returns the public accounts the role has been assigned to.
+    ///
+    /// `GET /api/v3/get-public-accounts-of-role`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_public_accounts_of_role(
+        &self,
+        params: &GetPublicAccountsOfRoleParams,
+    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("roleId", &params.role_id);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-public-accounts-of-role",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the public accounts of a user
+    ///
+    /// Returns the public accounts a user is bound to, i.e. the shared accounts that user may act as.
+    ///
+    /// `GET /api/v3/get-public-accounts-of-user`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_public_accounts_of_user(
+        &self,
+        params: &GetPublicAccountsOfUserParams,
+    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-public-accounts-of-user",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the roles of a public account
+    ///
+    /// Returns the roles assigned to a public account, optionally limited to one permission space. The response is declared with the public-account page shape, as in GenAuth's SDK.
+    ///
+    /// `GET /api/v3/get-roles-of-public-account`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_public_account_roles(
+        &self,
+        params: &GetPublicAccountRolesParams,
+    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push_opt("userIdType", params.user_id_type.as_ref());
+        query.push_opt("namespace", params.namespace.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-roles-of-public-account",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the users of a public account
+    ///
+    /// Returns the users bound to a public account, that is, the people allowed to act as it.
+    ///
+    /// `GET /api/v3/get-users-of-public-account`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_users_of_public_account(
+        &self,
+        params: &GetUsersOfPublicAccountParams,
+    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("publicAccountId", &params.public_account_id);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-users-of-public-account",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Sign a public account out
+    ///
+    /// Ends the sessions of a public account in the given applications, forcing a new sign-in there.
+    ///
+    /// `POST /api/v3/kick-public-accounts`
+    #[cfg(feature = "public_accounts")]
+    pub async fn kick_public_accounts(
+        &self,
+        body: &KickPublicAccountsDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/kick-public-accounts");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List public accounts
+    ///
+    /// Searches the public accounts of the user pool with keywords, advanced filters or a search query and returns one page of them. Advanced filters can be combined freely; options control paging, sorting, the fields that keywords are matched against and whether custom data and department IDs are included.
+    ///
+    /// `POST /api/v3/list-public-accounts`
+    #[cfg(feature = "public_accounts")]
+    pub async fn list_public_accounts(
+        &self,
+        body: &ListPublicAccountsRequestDto,
+    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/list-public-accounts");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Add a public account to groups
+    ///
+    /// Makes a public account a member of each of the given user groups.
+    ///
+    /// `POST /api/v3/set-public-account-of-groups`
+    #[cfg(feature = "public_accounts")]
+    pub async fn get_public_account_of_groups(
+        &self,
+        body: &SetUserGroupsDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/set-public-account-of-groups",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Assign roles to a public account
+    ///
+    /// Assigns each of the given roles to a public account.
+    ///
+    /// `POST /api/v3/set-public-account-of-roles`
+    #[cfg(feature = "public_accounts")]
+    pub async fn bind_public_account_of_roles(
+        &self,
+        body: &SetUserRolesDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/set-public-account-of-roles",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Bind users to a public account
+    ///
+    /// Binds several users to one public account, allowing each of them to act as that shared account.
+    ///
+    /// `POST /api/v3/set-public-account-of-users`
+    #[cfg(feature = "public_accounts")]
+    pub async fn bind_users_public_account(
+        &self,
+        body: &SetPublicAccountBatchReqDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/set-public-account-of-users",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Bind a user to public accounts
+    ///
+    /// Binds one user to several public accounts, allowing the user to act as each of them.
+    ///
+    /// `POST /api/v3/set-user-of-public-accounts`
+    #[cfg(feature = "public_accounts")]
+    pub async fn setuser_of_public_account(
+        &self,
+        body: &SetUserOfPublicAccountBatchReqDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/set-user-of-public-accounts",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Turn a user into a public account
+    ///
+    /// Converts an existing personal user account into a public account that other users can then be bound to.
+    ///
+    /// `POST /api/v3/transfer-into-public-account`
+    #[cfg(feature = "public_accounts")]
+    pub async fn change_into_public_account(
+        &self,
+        body: &CreatePublicAccountFromUserDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/transfer-into-public-account",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Unbind a user from a public account
+    ///
+    /// Removes the binding between a user and a public account; the user can no longer act as that account.
+    ///
+    /// `POST /api/v3/unbind-public-account-of-user`
+    #[cfg(feature = "public_accounts")]
+    pub async fn unbind_users_public_account(
+        &self,
+        body: &UnbindPublicAccountBatchReqDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/unbind-public-account-of-user",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a public account
+    ///
+    /// Changes the profile of one public account; only the attributes sent are modified. `email`, `phone`, `username` and `externalId` must stay unique in the user pool; no verification codes are checked. Returns the updated account.
+    ///
+    /// `POST /api/v3/update-public-account`
+    #[cfg(feature = "public_accounts")]
+    pub async fn update_public_account(
+        &self,
+        body: &UpdatePublicAccountReqDto,
+    ) -> Result<PublicAccountSingleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-public-account",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update public accounts in bulk
+    ///
+    /// Changes the profiles of several public accounts in one call; for each, only the attributes sent are modified. Returns the updated accounts.
+    ///
+    /// `POST /api/v3/update-public-account-batch`
+    #[cfg(feature = "public_accounts")]
+    pub async fn update_public_account_batch(
+        &self,
+        body: &UpdatePublicAccountBatchReqDto,
+    ) -> Result<PublicAccountListRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-public-account-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Register a device
+    ///
+    /// Records a device (a browser, mobile device or desktop computer) in the user pool and returns its record ID together with its unique identifier. The record ID is the `id` that `device-status` and the `...-device-by-user` calls take.
+    ///
+    /// `POST /api/v3/add-device`
+    #[cfg(feature = "devices")]
+    pub async fn add_device(
+        &self,
+        body: &CreateTerminalDto,
+    ) -> Result<TerminalInfoRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-device");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Register a device (deprecated)
+    ///
+    /// Older form of `add-device` that takes the same input. Its response does not reliably follow the standard envelope, so use `add-device` instead.
+    ///
+    /// **Deprecated** in the API description.
+    ///
+    /// `POST /api/v3/create-device`
+    #[cfg(feature = "devices")]
+    pub async fn create_device(
+        &self,
+        body: &CreateTerminalDto,
+    ) -> Result<TerminalInfoRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-device");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Unbind a device from a user
+    ///
+    /// Removes the link between a user and one of the user's devices, as the user details page of the console does. The device is given by the record ID `add-device` returned.
+    ///
+    /// `POST /api/v3/delete-device-by-user`
+    #[cfg(feature = "devices")]
+    pub async fn delete_device(
+        &self,
+        body: &DeleteTerminalUserDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-device-by-user",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the status of a device
+    ///
+    /// Returns whether a device is in use, suspended or disabled and, for a suspended device, how long the suspension still runs. The device is given by its record ID.
+    ///
+    /// `POST /api/v3/device-status`
+    #[cfg(feature = "devices")]
+    pub async fn get_device_status(
+        &self,
+        body: &TerminalBaseDto,
+    ) -> Result<DeviceStatusRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/device-status");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Disable a device of a user
+    ///
+    /// Disables one of a user's devices, as the user details page of the console does; `enable-device-by-user` takes it back into use.
+    ///
+    /// `POST /api/v3/disable-device-by-user`
+    #[cfg(feature = "devices")]
+    pub async fn disable_device(
+        &self,
+        body: &UpdateTerminalUserDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/disable-device-by-user",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Enable a device of a user
+    ///
+    /// Takes a disabled device of a user back into use, as the user details page of the console does.
+    ///
+    /// `POST /api/v3/enable-device-by-user`
+    #[cfg(feature = "devices")]
+    pub async fn enable_device(
+        &self,
+        body: &UpdateTerminalUserDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/enable-device-by-user",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the device exclusion rule
+    ///
+    /// Returns the settings of the device exclusion rule, which limits how many devices, or how many recent login IP addresses, a user may be signed in from at the same time: whether the rule is off, and otherwise which kind of limit applies and its value.
+    ///
+    /// `GET /api/v3/get-device-exclusive-rule-settings`
+    #[cfg(feature = "devices")]
+    pub async fn get_rule_settings(
+        &self,
+    ) -> Result<GetDeviceExclusiveRuleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/get-device-exclusive-rule-settings",
+        );
+        self.client.send(request).await
+    }
+
+    /// List the applications the device exclusion rule covers
+    ///
+    /// Returns the applications in which the device exclusion rule is enforced, with the time each was added.
+    ///
+    /// `GET /api/v3/get-device-exclusive-valid-scope-settings`
+    #[cfg(feature = "devices")]
+    pub async fn get_all_valid_scope_settings(
+        &self,
+    ) -> Result<GetDeviceExclusiveValidScopeRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/get-device-exclusive-valid-scope-settings",
+        );
+        self.client.send(request).await
+    }
+
+    /// List the exemptions from the device exclusion rule
+    ///
+    /// Returns the users, groups and roles to which the device exclusion rule does not apply.
+    ///
+    /// `GET /api/v3/get-device-exclusive-white-list-settings`
+    #[cfg(feature = "devices")]
+    pub async fn get_all_white_list_settings(
+        &self,
+    ) -> Result<GetDeviceExclusiveWhiteListRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/get-device-exclusive-white-list-settings",
+        );
+        self.client.send(request).await
+    }
+
+    /// List the applications last used on devices
+    ///
+    /// Looks up the applications most recently signed in to from the given devices, optionally for one user only. The devices are given by their unique identifiers, not by record IDs.
+    ///
+    /// `POST /api/v3/get-last-login-apps-by-device-ids`
+    #[cfg(feature = "devices")]
+    pub async fn find_last_login_apps_by_device_ids_v2(
+        &self,
+        body: &QueryTerminalAppsDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-last-login-apps-by-device-ids",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the applications last used on devices (deprecated)
+    ///
+    /// Older form of `get-last-login-apps-by-device-ids` that takes the same input. Its response does not reliably follow the standard envelope, so use the newer call instead.
+    ///
+    /// **Deprecated** in the API description.
+    ///
+    /// `POST /api/v3/get-last-login-apps-by-deviceIds`
+    #[cfg(feature = "devices")]
+    pub async fn find_last_login_apps_by_device_ids(
+        &self,
+        body: &QueryTerminalAppsDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-last-login-apps-by-deviceIds",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Search applications for the device exclusion rule
+    ///
+    /// Returns the applications of the pool that the device exclusion rule can be enforced in, filtered by a keyword. Use it to find candidates for `save-device-exclusive-valid-scope-settings`.
+    ///
+    /// `GET /api/v3/get-supported-device-exclusive-apps`
+    #[cfg(feature = "devices")]
+    pub async fn find_app_lists(
+        &self,
+        params: &FindAppListsParams,
+    ) -> Result<GetDeviceExclusiveValidScopeAppRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("keyword", &params.keyword);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-supported-device-exclusive-apps",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Remove an application from the device exclusion rule
+    ///
+    /// Takes one application out of the scope of the device exclusion rule, so that the rule is no longer enforced when users sign in to it.
+    ///
+    /// `POST /api/v3/remove-device-exclusive-valid-scope-settings`
+    #[cfg(feature = "devices")]
+    pub async fn remove(
+        &self,
+        body: &DeleteDeviceExclusiveValidScopeSettingsByIdsDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/remove-device-exclusive-valid-scope-settings",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Save the applications the device exclusion rule covers
+    ///
+    /// Saves the given applications as the scope of the device exclusion rule, the applications in which the rule is enforced. `remove-device-exclusive-valid-scope-settings` takes one out again.
+    ///
+    /// `POST /api/v3/save-device-exclusive-valid-scope-settings`
+    #[cfg(feature = "devices")]
+    pub async fn save_invitation_policies(
+        &self,
+        body: &SaveDeviceExclusiveValidScopeSettingsDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/save-device-exclusive-valid-scope-settings",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Suspend a device of a user
+    ///
+    /// Suspends one of a user's devices until the given time, as the user details page of the console does. `device-status` reports how long the suspension still runs.
+    ///
+    /// `POST /api/v3/suspend-device-by-user`
+    #[cfg(feature = "devices")]
+    pub async fn suspend_device(
+        &self,
+        body: &SuspendTerminalUserDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/suspend-device-by-user",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update the device exclusion rule
+    ///
+    /// Changes the settings of the device exclusion rule, which limits how many devices, or how many recent login IP addresses, a user may be signed in from at the same time, and returns the settings now in force. Give `deviceRule` with `condition:device` and `ipRule` with `condition:ip`.
+    ///
+    /// `POST /api/v3/update-device-exclusive-rule-settings`
+    #[cfg(feature = "devices")]
+    pub async fn update_rule_settings(
+        &self,
+        body: &UpdateDeviceExclusiveRuleDto,
+    ) -> Result<GetDeviceExclusiveRuleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-device-exclusive-rule-settings",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the entries of an IP list
+    ///
+    /// Returns one page of the addresses on the IP allow list (`WHITE`) or the IP block list (`BLACK`), as chosen by `ipType`.
+    ///
+    /// `GET /api/v3/ip-list`
+    #[cfg(feature = "risk_lists")]
+    pub async fn find_ip_list(
+        &self,
+        params: &FindIpListParams,
+    ) -> Result<IpListPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push("ipType", &params.ip_type);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/ip-list").query(query);
+        self.client.send(request).await
+    }
+
+    /// Add IP addresses to an IP list
+    ///
+    /// Puts one or more IP addresses on the IP allow list or block list, with the restrictions named in `limitList` (such as no sign-in) and an expiry. Returns no data.
+    ///
+    /// `POST /api/v3/ip-list`
+    #[cfg(feature = "risk_lists")]
+    pub async fn add(
+        &self,
+        body: &IpListCreateDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/ip-list");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Remove an entry from an IP list
+    ///
+    /// Deletes one entry of the IP allow or block list, named by its ID.
+    ///
+    /// `DELETE /api/v3/ip-list/{id}`
+    #[cfg(feature = "risk_lists")]
+    pub async fn delete_by_id(&self, id: &str) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Delete,
+            ["/api/v3/ip-list/", &rt::path_param(id)].concat(),
+        );
+        self.client.send(request).await
+    }
+
+    /// List risk policies
+    ///
+    /// Returns one page of the risk policies that watch IP addresses or users, as chosen by `optObject`. A risk policy puts an address or a user on a block list when too many failed sign-ins happen within a time window.
+    ///
+    /// `GET /api/v3/risk-list-policy`
+    #[cfg(feature = "risk_lists")]
+    pub async fn find_risk_list_policy(
+        &self,
+        params: &FindRiskListPolicyParams,
+    ) -> Result<UserListPolicyPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push("optObject", &params.opt_object);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/risk-list-policy")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Create a risk policy
+    ///
+    /// Creates a rule that counts failed sign-ins (wrong password or unknown account) and, once `countThr` of them happen within `timeRange` minutes, puts the IP address or the user concerned on a block list with the restriction in `limitList`. Returns no data.
+    ///
+    /// `POST /api/v3/risk-list-policy`
+    #[cfg(feature = "risk_lists")]
+    pub async fn add_risk_list_policy(
+        &self,
+        body: &RiskListPolicyCreateDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/risk-list-policy");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a risk policy
+    ///
+    /// Deletes one risk policy, named by its ID.
+    ///
+    /// `DELETE /api/v3/risk-list-policy/{id}`
+    #[cfg(feature = "risk_lists")]
+    pub async fn delete_risk_list_policy_by_id(
+        &self,
+        id: &str,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Delete,
+            ["/api/v3/risk-list-policy/", &rt::path_param(id)].concat(),
+        );
+        self.client.send(request).await
+    }
+
+    /// List the entries of a user list
+    ///
+    /// Returns one page of the users on the user allow list (`WHITE`) or the user block list (`BLACK`), as chosen by `userListType`.
+    ///
+    /// `GET /api/v3/user-list`
+    #[cfg(feature = "risk_lists")]
+    pub async fn find_user_list(
+        &self,
+        params: &FindUserListParams,
+    ) -> Result<UserListPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push("userListType", &params.user_list_type);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/user-list")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Add users to a user list
+    ///
+    /// Puts one or more users on the user allow list or block list, with the restrictions named in `limitList` (such as no sign-in) and an expiry. Returns no data.
+    ///
+    /// `POST /api/v3/user-list`
+    #[cfg(feature = "risk_lists")]
+    pub async fn add_user(
+        &self,
+        body: &UserListCreateDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/user-list");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Remove an entry from a user list
+    ///
+    /// Deletes one entry of the user allow or block list, named by its ID.
+    ///
+    /// `DELETE /api/v3/user-list/{id}`
+    #[cfg(feature = "risk_lists")]
+    pub async fn delete_user_list_by_id(
+        &self,
+        id: &str,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Delete,
+            ["/api/v3/user-list/", &rt::path_param(id)].concat(),
+        );
+        self.client.send(request).await
+    }
+
+    /// Add registration whitelist entries
+    ///
+    /// Adds usernames, email addresses or phone numbers to the registration whitelist of the given type. While the whitelist of a type is switched on for the pool, only the listed users can register with that kind of identifier. Email addresses are matched without regard to case.
+    ///
+    /// `POST /api/v3/add-whitelist`
+    #[cfg(feature = "registration_whitelists")]
+    pub async fn add_whitelist(
+        &self,
+        body: &AddWhitelistDto,
+    ) -> Result<WhitelistListRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-whitelist");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete registration whitelist entries
+    ///
+    /// Removes the given usernames, email addresses or phone numbers from the registration whitelist of the given type.
+    ///
+    /// `POST /api/v3/delete-whitelist`
+    #[cfg(feature = "registration_whitelists")]
+    pub async fn delete_whitelist(
+        &self,
+        body: &DeleteWhitelistDto,
+    ) -> Result<IsSuccessDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-whitelist");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List a registration whitelist
+    ///
+    /// Returns the entries of the registration whitelist of one type.
+    ///
+    /// `GET /api/v3/list-whitelist`
+    #[cfg(feature = "registration_whitelists")]
+    pub async fn list_whitelists(
+        &self,
+        params: &ListWhitelistsParams,
+    ) -> Result<WhitelistListRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("type", &params.r#type);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-whitelist")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Link a target to an invitation policy
+    ///
+    /// Links one department, post, role or group to an invitation policy, so that people who join through the policy's invitations are placed in it. Returns the new attribution record. For a role, also give the code of its permission space in `namespace`.
+    ///
+    /// `POST /api/v3/add-invitation-policy-user-attribution`
+    #[cfg(feature = "invitations")]
+    pub async fn add_policy_user_attribution(
+        &self,
+        body: &AddInvitationPolicyUserAttributionDto,
+    ) -> Result<UserAttributionSingleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/add-invitation-policy-user-attribution",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Link several targets to an invitation policy
+    ///
+    /// Links several departments, posts, roles or groups to one invitation policy in a single call; each item of `targets` names one kind of target and the identifiers of that kind. Returns only whether the call succeeded.
+    ///
+    /// `POST /api/v3/add-invitation-policy-user-attributions-batch`
+    #[cfg(feature = "invitations")]
+    pub async fn add_policy_user_attributions_batch(
+        &self,
+        body: &AddInvitationPolicyUserAttributionsBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/add-invitation-policy-user-attributions-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Approve universal invitation applications
+    ///
+    /// Approves pending applications made through universal invitation links, named by application ID; the approved applicants join the user pool. Needed when the invitation settings require an administrator's consent.
+    ///
+    /// `POST /api/v3/batch-approval-universal-invitation-applicants`
+    #[cfg(feature = "invitations")]
+    pub async fn approval(
+        &self,
+        body: &ApprovalUniversalInvitationApplicantDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/batch-approval-universal-invitation-applicants",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Remove invitees from a roster
+    ///
+    /// Deletes the given invitees from one invitation roster. Returns only whether the call succeeded.
+    ///
+    /// `POST /api/v3/batch-delete-invitation-invitees`
+    #[cfg(feature = "invitations")]
+    pub async fn delete_invitees(
+        &self,
+        body: &DeleteRosterUsersDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/batch-delete-invitation-invitees",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Reject universal invitation applications
+    ///
+    /// Rejects pending applications made through universal invitation links, named by application ID; the applicants do not join. Takes the same body as the approval call.
+    ///
+    /// `POST /api/v3/batch-reject-universal-invitation-applicant`
+    #[cfg(feature = "invitations")]
+    pub async fn reject(
+        &self,
+        body: &ApprovalUniversalInvitationApplicantDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/batch-reject-universal-invitation-applicant",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Copy an invitation policy
+    ///
+    /// Creates a new invitation policy with the settings of an existing one and returns the copy.
+    ///
+    /// `POST /api/v3/copy-invitation-policy-by-id`
+    #[cfg(feature = "invitations")]
+    pub async fn copy_invitation_policy_by_id(
+        &self,
+        body: &CopyInvitationPolicyDto,
+    ) -> Result<GetInvitationPolicyRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/copy-invitation-policy-by-id",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an invitation policy
+    ///
+    /// Creates an invitation policy: how invitations are delivered, how long links stay valid, how the initial password is set, and what an invitee must verify, fill in or bind while signing up. Only `name` is required; settings left out take the server's defaults. Returns the new policy.
+    ///
+    /// `POST /api/v3/create-invitation-policy`
+    #[cfg(feature = "invitations")]
+    pub async fn create_invitation_policy(
+        &self,
+        body: &CreateInvitationPolicyDto,
+    ) -> Result<GetInvitationPolicyRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-invitation-policy",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an invitation roster
+    ///
+    /// Creates an empty invitation roster, a named list of people to invite, in the `editing` state. Invitees are added afterwards (for example by importing a spreadsheet), then the roster is bound to a policy and its invitations sent. Returns the new roster.
+    ///
+    /// `POST /api/v3/create-invitation-roster`
+    #[cfg(feature = "invitations")]
+    pub async fn create_invitation_roster(
+        &self,
+        body: &CreateInvitationRosterDto,
+    ) -> Result<InvitationRosterSingleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/create-invitation-roster",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete invitation policies
+    ///
+    /// Deletes several invitation policies, named by ID. Returns only whether the call succeeded.
+    ///
+    /// `POST /api/v3/delete-invitation-policies-batch`
+    #[cfg(feature = "invitations")]
+    pub async fn batch_delete_invitation_policies(
+        &self,
+        body: &DeleteInvitationPolicyByIdsDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-invitation-policies-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete an invitation roster
+    ///
+    /// Deletes one invitation roster, named by ID.
+    ///
+    /// `POST /api/v3/delete-invitation-roster`
+    #[cfg(feature = "invitations")]
+    pub async fn delete_invitation_roster(
+        &self,
+        body: &DeleteInvitationRosterDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-invitation-roster",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete invitation rosters
+    ///
+    /// Deletes several invitation rosters, named by ID.
+    ///
+    /// `POST /api/v3/delete-invitation-rosters-batch`
+    #[cfg(feature = "invitations")]
+    pub async fn delete_invitation_roster_batch(
+        &self,
+        body: &DeleteInvitationRosterBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/delete-invitation-rosters-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List universal invitation applications
+    ///
+    /// Returns one page of the applications made through universal invitation links, with a fuzzy search on the applicant's name, phone number or email address and optional combined filters. Flags add the inviter's and the approver's profiles.
+    ///
+    /// `POST /api/v3/filter-universal-invitation-applicants`
+    #[cfg(feature = "invitations")]
+    pub async fn filter(
+        &self,
+        body: &PaginationUniversalInvitationApplicantQueryDto,
+    ) -> Result<PaginationUniversalInvitationApplicantRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/filter-universal-invitation-applicants",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Generate a universal invitation link
+    ///
+    /// Creates a universal invitation link for the user pool, to be shared with the people to invite. How long the link works and where joiners are placed follow the universal invitation settings. Takes no request body.
+    ///
+    /// `POST /api/v3/generate-universal-invitation-link`
+    #[cfg(feature = "invitations")]
+    pub async fn generate_universal_invitation(
+        &self,
+    ) -> Result<GenerateInvitationLinkRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/generate-universal-invitation-link",
+        );
+        self.client.send(request).await
+    }
+
+    /// Get an invitation policy
+    ///
+    /// Returns one invitation policy by ID. With `rosterId`, returns instead the snapshot of the policy that was taken when that roster's invitations were sent.
+    ///
+    /// `GET /api/v3/get-invitation-policy`
+    #[cfg(feature = "invitations")]
+    pub async fn get_policy_detail_by_id(
+        &self,
+        params: &GetPolicyDetailByIdParams,
+    ) -> Result<GetInvitationPolicyRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("policyId", &params.policy_id);
+        query.push_opt("rosterId", params.roster_id.as_ref());
+        query.push_opt("withCreatorDetail", params.with_creator_detail.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-invitation-policy")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an email template of an invitation policy
+    ///
+    /// Returns the template an invitation policy uses for its invitation email (`INVITE`) or its welcome email (`WELCOME`). With `rosterId`, returns the template as it was when that roster's invitations were sent.
+    ///
+    /// `POST /api/v3/get-invitation-policy-email-template`
+    #[cfg(feature = "invitations")]
+    pub async fn get_invite_email_template(
+        &self,
+        body: &EmailTemplateQueryDto,
+    ) -> Result<GetEmailTemplateRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/get-invitation-policy-email-template",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get an attribution record
+    ///
+    /// Returns one link between an invitation policy and a department, post, role or group, by the ID of the link.
+    ///
+    /// `GET /api/v3/get-invitation-policy-user-attribution`
+    #[cfg(feature = "invitations")]
+    pub async fn get_policy_user_attribution_detail(
+        &self,
+        params: &GetPolicyUserAttributionDetailParams,
+    ) -> Result<UserAttributionSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("id", &params.id);
+        query.push_opt("withTargetDetail", params.with_target_detail.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/get-invitation-policy-user-attribution",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get an invitation roster
+    ///
+    /// Returns one invitation roster by ID. Flags add the creator's profile, the number of invitees and the bound invitation policy.
+    ///
+    /// `GET /api/v3/get-invitation-roster`
+    #[cfg(feature = "invitations")]
+    pub async fn get_invitation_roster(
+        &self,
+        params: &GetInvitationRosterParams,
+    ) -> Result<InvitationRosterSingleRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("rosterId", &params.roster_id);
+        query.push_opt("withCreatorDetail", params.with_creator_detail.as_ref());
+        query.push_opt("withUserCount", params.with_user_count.as_ref());
+        query.push_opt("withAssignedPolicy", params.with_assigned_policy.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-invitation-roster")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get the universal invitation settings
+    ///
+    /// Returns the user pool's universal invitation settings: the rules for links generated by administrators and by members, and whether members may invite at all.
+    ///
+    /// `GET /api/v3/get-universal-invitation-settings`
+    #[cfg(feature = "invitations")]
+    pub async fn get_universal_invitation(
+        &self,
+    ) -> Result<GetUniversalInvitationRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/get-universal-invitation-settings",
+        );
+        self.client.send(request).await
+    }
+
+    /// Export the invitees of a roster
+    ///
+    /// Writes the invitees of one roster to a file and returns the file's key and download address.
+    ///
+    /// `POST /api/v3/invitation-invitee/export`
+    #[cfg(feature = "invitations")]
+    pub async fn export_users(
+        &self,
+        body: &ExportUsersDto,
+    ) -> Result<GetImportExportTemplateRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/invitation-invitee/export",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Import invitees into a roster
+    ///
+    /// Adds invitees to a roster from a spreadsheet stored earlier with the upload operation (`invitation-invitee/upload`); the expected layout comes from the template operation. Returns the outcome, including the rows that failed the checks.
+    ///
+    /// `POST /api/v3/invitation-invitee/import`
+    #[cfg(feature = "invitations")]
+    pub async fn import_users(
+        &self,
+        body: &ImportUsersDto,
+    ) -> Result<GetImportInviteeRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/invitation-invitee/import",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the invitee import template
+    ///
+    /// Returns the key and download address of the spreadsheet template for importing invitees into a roster.
+    ///
+    /// `GET /api/v3/invitation-invitee/template`
+    #[cfg(feature = "invitations")]
+    pub async fn import_template(
+        &self,
+    ) -> Result<GetImportExportTemplateRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/invitation-invitee/template",
+        );
+        self.client.send(request).await
+    }
+
+    /// Upload an invitee spreadsheet
+    ///
+    /// Stores a spreadsheet of invitees for a later import and returns the stored file's key and address. The file is sent as a multipart form body, which this description does not model.
+    ///
+    /// `POST /api/v3/invitation-invitee/upload`
+    #[cfg(feature = "invitations")]
+    pub async fn upload(
+        &self,
+        params: &UploadParams,
+    ) -> Result<GetImportExportTemplateRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("private", &params.private);
+        let request = rt::Request::new(
+                rt::Method::Post,
+                "/api/v3/invitation-invitee/upload",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the invitees of a roster
+    ///
+    /// Returns one page of the invitees on one roster, with a fuzzy search and optional combined filters.
+    ///
+    /// `POST /api/v3/list-invitation-invitees`
+    #[cfg(feature = "invitations")]
+    pub async fn filter_users(
+        &self,
+        body: &ListInvitationUserDto,
+    ) -> Result<InvitationUserPaginationRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/list-invitation-invitees",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List invitation policies
+    ///
+    /// Returns one page of invitation policies, with a fuzzy search on policy name or ID and optional combined filters.
+    ///
+    /// `POST /api/v3/list-invitation-policies`
+    #[cfg(feature = "invitations")]
+    pub async fn list_invitation_policies(
+        &self,
+        body: &PaginationInvitationPolicyQueryDto,
+    ) -> Result<PaginationInvitationPolicyRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/list-invitation-policies",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the sign-up fields of an invitation policy
+    ///
+    /// Returns the fields an invitee is asked to complete while signing up under an invitation policy. With `rosterId`, returns the fields as they were when that roster's invitations were sent.
+    ///
+    /// `GET /api/v3/list-invitation-policy-extends-fields`
+    #[cfg(feature = "invitations")]
+    pub async fn list_register_extends_fields(
+        &self,
+        params: &ListRegisterExtendsFieldsParams,
+    ) -> Result<GetExtendsFieldsRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("policyId", &params.policy_id);
+        query.push_opt("rosterId", params.roster_id.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/list-invitation-policy-extends-fields",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the targets linked to an invitation policy
+    ///
+    /// Returns one page of the attribution records of one invitation policy for one kind of target (departments, posts, roles or groups).
+    ///
+    /// `GET /api/v3/list-invitation-policy-user-attributions`
+    #[cfg(feature = "invitations")]
+    pub async fn list_policy_user_attribution_detail(
+        &self,
+        params: &ListPolicyUserAttributionDetailParams,
+    ) -> Result<UserAttributionPaginationRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        query.push("policyId", &params.policy_id);
+        query.push_opt("withTargetDetail", params.with_target_detail.as_ref());
+        query.push("targetType", &params.target_type);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/list-invitation-policy-user-attributions",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List invitation rosters
+    ///
+    /// Returns one page of invitation rosters, with a fuzzy search on roster name or ID and optional combined filters. Flags add creators' profiles, invitee counts and bound policies.
+    ///
+    /// `POST /api/v3/list-invitation-rosters`
+    #[cfg(feature = "invitations")]
+    pub async fn list_invitation_roster(
+        &self,
+        body: &ListInvitationRosterDto,
+    ) -> Result<InvitationRosterPaginationRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/list-invitation-rosters",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the rosters without a policy
+    ///
+    /// Returns one page of the invitation rosters that are not bound to any invitation policy, with the same search, filters and flags as listing all rosters.
+    ///
+    /// `POST /api/v3/list-invitation-rosters-by-no-policy-id`
+    #[cfg(feature = "invitations")]
+    pub async fn list_invitation_rosters_by_non_policy_id(
+        &self,
+        body: &ListInvitationRosterDto,
+    ) -> Result<InvitationRosterPaginationRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/list-invitation-rosters-by-no-policy-id",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the rosters of an invitation policy
+    ///
+    /// Returns one page of the invitation rosters bound to one invitation policy, with the same search, filters and flags as listing all rosters.
+    ///
+    /// `POST /api/v3/list-invitation-rosters-by-policy-id`
+    #[cfg(feature = "invitations")]
+    pub async fn list_invitation_rosters_by_policy_id(
+        &self,
+        body: &ListInvitationRosterByPolicyIdDto,
+    ) -> Result<InvitationRosterPaginationRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/list-invitation-rosters-by-policy-id",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Search invitees across rosters
+    ///
+    /// Searches the invitees of all rosters and returns one page of matches, each with the name of its roster.
+    ///
+    /// `POST /api/v3/quick-filter-invitees`
+    #[cfg(feature = "invitations")]
+    pub async fn quick_filter_invitee_list(
+        &self,
+        body: &QuickFilterInvitationUserDto,
+    ) -> Result<QuickFilterInviteePaginationRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/quick-filter-invitees",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Unlink a target from an invitation policy
+    ///
+    /// Removes the link between an invitation policy and one department, post, role or group, so that people who join later are no longer placed in it. For a role, also give the code of its permission space in `namespace`.
+    ///
+    /// `POST /api/v3/remove-invitation-policy-user-attribution`
+    #[cfg(feature = "invitations")]
+    pub async fn remove_policy_user_attribution(
+        &self,
+        body: &RemoveInvitationPolicyUserAttributionDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/remove-invitation-policy-user-attribution",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Unlink several targets from an invitation policy
+    ///
+    /// Removes the links between one invitation policy and several departments, posts, roles or groups in a single call; each item of `targets` names one kind of target and the identifiers of that kind.
+    ///
+    /// `POST /api/v3/remove-invitation-policy-user-attributions-batch`
+    #[cfg(feature = "invitations")]
+    pub async fn remove_policy_user_attributions_batch(
+        &self,
+        body: &RemoveInvitationPolicyUserAttributionsBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/remove-invitation-policy-user-attributions-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Revoke an invitation
+    ///
+    /// Withdraws the invitation sent to one invitee of a roster; the invitee's status becomes `reverted` and the invitation can no longer be accepted.
+    ///
+    /// `POST /api/v3/revert-roster-invitation`
+    #[cfg(feature = "invitations")]
+    pub async fn revert_roster_invitation(
+        &self,
+        body: &RevertRosterInvitationDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/revert-roster-invitation",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Revoke several invitations
+    ///
+    /// Withdraws the invitations sent to several invitees, named by invitee ID.
+    ///
+    /// `POST /api/v3/revert-roster-invitation-batch`
+    #[cfg(feature = "invitations")]
+    pub async fn revert_roster_invitation_batch(
+        &self,
+        body: &RevertRosterInvitationBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/revert-roster-invitation-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Send the invitations of a roster
+    ///
+    /// Sends invitations to the invitees of one roster under the invitation policy bound to it. The policy is snapshotted at this moment, so later edits to the policy do not change invitations already sent.
+    ///
+    /// `POST /api/v3/send-roster-invitation`
+    #[cfg(feature = "invitations")]
+    pub async fn send_roster_invitation(
+        &self,
+        body: &SendRosterInvitationDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/send-roster-invitation",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Send invitations to chosen invitees
+    ///
+    /// Sends invitations only to the listed invitees of one roster, for instance to try again for invitees whose invitation could not be delivered.
+    ///
+    /// `POST /api/v3/send-roster-invitation-batch`
+    #[cfg(feature = "invitations")]
+    pub async fn send_roster_invitation_batch(
+        &self,
+        body: &SendRosterInvitationBatchDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/send-roster-invitation-batch",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an invitation policy
+    ///
+    /// Changes the settings of an invitation policy; fields left out keep their values. Returns the updated policy.
+    ///
+    /// `POST /api/v3/update-invitation-policy`
+    #[cfg(feature = "invitations")]
+    pub async fn update_invitation_policy(
+        &self,
+        body: &UpdateInvitationPolicyDto,
+    ) -> Result<GetInvitationPolicyRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-invitation-policy",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an email template of an invitation policy
+    ///
+    /// Saves an email template (subject, sender, content and so on) for invitation policies and returns it. The body is the general email template shape, which names no policy or scene; GenAuth's SDK does not say how the server picks the policy.
+    ///
+    /// `POST /api/v3/update-invitation-policy-email-template`
+    #[cfg(feature = "invitations")]
+    pub async fn update_invite_email_template(
+        &self,
+        body: &UpdateEmailTemplateDto,
+    ) -> Result<GetEmailTemplateRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-invitation-policy-email-template",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Change the sign-up fields of an invitation policy
+    ///
+    /// Adds, updates, deletes or reorders the sign-up fields of an invitation policy, as chosen by `action`: one field per call, or for `reorder` the new order in `newOrder`. Returns the policy's fields after the change.
+    ///
+    /// `POST /api/v3/update-invitation-policy-extends-fields`
+    #[cfg(feature = "invitations")]
+    pub async fn update_register_extends_fields(
+        &self,
+        body: &PolicyExtendsFieldsDto,
+    ) -> Result<GetExtendsFieldsRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-invitation-policy-extends-fields",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an invitation roster
+    ///
+    /// Renames an invitation roster or binds it to another invitation policy. Returns the updated roster.
+    ///
+    /// `POST /api/v3/update-invitation-roster`
+    #[cfg(feature = "invitations")]
+    pub async fn update_invitation_roster(
+        &self,
+        body: &UpdateInvitationRosterDto,
+    ) -> Result<InvitationRosterSingleRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-invitation-roster",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Bind rosters to an invitation policy
+    ///
+    /// Binds several invitation rosters to one invitation policy.
+    ///
+    /// `POST /api/v3/update-invitation-roster-batch-bind-policy`
+    #[cfg(feature = "invitations")]
+    pub async fn batch_bind_policy(
+        &self,
+        body: &BatchBindPolicy,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-invitation-roster-batch-bind-policy",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Unbind rosters from an invitation policy
+    ///
+    /// Removes the binding between several invitation rosters and one invitation policy.
+    ///
+    /// `POST /api/v3/update-invitation-roster-batch-unbind-policy`
+    #[cfg(feature = "invitations")]
+    pub async fn batch_unbind_policy(
+        &self,
+        body: &BatchUnbindPolicy,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-invitation-roster-batch-unbind-policy",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update the universal invitation settings
+    ///
+    /// Changes the user pool's universal invitation settings and returns them. GenAuth's SDK types the two rule fields of the body as booleans, although they read back as objects of rules; the server probably expects objects.
+    ///
+    /// `POST /api/v3/update-universal-invitation-settings`
+    #[cfg(feature = "invitations")]
+    pub async fn update_universal_invitation(
+        &self,
+        body: &UpdateUniversalInvitationDto,
+    ) -> Result<GetUniversalInvitationRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/update-universal-invitation-settings",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create extension fields of a data resource in bulk
+    ///
+    /// Adds several extension fields at once to a data resource of a permission space. Extension fields attach extra attributes to the nodes of a resource; GenAuth supports them on tree-type data resources only. A field of type `SELECT` needs its options in `config`.
+    ///
+    /// `POST /api/v3/batch-create-dnef`
+    #[cfg(feature = "data_objects")]
+    pub async fn batch_create_dnef(
+        &self,
+        body: &BatchCreateDnefReq,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/batch-create-dnef");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an extension field of a data resource
+    ///
+    /// Adds one extension field to a data resource of a permission space, giving the nodes of the resource an extra attribute. Only tree-type data resources support extension fields. A field of type `SELECT` needs its options in `config`.
+    ///
+    /// `POST /api/v3/create-dnef`
+    #[cfg(feature = "data_objects")]
+    pub async fn create_dnef(
+        &self,
+        body: &CreateDnefReq,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-dnef");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete an extension field of a data resource
+    ///
+    /// Removes one extension field, named by its key, from a tree-type data resource of a permission space.
+    ///
+    /// `POST /api/v3/delete-dnef`
+    #[cfg(feature = "data_objects")]
+    pub async fn delete_dnef(
+        &self,
+        body: &DeleteDnefReq,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-dnef");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the extension fields of a data resource
+    ///
+    /// Returns the extension fields defined on a tree-type data resource, a slice at a time. Start at index 1 and pass the `nextStartIndex` of each answer to get the next slice until `truncated` is false.
+    ///
+    /// `GET /api/v3/list-dnef`
+    #[cfg(feature = "data_objects")]
+    pub async fn list_dnef(
+        &self,
+        params: &ListDnefParams,
+    ) -> Result<ListDnefPaginatedRespDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("startIndex", params.start_index.as_ref());
+        query.push_opt("maxSize", params.max_size.as_ref());
+        query.push_opt("query", params.query.as_ref());
+        query.push("namespaceCode", &params.namespace_code);
+        query.push("resourceCode", &params.resource_code);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-dnef")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List all custom operations of a data object
+    ///
+    /// Returns every custom operation defined on a data object, without paging. GenAuth's SDK types the answer as a single operation record rather than the usual envelope, so read the body with care.
+    ///
+    /// `GET /api/v3/metadata/all-operate`
+    #[cfg(feature = "data_objects")]
+    pub async fn list_operate_all(
+        &self,
+        params: &ListOperateAllParams,
+    ) -> Result<OperateModelDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("modelId", &params.model_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/all-operate")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Copy a custom operation
+    ///
+    /// Makes a copy of a custom operation of a data object. The new operation gets its own ID.
+    ///
+    /// `POST /api/v3/metadata/copy-operate`
+    #[cfg(feature = "data_objects")]
+    pub async fn copy_operate(
+        &self,
+        body: &FunctionModelOperateIdDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/copy-operate",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Copy the relations of a row to another row
+    ///
+    /// Copies the relation values held by one row of a data object to another row of the same data object, and returns the relation values of the target row.
+    ///
+    /// `POST /api/v3/metadata/copy-row-relation`
+    #[cfg(feature = "data_objects")]
+    pub async fn copy_row_relation(
+        &self,
+        body: &CopyRowRelationDto,
+    ) -> Result<RelationValueListResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/copy-row-relation",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a field on a data object
+    ///
+    /// Adds a field to a data object and sets how it is shown, edited and validated (required, unique, length, range, pattern, format). For relation fields, also say which data object the field points at and how related rows are displayed. Returns the new field.
+    ///
+    /// `POST /api/v3/metadata/create-field`
+    #[cfg(feature = "data_objects")]
+    pub async fn create_field(
+        &self,
+        body: &CreateFunctionModelFieldDto,
+    ) -> Result<FunctionModelFieldResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/create-field",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a data object
+    ///
+    /// Defines a new data object (a custom data model) in the user pool: its name, description, kind, whether its rows form a list or a tree, and the console menu it appears under. Returns the new data object; add fields to it afterwards.
+    ///
+    /// `POST /api/v3/metadata/create-model`
+    #[cfg(feature = "data_objects")]
+    pub async fn create_model(
+        &self,
+        body: &CreateFunctionModelDto,
+    ) -> Result<FunctionModelResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/create-model",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create a custom operation
+    ///
+    /// Adds a custom operation (an action button, such as opening a web page) to a data object.
+    ///
+    /// `POST /api/v3/metadata/create-operate`
+    #[cfg(feature = "data_objects")]
+    pub async fn create_operate(
+        &self,
+        body: &CreateOperateModelDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/create-operate",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Add a row to a data object
+    ///
+    /// Stores one record in a data object. `data` maps field keys to values; GenAuth generates the row ID unless you pass one. Returns the stored row.
+    ///
+    /// `POST /api/v3/metadata/create-row`
+    #[cfg(feature = "data_objects")]
+    pub async fn create_row(
+        &self,
+        body: &CreateRowDto,
+    ) -> Result<FunctionModelValueResDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/create-row");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Link a row to related rows
+    ///
+    /// Sets the values of a relation field on one row, linking it to rows of the data object the field points at.
+    ///
+    /// `POST /api/v3/metadata/create-row-relation`
+    #[cfg(feature = "data_objects")]
+    pub async fn create_row_relation(
+        &self,
+        body: &CreateRelationValueDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/create-row-relation",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Run a custom operation
+    ///
+    /// Runs a custom operation of a data object, passing the run-time parameters given in `customConfig`.
+    ///
+    /// `POST /api/v3/metadata/execute-operate`
+    #[cfg(feature = "data_objects")]
+    pub async fn execute_operate(
+        &self,
+        body: &FunctionModelOperateIdDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/execute-operate",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Export rows of a data object
+    ///
+    /// Exports the rows of a data object. `idList` limits the export to the listed rows.
+    ///
+    /// `POST /api/v3/metadata/export`
+    #[cfg(feature = "data_objects")]
+    pub async fn export_metadata(
+        &self,
+        body: &ExportModelDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/export");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Export a data object
+    ///
+    /// Exports the definition of a data object, so that it can be imported into another user pool with the import call.
+    ///
+    /// `POST /api/v3/metadata/export/model`
+    #[cfg(feature = "data_objects")]
+    pub async fn export_model(
+        &self,
+        body: &ExportMetadataDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/export/model",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Search the rows of a data object
+    ///
+    /// Returns one page of rows of a data object that match a keyword and field conditions, sorted as asked. Options return all children of a tree node at once, the node paths, previews of related rows or the details of related users.
+    ///
+    /// `POST /api/v3/metadata/filter`
+    #[cfg(feature = "data_objects")]
+    pub async fn list_row(
+        &self,
+        body: &FilterDto,
+    ) -> Result<FunctionModelValueListResDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/filter");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get all rows of a data object
+    ///
+    /// Returns the rows of a data object that match the given conditions, without paging.
+    ///
+    /// `POST /api/v3/metadata/get-all-metadata`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_all_metadata(
+        &self,
+        body: &GetAllRowDto,
+    ) -> Result<FunctionModelValueListResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/get-all-metadata",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Read the rows of a data object in batches
+    ///
+    /// Reads a data object in batches with a scroll ID: the first call (without `scrollId`) returns the first batch and a scroll ID; pass that scroll ID to get the next batch. Suited to reading large data objects in full.
+    ///
+    /// `POST /api/v3/metadata/get-all-row-by-scrollid`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_all_metadata_row(
+        &self,
+        body: &GetAllRowVyScrollidDto,
+    ) -> Result<GetAllRowByScrollidResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/get-all-row-by-scrollid",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get the import template of a data object
+    ///
+    /// Returns the template to fill in when importing rows into a data object.
+    ///
+    /// `GET /api/v3/metadata/get-import-template`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_import_template(
+        &self,
+        params: &GetImportTemplateParams,
+    ) -> Result<GetImportTemplateResDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("modelId", &params.model_id);
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/metadata/get-import-template",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get a data object
+    ///
+    /// Returns the definition of one data object, looked up by its ID (shown in the console).
+    ///
+    /// `GET /api/v3/metadata/get-model`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_model(
+        &self,
+        params: &GetModelParams,
+    ) -> Result<FunctionModelResDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("id", &params.id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/get-model")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get details of related rows
+    ///
+    /// Returns the details of the listed rows of a data object, as used to show relation values.
+    ///
+    /// `POST /api/v3/metadata/get-relation-info`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_relation_info(
+        &self,
+        body: &GetRelationInfoDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/get-relation-info",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get a row of a data object
+    ///
+    /// Returns one row of a data object, looked up by its row ID.
+    ///
+    /// `GET /api/v3/metadata/get-row`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_row(
+        &self,
+        params: &GetRowParams,
+    ) -> Result<FunctionModelValueResDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("modelId", &params.model_id);
+        query.push("rowId", &params.row_id);
+        query.push_opt("showFieldId", params.show_field_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/get-row")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Find a row by a field value
+    ///
+    /// Returns the row of a data object whose field has exactly the given value. Only fields marked unique can be used for this lookup.
+    ///
+    /// `GET /api/v3/metadata/get-row-by-value`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_row_by_value(
+        &self,
+        params: &GetRowByValueParams,
+    ) -> Result<FunctionModelValueResDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("modelId", &params.model_id);
+        query.push("key", &params.key);
+        query.push("value", &params.value);
+        query.push_opt("showFieldId", params.show_field_id.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/metadata/get-row-by-value",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List the related rows of a row
+    ///
+    /// Returns, a page at a time, the rows linked to one row through one of its relation fields.
+    ///
+    /// `GET /api/v3/metadata/get-row-relation`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_relation_value(
+        &self,
+        params: &GetRelationValueParams,
+    ) -> Result<RelationValueListResDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("modelId", &params.model_id);
+        query.push("fieldId", &params.field_id);
+        query.push("rowId", &params.row_id);
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(
+                rt::Method::Get,
+                "/api/v3/metadata/get-row-relation",
+            )
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Get details of row relations
+    ///
+    /// Returns details of row relations. GenAuth's SDK sends this request without any parameters and documents nothing more about it.
+    ///
+    /// `GET /api/v3/metadata/get-row-relation-details`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_relation_details(
+        &self,
+    ) -> Result<RelationValueListResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Get,
+            "/api/v3/metadata/get-row-relation-details",
+        );
+        self.client.send(request).await
+    }
+
+    /// List the rows associated with a group
+    ///
+    /// Returns, a page at a time, the data-object rows associated with a group, optionally narrowed by a keyword and sorted.
+    ///
+    /// `POST /api/v3/metadata/group`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_metadata_group_list(
+        &self,
+        body: &MetadataGroupDto,
+    ) -> Result<FunctionModelValueListResDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/group");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Import rows into a data object
+    ///
+    /// Imports rows into a data object from an Excel file at the given address, laid out like the import template.
+    ///
+    /// `POST /api/v3/metadata/import`
+    #[cfg(feature = "data_objects")]
+    pub async fn import_metadata(
+        &self,
+        body: &ImportModelDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/import");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Import a data object
+    ///
+    /// Creates a data object from a JSON file at the given address, as produced by the export call.
+    ///
+    /// `POST /api/v3/metadata/import/model`
+    #[cfg(feature = "data_objects")]
+    pub async fn import_model(
+        &self,
+        body: &ImportMetadataDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/import/model",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// List the fields of a data object
+    ///
+    /// Returns every field defined on a data object, with its display and validation settings. The list is not paged.
+    ///
+    /// `GET /api/v3/metadata/list-field`
+    #[cfg(feature = "data_objects")]
+    pub async fn list_field(
+        &self,
+        params: &ListFieldParams,
+    ) -> Result<FunctionFieldListResDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("modelId", &params.model_id);
+        query.push("from", &params.from);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/list-field")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List data objects
+    ///
+    /// Returns every data object defined in the user pool. Note that the list sits in a top-level `list` member rather than in `data`.
+    ///
+    /// `GET /api/v3/metadata/list-model`
+    #[cfg(feature = "data_objects")]
+    pub async fn list_model(&self) -> Result<FunctionModelListDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/list-model");
+        self.client.send(request).await
+    }
+
+    /// List the custom operations of a data object
+    ///
+    /// Returns the custom operations of a data object a page at a time, optionally filtered by name or by the field they belong to. GenAuth's SDK types the answer as a single operation record rather than the usual envelope, so read the body with care.
+    ///
+    /// `GET /api/v3/metadata/list-operate`
+    #[cfg(feature = "data_objects")]
+    pub async fn list_operate(
+        &self,
+        params: &ListOperateParams,
+    ) -> Result<OperateModelDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("keywords", params.keywords.as_ref());
+        query.push("modelId", &params.model_id);
+        query.push_opt("fieldId", params.field_id.as_ref());
+        query.push_opt("showCreated", params.show_created.as_ref());
+        query.push_opt("page", params.page.as_ref());
+        query.push_opt("limit", params.limit.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/list-operate")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Search the rows a relation field can point at
+    ///
+    /// Searches, by keyword and a page at a time, the rows that may be chosen as values of a relation field.
+    ///
+    /// `POST /api/v3/metadata/relation-search`
+    #[cfg(feature = "data_objects")]
+    pub async fn relation_search(
+        &self,
+        body: &RelationSearchDto,
+    ) -> Result<RelationValueListResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/relation-search",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a field of a data object
+    ///
+    /// Removes a field, and the values stored in it, from a data object.
+    ///
+    /// `POST /api/v3/metadata/remove-field`
+    #[cfg(feature = "data_objects")]
+    pub async fn remote_field(
+        &self,
+        body: &FunctionModelFieldIdDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/remove-field",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a data object
+    ///
+    /// Deletes a data object, looked up by its ID.
+    ///
+    /// `POST /api/v3/metadata/remove-model`
+    #[cfg(feature = "data_objects")]
+    pub async fn remove_model(
+        &self,
+        body: &FunctionModelIdDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/remove-model",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete a custom operation
+    ///
+    /// Removes a custom operation from a data object.
+    ///
+    /// `POST /api/v3/metadata/remove-operate`
+    #[cfg(feature = "data_objects")]
+    pub async fn remove_operate(
+        &self,
+        body: &FunctionModelOperateIdDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/remove-operate",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete rows of a data object
+    ///
+    /// Deletes the listed rows of a data object. In a tree, deleting a row that has children fails unless `recursive` is true, in which case the children go too.
+    ///
+    /// `POST /api/v3/metadata/remove-row`
+    #[cfg(feature = "data_objects")]
+    pub async fn remove_row(
+        &self,
+        body: &RemoveRowDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/remove-row");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Unlink a row from a related row
+    ///
+    /// Removes one related row from the given relation fields of a row.
+    ///
+    /// `POST /api/v3/metadata/remove-row-relation`
+    #[cfg(feature = "data_objects")]
+    pub async fn remove_relation_value(
+        &self,
+        body: &RemoveRelationValueDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/remove-row-relation",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Upload a behaviour event
+    ///
+    /// Records one user-behaviour event (for example a sign-in) in a UEBA data object, for user and entity behaviour analytics. Without `modelId` the event goes to the first data object of type `ueba` in the user pool.
+    ///
+    /// `POST /api/v3/metadata/ueba/capture`
+    #[cfg(feature = "data_objects")]
+    pub async fn capture(
+        &self,
+        body: &CreateUebaDto,
+    ) -> Result<CreateUebaRespDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/ueba/capture",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a field of a data object
+    ///
+    /// Changes the name, display settings and validation rules of a field. The key, type and relation kind are not part of the update and keep their values. Returns the updated field.
+    ///
+    /// `POST /api/v3/metadata/update-field`
+    #[cfg(feature = "data_objects")]
+    pub async fn update_field(
+        &self,
+        body: &UpdateFunctionModelFieldDto,
+    ) -> Result<FunctionModelFieldResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/update-field",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a data object
+    ///
+    /// Replaces the settings of a data object: name, description, kind, menu, field order, detail-page configuration and whether it is enabled. Returns the updated data object.
+    ///
+    /// `POST /api/v3/metadata/update-model`
+    #[cfg(feature = "data_objects")]
+    pub async fn update_model(
+        &self,
+        body: &UpdateFunctionModelDto,
+    ) -> Result<FunctionModelResDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/update-model",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a custom operation
+    ///
+    /// Changes the name, key, icon, configuration and visibility of a custom operation.
+    ///
+    /// `POST /api/v3/metadata/update-operate`
+    #[cfg(feature = "data_objects")]
+    pub async fn update_operate(
+        &self,
+        body: &UpdateOperateModelDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(
+            rt::Method::Post,
+            "/api/v3/metadata/update-operate",
+        );
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update a row of a data object
+    ///
+    /// Writes new values into a row of a data object. `data` maps field keys to the new values. Returns the updated row.
+    ///
+    /// `POST /api/v3/metadata/update-row`
+    #[cfg(feature = "data_objects")]
+    pub async fn update_row(
+        &self,
+        body: &UpdateRowDto,
+    ) -> Result<FunctionModelValueResDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/update-row");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Update an extension field of a data resource
+    ///
+    /// Changes the display name or the options of an extension field of a tree-type data resource. The field is named by its key, which cannot change.
+    ///
+    /// `POST /api/v3/update-dnef`
+    #[cfg(feature = "data_objects")]
+    pub async fn update_dnef(
+        &self,
+        body: &UpdateDnefReq,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-dnef");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get several rows of a data object
+    ///
+    /// Returns the listed rows of a data object in one call. Unlike the other data object calls, this path has no `/api/v3` prefix.
+    ///
+    /// `POST /get-row-batch`
+    #[cfg(feature = "data_objects")]
+    pub async fn get_row_batch(
+        &self,
+        body: &GetRowBatchDto,
+    ) -> Result<MetadataListResDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/get-row-batch");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Create an access key
+    ///
+    /// Generates a new access key pair (access key ID and secret) of the given type, for example for a collaborating administrator, and returns it. The answer includes the secret, so store it safely.
+    ///
+    /// `POST /api/v3/create-access-key`
+    #[cfg(feature = "access_keys")]
+    pub async fn create_access_key(
+        &self,
+        body: &CreateAccessKeyDto,
+    ) -> Result<CreateAccessKeyResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-access-key");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Delete an access key
+    ///
+    /// Deletes the access key pair with the given access key ID. Calls signed with it fail from then on.
+    ///
+    /// `POST /api/v3/delete-access-key`
+    #[cfg(feature = "access_keys")]
+    pub async fn delete_access_key(
+        &self,
+        body: &DeleteAccessKeyDto,
+    ) -> Result<CommonResponseDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-access-key");
+        let request = request.json(body)?;
+        self.client.send(request).await
+    }
+
+    /// Get an access key
+    ///
+    /// Returns the details of one access key pair of a collaborating administrator: its secret, state, creation time and when it was last used.
+    ///
+    /// `GET /api/v3/get-access-key`
+    #[cfg(feature = "access_keys")]
+    pub async fn get_access_key(
+        &self,
+        params: &GetAccessKeyParams,
+    ) -> Result<GetAccessKeyResponseDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push("userId", &params.user_id);
+        query.push("accessKeyId", &params.access_key_id);
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-access-key")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// List access keys
+    ///
+    /// Returns the access key pairs of the pool, optionally only those of one administrator, of one type or in given states.
+    ///
+    /// `GET /api/v3/list-access-key`
+    #[cfg(feature = "access_keys")]
+    pub async fn get_access_key_list(
+        &self,
+        params: &GetAccessKeyListParams,
+    ) -> Result<ListAccessKeyResponseDto, rt::Error> {
+        let mut query = rt::Query::new();
+        query.push_opt("userId", params.user_id.as_ref());
+        query.push_opt("type", params.r#type.as_ref());
+        query.push_opt("status", params.status.as_ref());
+        query.push_opt("tenantId", params.tenant_id.as_ref());
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-access-key")
+            .query(query);
+        self.client.send(request).await
+    }
+
+    /// Enable or disable an access key
+    ///
+    /// Switches the access key pair with the given access key ID on or off; the state is the only thing this call can change. While a key is off, calls signed with it are refused.
+    ///
+    /// `POST /api/v3/update-access-key`
+    #[cfg(feature = "access_keys")]
+    pub async fn update_access_key(
+        &self,
+        body: &UpdateAccessKeyDto,
+    ) -> Result<IsSuccessRespDto, rt::Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-access-key");
         let request = request.json(body)?;
         self.client.send(request).await
     }
@@ -618,70 +6570,75 @@ impl ManagementClient {
     }
 }
 
-/// Parameters of [`ManagementClient::list_users_legacy`]: build it with `new`, then set the optional fields.
+/// Parameters of [`ManagementClient::get_user_mfa_status`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ListUsersLegacyParams {
-    /// Page number, starting at 1.
+pub struct GetUserMfaStatusParams {
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     ///
-    /// Defaults to `1`.
-    pub page: Option<i64>,
-    /// Number of items per page (at most 50).
-    ///
-    /// Defaults to `10`.
-    pub limit: Option<i64>,
-    /// Only return users in this account state.
-    pub status: Option<Status>,
-    /// Only return users modified at or after this time (Unix epoch in milliseconds).
-    pub updated_at_start: Option<i64>,
-    /// Only return users modified at or before this time (Unix epoch in milliseconds).
-    pub updated_at_end: Option<i64>,
-    /// Also return the custom (extended) field values.
-    ///
-    /// Defaults to `false`.
-    pub with_custom_data: Option<bool>,
-    /// Also return the posts the user holds.
-    ///
-    /// Defaults to `false`.
-    pub with_post: Option<bool>,
-    /// Also return the linked external identities.
-    ///
-    /// Defaults to `false`.
-    pub with_identities: Option<bool>,
-    /// Also return the IDs of the departments the user belongs to.
-    ///
-    /// Defaults to `false`.
-    pub with_department_ids: Option<bool>,
-    /// Also return when the password of each user expires.
-    ///
-    /// Defaults to `false`.
-    pub with_user_password_expire_time: Option<bool>,
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
 }
 
 #[cfg(feature = "users")]
-impl ListUsersLegacyParams {
+impl GetUserMfaStatusParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new() -> Self {
+    pub fn new(user_id: impl Into<String>) -> Self {
         Self {
-            page: Some(1),
-            limit: Some(10),
-            status: None,
-            updated_at_start: None,
-            updated_at_end: None,
-            with_custom_data: Some(false),
-            with_post: Some(false),
-            with_identities: Some(false),
-            with_department_ids: Some(false),
-            with_user_password_expire_time: Some(false),
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
         }
     }
 }
 
+/// Parameters of [`ManagementClient::get_otp_secret_by_user`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
-impl Default for ListUsersLegacyParams {
-    fn default() -> Self {
-        Self::new()
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetOtpSecretByUserParams {
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+}
+
+#[cfg(feature = "users")]
+impl GetOtpSecretByUserParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+        }
     }
 }
 
@@ -746,6 +6703,120 @@ impl GetUserParams {
     }
 }
 
+/// Parameters of [`ManagementClient::get_user_accessible_apps`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserAccessibleAppsParams {
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+}
+
+#[cfg(feature = "users")]
+impl GetUserAccessibleAppsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_user_authorized_apps`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserAuthorizedAppsParams {
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+}
+
+#[cfg(feature = "users")]
+impl GetUserAuthorizedAppsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_user_authorized_resources`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserAuthorizedResourcesParams {
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+    /// Only consider this permission space (by code).
+    pub namespace: Option<String>,
+    /// Only return resources of this kind.
+    pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+}
+
+#[cfg(feature = "users")]
+impl GetUserAuthorizedResourcesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+            namespace: None,
+            resource_type: None,
+        }
+    }
+}
+
 /// Parameters of [`ManagementClient::get_user_batch`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
@@ -798,117 +6869,6 @@ impl GetUserBatchParams {
             flat_custom_data: Some(false),
             with_identities: Some(false),
             with_department_ids: Some(false),
-        }
-    }
-}
-
-/// Parameters of [`ManagementClient::get_user_identities`]: build it with `new`, then set the optional fields.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserIdentitiesParams {
-    /// Identifier of the user; read according to `userIdType`.
-    pub user_id: String,
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    ///
-    /// Defaults to `"user_id"`.
-    pub user_id_type: Option<UserIdType>,
-}
-
-#[cfg(feature = "users")]
-impl GetUserIdentitiesParams {
-    /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            user_id_type: Some(UserIdType::UserId),
-        }
-    }
-}
-
-/// Parameters of [`ManagementClient::get_user_roles`]: build it with `new`, then set the optional fields.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserRolesParams {
-    /// Identifier of the user; read according to `userIdType`.
-    pub user_id: String,
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    ///
-    /// Defaults to `"user_id"`.
-    pub user_id_type: Option<UserIdType>,
-    /// Only consider this permission space (by code).
-    pub namespace: Option<String>,
-}
-
-#[cfg(feature = "users")]
-impl GetUserRolesParams {
-    /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            user_id_type: Some(UserIdType::UserId),
-            namespace: None,
-        }
-    }
-}
-
-/// Parameters of [`ManagementClient::get_user_principal_authentication_info`]: build it with `new`, then set the optional fields.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserPrincipalAuthenticationInfoParams {
-    /// Identifier of the user; read according to `userIdType`.
-    pub user_id: String,
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    ///
-    /// Defaults to `"user_id"`.
-    pub user_id_type: Option<UserIdType>,
-}
-
-#[cfg(feature = "users")]
-impl GetUserPrincipalAuthenticationInfoParams {
-    /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            user_id_type: Some(UserIdType::UserId),
         }
     }
 }
@@ -1015,11 +6975,11 @@ impl GetUserGroupsParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_mfa_info`]: build it with `new`, then set the optional fields.
+/// Parameters of [`ManagementClient::get_user_identities`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GetUserMfaInfoParams {
+pub struct GetUserIdentitiesParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
     /// Tells the server how to read the user identifier. Allowed values:
@@ -1041,7 +7001,7 @@ pub struct GetUserMfaInfoParams {
 }
 
 #[cfg(feature = "users")]
-impl GetUserMfaInfoParams {
+impl GetUserIdentitiesParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
@@ -1051,47 +7011,11 @@ impl GetUserMfaInfoParams {
     }
 }
 
-/// Parameters of [`ManagementClient::list_archived_users`]: build it with `new`, then set the optional fields.
+/// Parameters of [`ManagementClient::get_user_loggedin_identities`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ListArchivedUsersParams {
-    /// Page number, starting at 1.
-    ///
-    /// Defaults to `1`.
-    pub page: Option<i64>,
-    /// Number of items per page (at most 50).
-    ///
-    /// Defaults to `10`.
-    pub limit: Option<i64>,
-    /// Only return users archived after this time (Unix epoch in milliseconds).
-    pub start_at: Option<i64>,
-}
-
-#[cfg(feature = "users")]
-impl ListArchivedUsersParams {
-    /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new() -> Self {
-        Self {
-            page: Some(1),
-            limit: Some(10),
-            start_at: None,
-        }
-    }
-}
-
-#[cfg(feature = "users")]
-impl Default for ListArchivedUsersParams {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// Parameters of [`ManagementClient::get_user_accessible_apps`]: build it with `new`, then set the optional fields.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct GetUserAccessibleAppsParams {
+pub struct GetUserLoggedinIdentitiesParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
     /// Tells the server how to read the user identifier. Allowed values:
@@ -1113,7 +7037,7 @@ pub struct GetUserAccessibleAppsParams {
 }
 
 #[cfg(feature = "users")]
-impl GetUserAccessibleAppsParams {
+impl GetUserLoggedinIdentitiesParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
@@ -1123,11 +7047,11 @@ impl GetUserAccessibleAppsParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_authorized_apps`]: build it with `new`, then set the optional fields.
+/// Parameters of [`ManagementClient::get_user_loggedin_apps`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GetUserAuthorizedAppsParams {
+pub struct GetUserLoggedinAppsParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
     /// Tells the server how to read the user identifier. Allowed values:
@@ -1149,7 +7073,7 @@ pub struct GetUserAuthorizedAppsParams {
 }
 
 #[cfg(feature = "users")]
-impl GetUserAuthorizedAppsParams {
+impl GetUserLoggedinAppsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
@@ -1217,11 +7141,11 @@ impl GetUserLoginHistoryParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_loggedin_apps`]: build it with `new`, then set the optional fields.
+/// Parameters of [`ManagementClient::get_user_mfa_info`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GetUserLoggedinAppsParams {
+pub struct GetUserMfaInfoParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
     /// Tells the server how to read the user identifier. Allowed values:
@@ -1243,7 +7167,7 @@ pub struct GetUserLoggedinAppsParams {
 }
 
 #[cfg(feature = "users")]
-impl GetUserLoggedinAppsParams {
+impl GetUserMfaInfoParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
@@ -1253,11 +7177,11 @@ impl GetUserLoggedinAppsParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_loggedin_identities`]: build it with `new`, then set the optional fields.
+/// Parameters of [`ManagementClient::get_user_principal_authentication_info`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GetUserLoggedinIdentitiesParams {
+pub struct GetUserPrincipalAuthenticationInfoParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
     /// Tells the server how to read the user identifier. Allowed values:
@@ -1279,7 +7203,7 @@ pub struct GetUserLoggedinIdentitiesParams {
 }
 
 #[cfg(feature = "users")]
-impl GetUserLoggedinIdentitiesParams {
+impl GetUserPrincipalAuthenticationInfoParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
@@ -1289,11 +7213,11 @@ impl GetUserLoggedinIdentitiesParams {
     }
 }
 
-/// Parameters of [`ManagementClient::get_user_authorized_resources`]: build it with `new`, then set the optional fields.
+/// Parameters of [`ManagementClient::get_user_roles`]: build it with `new`, then set the optional fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct GetUserAuthorizedResourcesParams {
+pub struct GetUserRolesParams {
     /// Identifier of the user; read according to `userIdType`.
     pub user_id: String,
     /// Tells the server how to read the user identifier. Allowed values:
@@ -1314,19 +7238,2827 @@ pub struct GetUserAuthorizedResourcesParams {
     pub user_id_type: Option<UserIdType>,
     /// Only consider this permission space (by code).
     pub namespace: Option<String>,
-    /// Only return resources of this kind.
-    pub resource_type: Option<ResourceType>,
 }
 
 #[cfg(feature = "users")]
-impl GetUserAuthorizedResourcesParams {
+impl GetUserRolesParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
             user_id_type: Some(UserIdType::UserId),
             namespace: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_user_sync_relations`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserSyncRelationsParams {
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+}
+
+#[cfg(feature = "users")]
+impl GetUserSyncRelationsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_archived_users`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListArchivedUsersParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Only return users archived after this time (Unix epoch in milliseconds).
+    pub start_at: Option<i64>,
+}
+
+#[cfg(feature = "users")]
+impl ListArchivedUsersParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            start_at: None,
+        }
+    }
+}
+
+#[cfg(feature = "users")]
+impl Default for ListArchivedUsersParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_users_legacy`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListUsersLegacyParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Only return users in this account state.
+    pub status: Option<CreateUserReqDtoStatus>,
+    /// Only return users modified at or after this time (Unix epoch in milliseconds).
+    pub updated_at_start: Option<i64>,
+    /// Only return users modified at or before this time (Unix epoch in milliseconds).
+    pub updated_at_end: Option<i64>,
+    /// Also return the custom (extended) field values.
+    ///
+    /// Defaults to `false`.
+    pub with_custom_data: Option<bool>,
+    /// Also return the posts the user holds.
+    ///
+    /// Defaults to `false`.
+    pub with_post: Option<bool>,
+    /// Also return the linked external identities.
+    ///
+    /// Defaults to `false`.
+    pub with_identities: Option<bool>,
+    /// Also return the IDs of the departments the user belongs to.
+    ///
+    /// Defaults to `false`.
+    pub with_department_ids: Option<bool>,
+    /// Also return when the password of each user expires.
+    ///
+    /// Defaults to `false`.
+    pub with_user_password_expire_time: Option<bool>,
+}
+
+#[cfg(feature = "users")]
+impl ListUsersLegacyParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            status: None,
+            updated_at_start: None,
+            updated_at_end: None,
+            with_custom_data: Some(false),
+            with_post: Some(false),
+            with_identities: Some(false),
+            with_department_ids: Some(false),
+            with_user_password_expire_time: Some(false),
+        }
+    }
+}
+
+#[cfg(feature = "users")]
+impl Default for ListUsersLegacyParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::get_all_groups`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetAllGroupsParams {
+    /// Also return the members of each group.
+    ///
+    /// Defaults to `false`.
+    pub fetch_members: Option<bool>,
+    /// Also return the custom (extended) field values of each group.
+    pub with_custom_data: Option<bool>,
+}
+
+#[cfg(feature = "groups")]
+impl GetAllGroupsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            fetch_members: Some(false),
+            with_custom_data: None,
+        }
+    }
+}
+
+#[cfg(feature = "groups")]
+impl Default for GetAllGroupsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::get_group`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupParams {
+    /// Code of the group.
+    pub code: String,
+    /// Also return the custom (extended) field values of the group.
+    pub with_custom_data: Option<bool>,
+}
+
+#[cfg(feature = "groups")]
+impl GetGroupParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            with_custom_data: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_group_authorized_resources`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupAuthorizedResourcesParams {
+    /// Code of the group.
+    pub code: String,
+    /// Only return resources of the permission space with this code.
+    pub namespace: Option<String>,
+    /// Only return resources of this type.
+    pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+}
+
+#[cfg(feature = "groups")]
+impl GetGroupAuthorizedResourcesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            namespace: None,
             resource_type: None,
         }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_group_members`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListGroupMembersParams {
+    /// Code of the group.
+    pub code: String,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Also return the custom (extended) field values.
+    ///
+    /// Defaults to `false`.
+    pub with_custom_data: Option<bool>,
+    /// Also return the linked external identities.
+    ///
+    /// Defaults to `false`.
+    pub with_identities: Option<bool>,
+    /// Put custom field values at the top level of the user object instead of under `customData`.
+    ///
+    /// Defaults to `false`.
+    pub flat_custom_data: Option<bool>,
+}
+
+#[cfg(feature = "groups")]
+impl ListGroupMembersParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            page: Some(1),
+            limit: Some(10),
+            with_custom_data: Some(false),
+            with_identities: Some(false),
+            flat_custom_data: Some(false),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_groups`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListGroupsParams {
+    /// Only return groups whose code or name contains this text.
+    pub keywords: Option<String>,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Also return the metadata of each group.
+    pub with_metadata: Option<bool>,
+    /// Also return the custom (extended) field values of each group.
+    pub with_custom_data: Option<bool>,
+    /// Put custom field values at the top level of the group object instead of under `customData`.
+    ///
+    /// Defaults to `false`.
+    pub flat_custom_data: Option<bool>,
+}
+
+#[cfg(feature = "groups")]
+impl ListGroupsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            keywords: None,
+            page: Some(1),
+            limit: Some(10),
+            with_metadata: None,
+            with_custom_data: None,
+            flat_custom_data: Some(false),
+        }
+    }
+}
+
+#[cfg(feature = "groups")]
+impl Default for ListGroupsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::get_role`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleParams {
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
+    pub namespace: Option<String>,
+}
+
+#[cfg(feature = "roles")]
+impl GetRoleParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            namespace: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_role_authorized_resources`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetRoleAuthorizedResourcesParams {
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
+    pub namespace: Option<String>,
+    /// Only return resources of this kind: `DATA`, `API`, `MENU`, `BUTTON` or `UI`.
+    pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+}
+
+#[cfg(feature = "roles")]
+impl GetRoleAuthorizedResourcesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            namespace: None,
+            resource_type: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_role_assignments`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListRoleAssignmentsParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Search text matched against role codes and names.
+    pub query: Option<String>,
+    /// Code of the role whose assignments are listed (letters, digits, `-` and `_`, at most 50 characters).
+    pub role_code: String,
+    /// Code of the permission space the role belongs to.
+    pub namespace_code: Option<String>,
+    /// Kinds of target whose assignments are included (`USER`).
+    pub target_type: Option<Vec<ListRoleAssignmentsTargetType>>,
+}
+
+#[cfg(feature = "roles")]
+impl ListRoleAssignmentsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(role_code: impl Into<String>) -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            query: None,
+            role_code: role_code.into(),
+            namespace_code: None,
+            target_type: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_role_members`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListRoleMembersParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Also return the custom (extended) field values.
+    ///
+    /// Defaults to `false`.
+    pub with_custom_data: Option<bool>,
+    /// Also return the linked external identities.
+    ///
+    /// Defaults to `false`.
+    pub with_identities: Option<bool>,
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
+    pub namespace: Option<String>,
+}
+
+#[cfg(feature = "roles")]
+impl ListRoleMembersParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            with_custom_data: Some(false),
+            with_identities: Some(false),
+            code: code.into(),
+            namespace: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_roles`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListRolesParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Text matched fuzzily against role codes and names.
+    pub keywords: Option<String>,
+    /// Code of the permission space whose roles are listed; `default` when left out.
+    ///
+    /// Defaults to `"default"`.
+    pub namespace: Option<String>,
+}
+
+#[cfg(feature = "roles")]
+impl ListRolesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            keywords: None,
+            namespace: Some("default".to_owned()),
+        }
+    }
+}
+
+#[cfg(feature = "roles")]
+impl Default for ListRolesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::get_custom_data`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetCustomDataParams {
+    /// Kind of target:
+    /// - `USER`: a user;
+    /// - `ROLE`: a role;
+    /// - `GROUP`: a group.
+    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// Identifier of the target: the user ID for a user, the role code for a role, the group code for a group.
+    pub target_identifier: String,
+    /// Code of the permission space the role belongs to; needed when `targetType` is `ROLE`, ignored otherwise.
+    pub namespace: Option<String>,
+    /// ID of the tenant whose values to read; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
+}
+
+#[cfg(feature = "custom_fields")]
+impl GetCustomDataParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+        target_identifier: impl Into<String>,
+    ) -> Self {
+        Self {
+            target_type,
+            target_identifier: target_identifier.into(),
+            namespace: None,
+            tenant_id: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_custom_fields`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetCustomFieldsParams {
+    /// Kind of target whose fields to return: `USER`, `ROLE` or `GROUP`. GenAuth's SDKs note that groups are not supported yet.
+    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// ID of the tenant whose field definitions to read; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
+}
+
+#[cfg(feature = "custom_fields")]
+impl GetCustomFieldsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(target_type: GetDeviceExclusiveWhiteListDataDtoTargetType) -> Self {
+        Self {
+            target_type,
+            tenant_id: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_cust_fields`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListCustFieldsParams {
+    /// Kind of target whose fields to list: `USER`, `ROLE` or `GROUP`. GenAuth's SDKs note that groups are not supported yet.
+    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// Data type of the fields to list:
+    /// - `STRING`, `NUMBER`, `DATETIME`, `BOOLEAN`: text, number, date-time, boolean;
+    /// - `OBJECT`: a structured value;
+    /// - `SELECT`: a value picked from options.
+    pub data_type: ListCustFieldsDataType,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of fields per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Only list the fields that users can see (`true`) or cannot see (`false`).
+    pub user_visible: Option<bool>,
+    /// Only list the fields shown (`true`) or hidden (`false`) in the GenAuth console.
+    pub admin_visible: Option<bool>,
+    /// Only list the fields that are (`true`) or are not (`false`) used for access control.
+    pub access_control: Option<bool>,
+    /// Text matched against the field keys and display names.
+    pub keyword: Option<String>,
+    /// Language of the display names the keyword is matched against, such as `en-US`.
+    pub lang: Option<String>,
+    /// ID of the tenant whose field definitions to list; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
+}
+
+#[cfg(feature = "custom_fields")]
+impl ListCustFieldsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+        data_type: ListCustFieldsDataType,
+    ) -> Self {
+        Self {
+            target_type,
+            data_type,
+            page: Some(1),
+            limit: Some(10),
+            user_visible: None,
+            admin_visible: None,
+            access_control: None,
+            keyword: None,
+            lang: None,
+            tenant_id: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_user_base_fields`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListUserBaseFieldsParams {
+    /// Kind of target: `USER`, `ROLE` or `GROUP`. Built-in fields belong to users, so pass `USER`.
+    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// Data type of the fields to list:
+    /// - `STRING`, `NUMBER`, `DATETIME`, `BOOLEAN`: text, number, date-time, boolean;
+    /// - `OBJECT`: a structured value;
+    /// - `SELECT`: a value picked from options.
+    pub data_type: ListCustFieldsDataType,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of fields per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Only list the fields that users can see (`true`) or cannot see (`false`).
+    pub user_visible: Option<bool>,
+    /// Only list the fields shown (`true`) or hidden (`false`) in the GenAuth console.
+    pub admin_visible: Option<bool>,
+    /// Only list the fields that are (`true`) or are not (`false`) used for access control.
+    pub access_control: Option<bool>,
+    /// Text matched against the field keys and display names.
+    pub keyword: Option<String>,
+    /// Language of the display names the keyword is matched against, such as `en-US`.
+    pub lang: Option<String>,
+    /// ID of the tenant whose settings of the built-in fields to list; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
+}
+
+#[cfg(feature = "custom_fields")]
+impl ListUserBaseFieldsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+        data_type: ListCustFieldsDataType,
+    ) -> Self {
+        Self {
+            target_type,
+            data_type,
+            page: Some(1),
+            limit: Some(10),
+            user_visible: None,
+            admin_visible: None,
+            access_control: None,
+            keyword: None,
+            lang: None,
+            tenant_id: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_authorized_resources`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetAuthorizedResourcesParams {
+    /// Kind of subject: `USER` (a user), `ROLE` (a role) or `GROUP` (a group).
+    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// Identifier of the subject: the user ID for `USER`, the role code for `ROLE`, the group code for `GROUP`.
+    pub target_identifier: String,
+    /// Only consider this permission space (by code); the default space when omitted.
+    pub namespace: Option<String>,
+    /// Only return resources of this kind (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
+    pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+    /// Only return these resources (1 to 50). Entries match by prefix:
+    /// - `books:*` matches a grant on `books:123`;
+    /// - `books:fictions_` matches a grant on `books:fictions_123`.
+    pub resource_list: Option<Vec<String>>,
+    /// Also return resources on which the subject is explicitly denied.
+    ///
+    /// Defaults to `false`.
+    pub with_denied: Option<bool>,
+}
+
+#[cfg(feature = "resources")]
+impl GetAuthorizedResourcesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+        target_identifier: impl Into<String>,
+    ) -> Self {
+        Self {
+            target_type,
+            target_identifier: target_identifier.into(),
+            namespace: None,
+            resource_type: None,
+            resource_list: None,
+            with_denied: Some(false),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_namespace`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetNamespaceParams {
+    /// Code of the permission space.
+    pub code: String,
+}
+
+#[cfg(feature = "resources")]
+impl GetNamespaceParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self { code: code.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_namespaces_batch`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetNamespacesBatchParams {
+    /// Codes of the permission spaces (up to 50).
+    pub code_list: Vec<String>,
+}
+
+#[cfg(feature = "resources")]
+impl GetNamespacesBatchParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code_list: Vec<String>) -> Self {
+        Self { code_list }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_resource`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourceParams {
+    /// Code of the resource.
+    pub code: String,
+    /// Code of the permission space; the default space is used when omitted.
+    pub namespace: Option<String>,
+}
+
+#[cfg(feature = "resources")]
+impl GetResourceParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            namespace: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_resources_batch`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetResourcesBatchParams {
+    /// Code of the permission space; the default space is used when omitted.
+    pub namespace: Option<String>,
+    /// Codes of the resources (1 to 50).
+    pub code_list: Vec<String>,
+}
+
+#[cfg(feature = "resources")]
+impl GetResourcesBatchParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code_list: Vec<String>) -> Self {
+        Self { namespace: None, code_list }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_common_resource`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListCommonResourceParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Search term matched against the resources.
+    pub keyword: Option<String>,
+    /// Only search these permission spaces: their codes, separated by commas.
+    pub namespace_code_list: Option<String>,
+}
+
+#[cfg(feature = "resources")]
+impl ListCommonResourceParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            keyword: None,
+            namespace_code_list: None,
+        }
+    }
+}
+
+#[cfg(feature = "resources")]
+impl Default for ListCommonResourceParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_namespace_roles`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListNamespaceRolesParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Code of the permission space.
+    pub code: String,
+    /// Search term matched against role codes and names.
+    pub keywords: Option<String>,
+}
+
+#[cfg(feature = "resources")]
+impl ListNamespaceRolesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            code: code.into(),
+            keywords: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_namespaces`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListNamespacesParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Search term matched against permission space codes.
+    pub keywords: Option<String>,
+}
+
+#[cfg(feature = "resources")]
+impl ListNamespacesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            keywords: None,
+        }
+    }
+}
+
+#[cfg(feature = "resources")]
+impl Default for ListNamespacesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_resources`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListResourcesParams {
+    /// Only consider this permission space (by code); the default space when omitted.
+    pub namespace: Option<String>,
+    /// Only return resources of this kind (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
+    pub r#type: Option<CreateResourceDtoType>,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+}
+
+#[cfg(feature = "resources")]
+impl ListResourcesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            namespace: None,
+            r#type: None,
+            page: Some(1),
+            limit: Some(10),
+        }
+    }
+}
+
+#[cfg(feature = "resources")]
+impl Default for ListResourcesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::check_data_policy_exists`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CheckDataPolicyExistsParams {
+    /// Data policy name to check.
+    pub policy_name: String,
+}
+
+#[cfg(feature = "data_permissions")]
+impl CheckDataPolicyExistsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(policy_name: impl Into<String>) -> Self {
+        Self {
+            policy_name: policy_name.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::check_data_resource_exists`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CheckDataResourceExistsParams {
+    /// Code of the permission space to look in.
+    pub namespace_code: String,
+    /// Data resource name to check.
+    pub resource_name: Option<String>,
+    /// Data resource code to check.
+    pub resource_code: Option<String>,
+}
+
+#[cfg(feature = "data_permissions")]
+impl CheckDataResourceExistsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(namespace_code: impl Into<String>) -> Self {
+        Self {
+            namespace_code: namespace_code.into(),
+            resource_name: None,
+            resource_code: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_data_policy`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetDataPolicyParams {
+    /// ID of the data policy.
+    pub policy_id: String,
+}
+
+#[cfg(feature = "data_permissions")]
+impl GetDataPolicyParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(policy_id: impl Into<String>) -> Self {
+        Self {
+            policy_id: policy_id.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_data_resource`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetDataResourceParams {
+    /// Code of the permission space the resource belongs to.
+    pub namespace_code: String,
+    /// Code of the data resource.
+    pub resource_code: String,
+}
+
+#[cfg(feature = "data_permissions")]
+impl GetDataResourceParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        namespace_code: impl Into<String>,
+        resource_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            namespace_code: namespace_code.into(),
+            resource_code: resource_code.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_permission_namespace`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPermissionNamespaceParams {
+    /// Code of the permission space.
+    pub code: String,
+}
+
+#[cfg(feature = "data_permissions")]
+impl GetPermissionNamespaceParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self { code: code.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_permission_namespaces_batch`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPermissionNamespacesBatchParams {
+    /// Codes of the permission spaces to fetch (at most 50), as a repeated query parameter; the server also takes one comma-separated value.
+    pub codes: Vec<String>,
+}
+
+#[cfg(feature = "data_permissions")]
+impl GetPermissionNamespacesBatchParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(codes: Vec<String>) -> Self {
+        Self { codes }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_data_polices`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListDataPolicesParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Keyword matched against policy names.
+    pub query: Option<String>,
+}
+
+#[cfg(feature = "data_permissions")]
+impl ListDataPolicesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            query: None,
+        }
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+impl Default for ListDataPolicesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_data_policy_targets`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListDataPolicyTargetsParams {
+    /// ID of the data policy.
+    pub policy_id: String,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Keyword matched against subject names.
+    pub query: Option<String>,
+    /// Only return subjects of these kinds (`USER`, `ORG`, `GROUP`, `ROLE`); repeat the parameter for several.
+    pub target_type: Option<Vec<DataSubjectRespDtoTargetType>>,
+}
+
+#[cfg(feature = "data_permissions")]
+impl ListDataPolicyTargetsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(policy_id: impl Into<String>) -> Self {
+        Self {
+            policy_id: policy_id.into(),
+            page: Some(1),
+            limit: Some(10),
+            query: None,
+            target_type: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_data_resources`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListDataResourcesParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Keyword matched against resource names and codes.
+    pub query: Option<String>,
+    /// Only return resources in these permission spaces (1 to 50 codes, as a repeated query parameter).
+    pub namespace_codes: Option<Vec<String>>,
+}
+
+#[cfg(feature = "data_permissions")]
+impl ListDataResourcesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            query: None,
+            namespace_codes: None,
+        }
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+impl Default for ListDataResourcesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_permission_namespace_roles`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListPermissionNamespaceRolesParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Code of the permission space.
+    pub code: String,
+    /// Keyword matched against role codes and names.
+    pub query: Option<String>,
+}
+
+#[cfg(feature = "data_permissions")]
+impl ListPermissionNamespaceRolesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            code: code.into(),
+            query: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_permission_namespaces`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListPermissionNamespacesParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Keyword matched against permission space names.
+    pub query: Option<String>,
+}
+
+#[cfg(feature = "data_permissions")]
+impl ListPermissionNamespacesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            query: None,
+        }
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+impl Default for ListPermissionNamespacesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_simple_data_polices`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListSimpleDataPolicesParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Keyword matched against policy names.
+    pub query: Option<String>,
+}
+
+#[cfg(feature = "data_permissions")]
+impl ListSimpleDataPolicesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            query: None,
+        }
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+impl Default for ListSimpleDataPolicesParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::delete_auth`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteAuthParams {
+    /// IDs of the authorization records to delete; the parameter is repeated once per ID in the query string.
+    pub auth_ids: Vec<String>,
+}
+
+#[cfg(feature = "applications")]
+impl DeleteAuthParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(auth_ids: Vec<String>) -> Self {
+        Self { auth_ids }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_application`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetApplicationParams {
+    /// ID of the application.
+    pub app_id: String,
+}
+
+#[cfg(feature = "applications")]
+impl GetApplicationParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_application_permission_strategy`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetApplicationPermissionStrategyParams {
+    /// ID of the application.
+    pub app_id: String,
+}
+
+#[cfg(feature = "applications")]
+impl GetApplicationPermissionStrategyParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_application_secret`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetApplicationSecretParams {
+    /// ID of the application.
+    pub app_id: String,
+}
+
+#[cfg(feature = "applications")]
+impl GetApplicationSecretParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_application_simple_info`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetApplicationSimpleInfoParams {
+    /// ID of the application.
+    pub app_id: String,
+}
+
+#[cfg(feature = "applications")]
+impl GetApplicationSimpleInfoParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_asa_account`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetAsaAccountParams {
+    /// ID of the application the account belongs to.
+    pub app_id: String,
+    /// ID of the ASA account.
+    pub account_id: String,
+}
+
+#[cfg(feature = "applications")]
+impl GetAsaAccountParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(app_id: impl Into<String>, account_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            account_id: account_id.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_asa_account_assigned_targets`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetAsaAccountAssignedTargetsParams {
+    /// ID of the application the account belongs to.
+    pub app_id: String,
+    /// ID of the ASA account.
+    pub account_id: String,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page; at most 50, 10 by default.
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+}
+
+#[cfg(feature = "applications")]
+impl GetAsaAccountAssignedTargetsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(app_id: impl Into<String>, account_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            account_id: account_id.into(),
+            page: Some(1),
+            limit: Some(10),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_assigned_account`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetAssignedAccountParams {
+    /// ID of the application.
+    pub app_id: String,
+    /// Kind of subject:
+    /// - `USER`: a user.
+    /// - `ROLE`: a role.
+    /// - `GROUP`: a group.
+    /// - `DEPARTMENT`: a department.
+    pub target_type: TargetDtoTargetType,
+    /// Identifies the subject according to `targetType`: the user ID for `USER`, the role code for `ROLE`, the group code for `GROUP`, the department ID for `DEPARTMENT`.
+    pub target_identifier: String,
+}
+
+#[cfg(feature = "applications")]
+impl GetAssignedAccountParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        app_id: impl Into<String>,
+        target_type: TargetDtoTargetType,
+        target_identifier: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            target_type,
+            target_identifier: target_identifier.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_mfa_trigger_data`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetMfaTriggerDataParams {
+    /// ID of the application.
+    pub app_id: String,
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+}
+
+#[cfg(feature = "applications")]
+impl GetMfaTriggerDataParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(app_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::detail_auth_subject`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DetailAuthSubjectParams {
+    /// ID of the subject, of the kind given by `targetType`.
+    pub target_id: String,
+    /// Kind of subject:
+    /// - `USER`: a user.
+    /// - `ROLE`: a role.
+    /// - `GROUP`: a group.
+    /// - `ORG`: an organization node.
+    /// - `AK_SK`: an access key (programmatic access).
+    pub target_type: GetSubjectAuthDataDtoTargetType,
+    /// ID of the application.
+    pub app_id: String,
+}
+
+#[cfg(feature = "applications")]
+impl DetailAuthSubjectParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        target_id: impl Into<String>,
+        target_type: GetSubjectAuthDataDtoTargetType,
+        app_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            target_id: target_id.into(),
+            target_type,
+            app_id: app_id.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_application_simple_info`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListApplicationSimpleInfoParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page; at most 50, 10 by default.
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Only return integrated applications (created from a marketplace template).
+    ///
+    /// Defaults to `false`.
+    pub is_integrate_app: Option<bool>,
+    /// Only return self-built applications.
+    ///
+    /// Defaults to `false`.
+    pub is_self_built_app: Option<bool>,
+    /// Only return applications that take part in single sign-on.
+    ///
+    /// Defaults to `false`.
+    pub sso_enabled: Option<bool>,
+    /// Fuzzy search text matched against the applications.
+    pub keywords: Option<String>,
+}
+
+#[cfg(feature = "applications")]
+impl ListApplicationSimpleInfoParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            is_integrate_app: Some(false),
+            is_self_built_app: Some(false),
+            sso_enabled: Some(false),
+            keywords: None,
+        }
+    }
+}
+
+#[cfg(feature = "applications")]
+impl Default for ListApplicationSimpleInfoParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_applications`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListApplicationsParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page; at most 50, 10 by default.
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Only return integrated applications (created from a marketplace template).
+    ///
+    /// Defaults to `false`.
+    pub is_integrate_app: Option<bool>,
+    /// Only return self-built applications.
+    ///
+    /// Defaults to `false`.
+    pub is_self_built_app: Option<bool>,
+    /// Only return applications that take part in single sign-on.
+    ///
+    /// Defaults to `false`.
+    pub sso_enabled: Option<bool>,
+    /// Fuzzy search text matched against the applications.
+    pub keywords: Option<String>,
+    /// Set to true to search all applications; false when left out.
+    pub all: Option<bool>,
+}
+
+#[cfg(feature = "applications")]
+impl ListApplicationsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            is_integrate_app: Some(false),
+            is_self_built_app: Some(false),
+            sso_enabled: Some(false),
+            keywords: None,
+            all: None,
+        }
+    }
+}
+
+#[cfg(feature = "applications")]
+impl Default for ListApplicationsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_asa_account`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListAsaAccountParams {
+    /// ID of the application.
+    pub app_id: String,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page; at most 50, 10 by default.
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+}
+
+#[cfg(feature = "applications")]
+impl ListAsaAccountParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            page: Some(1),
+            limit: Some(10),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_whitelists_of_app`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListWhitelistsOfAppParams {
+    /// Kind of whitelist entry to list:
+    /// - `USERNAME`: usernames.
+    /// - `EMAIL`: email addresses.
+    /// - `PHONE`: phone numbers.
+    pub r#type: AddWhitelistOfAppDtoType,
+    /// ID of the application.
+    pub app_id: String,
+}
+
+#[cfg(feature = "applications")]
+impl ListWhitelistsOfAppParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(r#type: AddWhitelistOfAppDtoType, app_id: impl Into<String>) -> Self {
+        Self {
+            r#type,
+            app_id: app_id.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_verify_config_app`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetVerifyConfigAppParams {
+    /// Search text matched against the applications.
+    pub keywords: Option<String>,
+}
+
+#[cfg(feature = "applications")]
+impl GetVerifyConfigAppParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self { keywords: None }
+    }
+}
+
+#[cfg(feature = "applications")]
+impl Default for GetVerifyConfigAppParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::ext_idp_conn_state_by_apps`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ExtIdpConnStateByAppsParams {
+    /// ID of an application; when given, only what concerns that application is returned.
+    pub app_id: Option<String>,
+    /// ID of the identity source.
+    pub id: String,
+    /// Category of the identity source: `social` (consumer sign-in such as WeChat or GitHub) or `enterprise` (protocols and corporate directories such as OIDC, SAML, LDAP or WeCom).
+    pub r#type: Option<ExtIdpConnStateByAppsType>,
+    /// ID of the tenant the identity sources belong to; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
+}
+
+#[cfg(feature = "identity_sources")]
+impl ExtIdpConnStateByAppsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            app_id: None,
+            id: id.into(),
+            r#type: None,
+            tenant_id: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_ext_idp`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetExtIdpParams {
+    /// ID of an application; when given, only what concerns that application is returned.
+    pub app_id: Option<String>,
+    /// ID of the identity source.
+    pub id: String,
+    /// Category of the identity source: `social` (consumer sign-in such as WeChat or GitHub) or `enterprise` (protocols and corporate directories such as OIDC, SAML, LDAP or WeCom).
+    pub r#type: Option<ExtIdpConnStateByAppsType>,
+    /// ID of the tenant the identity source belongs to; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
+}
+
+#[cfg(feature = "identity_sources")]
+impl GetExtIdpParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            app_id: None,
+            id: id.into(),
+            r#type: None,
+            tenant_id: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_ext_idp`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListExtIdpParams {
+    /// ID of an application; when given, only what concerns that application is returned.
+    pub app_id: Option<String>,
+    /// ID of the tenant whose identity sources to list; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
+}
+
+#[cfg(feature = "identity_sources")]
+impl ListExtIdpParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            app_id: None,
+            tenant_id: None,
+        }
+    }
+}
+
+#[cfg(feature = "identity_sources")]
+impl Default for ListExtIdpParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::get_pipeline_function`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPipelineFunctionParams {
+    /// ID of the Pipeline function.
+    pub func_id: String,
+}
+
+#[cfg(feature = "pipeline")]
+impl GetPipelineFunctionParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(func_id: impl Into<String>) -> Self {
+        Self { func_id: func_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_pipeline_logs`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPipelineLogsParams {
+    /// ID of the Pipeline function.
+    pub func_id: String,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+}
+
+#[cfg(feature = "pipeline")]
+impl GetPipelineLogsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(func_id: impl Into<String>) -> Self {
+        Self {
+            func_id: func_id.into(),
+            page: Some(1),
+            limit: Some(10),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_pipeline_functions`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListPipelineFunctionsParams {
+    /// Trigger point whose functions are returned; see `scene` in `PipelineFunctionDto` for the values.
+    pub scene: CreatePipelineFunctionDtoScene,
+}
+
+#[cfg(feature = "pipeline")]
+impl ListPipelineFunctionsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(scene: CreatePipelineFunctionDtoScene) -> Self {
+        Self { scene }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_webhook`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetWebhookParams {
+    /// ID of the webhook.
+    pub webhook_id: String,
+}
+
+#[cfg(feature = "webhooks")]
+impl GetWebhookParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(webhook_id: impl Into<String>) -> Self {
+        Self {
+            webhook_id: webhook_id.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_webhooks`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListWebhooksParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+}
+
+#[cfg(feature = "webhooks")]
+impl ListWebhooksParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+        }
+    }
+}
+
+#[cfg(feature = "webhooks")]
+impl Default for ListWebhooksParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::get_mau_period_usage_history`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetMauPeriodUsageHistoryParams {
+    /// First day of the time span, as a date written `YYYYMMDD`.
+    pub start_time: String,
+    /// Last day of the time span, as a date written `YYYYMMDD`.
+    pub end_time: String,
+}
+
+#[cfg(feature = "metering")]
+impl GetMauPeriodUsageHistoryParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(start_time: impl Into<String>, end_time: impl Into<String>) -> Self {
+        Self {
+            start_time: start_time.into(),
+            end_time: end_time.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_order_detail`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrderDetailParams {
+    /// Order number, as `get-orders` returns it.
+    pub order_no: String,
+}
+
+#[cfg(feature = "metering")]
+impl GetOrderDetailParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(order_no: impl Into<String>) -> Self {
+        Self { order_no: order_no.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_order_pay_detail`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrderPayDetailParams {
+    /// Order number, as `get-orders` returns it.
+    pub order_no: String,
+}
+
+#[cfg(feature = "metering")]
+impl GetOrderPayDetailParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(order_no: impl Into<String>) -> Self {
+        Self { order_no: order_no.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_orders`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrdersParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+}
+
+#[cfg(feature = "metering")]
+impl GetOrdersParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+        }
+    }
+}
+
+#[cfg(feature = "metering")]
+impl Default for GetOrdersParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::list_events`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListEventsParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Only return the events of the event application with this identifier.
+    pub app: Option<String>,
+}
+
+#[cfg(feature = "events")]
+impl ListEventsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            app: None,
+        }
+    }
+}
+
+#[cfg(feature = "events")]
+impl Default for ListEventsParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Parameters of [`ManagementClient::get_groups_of_public_account`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetGroupsOfPublicAccountParams {
+    /// Identifier of the public account; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+}
+
+#[cfg(feature = "public_accounts")]
+impl GetGroupsOfPublicAccountParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_public_account`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicAccountParams {
+    /// Identifier of the public account; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+    /// Also return the custom (extended) field values.
+    ///
+    /// Defaults to `false`.
+    pub with_custom_data: Option<bool>,
+}
+
+#[cfg(feature = "public_accounts")]
+impl GetPublicAccountParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+            with_custom_data: Some(false),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_public_account_batch`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicAccountBatchParams {
+    /// Identifiers of the public accounts (1 to 50); read according to `userIdType`.
+    pub user_ids: Vec<String>,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+    /// Also return the custom (extended) field values.
+    ///
+    /// Defaults to `false`.
+    pub with_custom_data: Option<bool>,
+}
+
+#[cfg(feature = "public_accounts")]
+impl GetPublicAccountBatchParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self {
+            user_ids,
+            user_id_type: Some(UserIdType::UserId),
+            with_custom_data: Some(false),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_public_accounts_of_group`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicAccountsOfGroupParams {
+    /// ID of the group.
+    pub group_id: String,
+}
+
+#[cfg(feature = "public_accounts")]
+impl GetPublicAccountsOfGroupParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self { group_id: group_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_public_accounts_of_role`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicAccountsOfRoleParams {
+    /// ID of the role (not its code).
+    pub role_id: String,
+}
+
+#[cfg(feature = "public_accounts")]
+impl GetPublicAccountsOfRoleParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self { role_id: role_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_public_accounts_of_user`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicAccountsOfUserParams {
+    /// GenAuth ID of the user.
+    pub user_id: String,
+}
+
+#[cfg(feature = "public_accounts")]
+impl GetPublicAccountsOfUserParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_public_account_roles`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPublicAccountRolesParams {
+    /// Identifier of the public account; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    ///
+    /// Defaults to `"user_id"`.
+    pub user_id_type: Option<UserIdType>,
+    /// Code of the permission space whose roles are returned; `default` is the pool's default space.
+    ///
+    /// Defaults to `"default"`.
+    pub namespace: Option<String>,
+}
+
+#[cfg(feature = "public_accounts")]
+impl GetPublicAccountRolesParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_id_type: Some(UserIdType::UserId),
+            namespace: Some("default".to_owned()),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_users_of_public_account`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetUsersOfPublicAccountParams {
+    /// GenAuth ID of the public account.
+    pub public_account_id: String,
+}
+
+#[cfg(feature = "public_accounts")]
+impl GetUsersOfPublicAccountParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(public_account_id: impl Into<String>) -> Self {
+        Self {
+            public_account_id: public_account_id.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::find_app_lists`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FindAppListsParams {
+    /// Keyword to filter the applications by, such as part of an application name.
+    pub keyword: String,
+}
+
+#[cfg(feature = "devices")]
+impl FindAppListsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(keyword: impl Into<String>) -> Self {
+        Self { keyword: keyword.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::find_ip_list`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FindIpListParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Which list to read: `WHITE` (allow list) or `BLACK` (block list).
+    pub ip_type: FindIpListIpType,
+}
+
+#[cfg(feature = "risk_lists")]
+impl FindIpListParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(ip_type: FindIpListIpType) -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            ip_type,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::find_risk_list_policy`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FindRiskListPolicyParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Which policies to list: those watching `IP` addresses or those watching `USER` accounts.
+    pub opt_object: OptObject,
+}
+
+#[cfg(feature = "risk_lists")]
+impl FindRiskListPolicyParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(opt_object: OptObject) -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            opt_object,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::find_user_list`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FindUserListParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// Which list to read: `WHITE` (allow list) or `BLACK` (block list).
+    pub user_list_type: FindUserListUserListType,
+}
+
+#[cfg(feature = "risk_lists")]
+impl FindUserListParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_list_type: FindUserListUserListType) -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            user_list_type,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_whitelists`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "registration_whitelists")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListWhitelistsParams {
+    /// Which whitelist to list: `USERNAME`, `EMAIL` or `PHONE`.
+    pub r#type: AddWhitelistOfAppDtoType,
+}
+
+#[cfg(feature = "registration_whitelists")]
+impl ListWhitelistsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(r#type: AddWhitelistOfAppDtoType) -> Self {
+        Self { r#type }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_policy_detail_by_id`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPolicyDetailByIdParams {
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// ID of a roster that has sent invitations under the policy; when given, the policy is returned as it was when those invitations were sent.
+    pub roster_id: Option<String>,
+    /// Also return the profile of the administrator who created the policy.
+    ///
+    /// Defaults to `false`.
+    pub with_creator_detail: Option<bool>,
+}
+
+#[cfg(feature = "invitations")]
+impl GetPolicyDetailByIdParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(policy_id: impl Into<String>) -> Self {
+        Self {
+            policy_id: policy_id.into(),
+            roster_id: None,
+            with_creator_detail: Some(false),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_policy_user_attribution_detail`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetPolicyUserAttributionDetailParams {
+    /// ID of the attribution record.
+    pub id: String,
+    /// Also return the department, post, role or group itself in `targetDetail`.
+    pub with_target_detail: Option<bool>,
+}
+
+#[cfg(feature = "invitations")]
+impl GetPolicyUserAttributionDetailParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            with_target_detail: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_invitation_roster`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetInvitationRosterParams {
+    /// ID of the roster.
+    pub roster_id: String,
+    /// Also return the profile of the administrator who created the roster.
+    ///
+    /// Defaults to `false`.
+    pub with_creator_detail: Option<bool>,
+    /// Also return the number of invitees in the roster (`userCount`).
+    ///
+    /// Defaults to `false`.
+    pub with_user_count: Option<bool>,
+    /// Also return the invitation policy bound to the roster (`assignedPolicy`).
+    ///
+    /// Defaults to `false`.
+    pub with_assigned_policy: Option<bool>,
+}
+
+#[cfg(feature = "invitations")]
+impl GetInvitationRosterParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(roster_id: impl Into<String>) -> Self {
+        Self {
+            roster_id: roster_id.into(),
+            with_creator_detail: Some(false),
+            with_user_count: Some(false),
+            with_assigned_policy: Some(false),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::upload`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadParams {
+    /// Whether the file is stored privately rather than at a publicly readable address.
+    pub private: bool,
+}
+
+#[cfg(feature = "invitations")]
+impl UploadParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(private: bool) -> Self {
+        Self { private }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_register_extends_fields`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListRegisterExtendsFieldsParams {
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// ID of a roster that has sent invitations under the policy; when given, the fields are returned as they were when those invitations were sent.
+    pub roster_id: Option<String>,
+}
+
+#[cfg(feature = "invitations")]
+impl ListRegisterExtendsFieldsParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(policy_id: impl Into<String>) -> Self {
+        Self {
+            policy_id: policy_id.into(),
+            roster_id: None,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_policy_user_attribution_detail`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListPolicyUserAttributionDetailParams {
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// Also return each department, post, role or group in `targetDetail`.
+    pub with_target_detail: Option<bool>,
+    /// Kind of target to list: `department`, `post`, `role` or `group`.
+    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+}
+
+#[cfg(feature = "invitations")]
+impl ListPolicyUserAttributionDetailParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        policy_id: impl Into<String>,
+        target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    ) -> Self {
+        Self {
+            page: Some(1),
+            limit: Some(10),
+            policy_id: policy_id.into(),
+            with_target_detail: None,
+            target_type,
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_dnef`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListDnefParams {
+    /// Position of the first field to return, counting from 1.
+    ///
+    /// Defaults to `1`.
+    pub start_index: Option<i64>,
+    /// Largest number of fields to return (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub max_size: Option<i64>,
+    /// Keyword matched against the field keys and display names.
+    pub query: Option<String>,
+    /// Code of the permission space the data resource belongs to.
+    pub namespace_code: String,
+    /// Code of the data resource, unique within its permission space.
+    pub resource_code: String,
+}
+
+#[cfg(feature = "data_objects")]
+impl ListDnefParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        namespace_code: impl Into<String>,
+        resource_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            start_index: Some(1),
+            max_size: Some(10),
+            query: None,
+            namespace_code: namespace_code.into(),
+            resource_code: resource_code.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_operate_all`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListOperateAllParams {
+    /// ID of the data object.
+    pub model_id: String,
+}
+
+#[cfg(feature = "data_objects")]
+impl ListOperateAllParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(model_id: impl Into<String>) -> Self {
+        Self { model_id: model_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_import_template`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetImportTemplateParams {
+    /// ID of the data object.
+    pub model_id: String,
+}
+
+#[cfg(feature = "data_objects")]
+impl GetImportTemplateParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(model_id: impl Into<String>) -> Self {
+        Self { model_id: model_id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_model`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetModelParams {
+    /// ID of the data object.
+    pub id: String,
+}
+
+#[cfg(feature = "data_objects")]
+impl GetModelParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_row`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetRowParams {
+    /// ID of the data object.
+    pub model_id: String,
+    /// ID of the row.
+    pub row_id: String,
+    /// `true` to key the returned values by field ID instead of field key (sent as a string).
+    ///
+    /// Defaults to `"false"`.
+    pub show_field_id: Option<String>,
+}
+
+#[cfg(feature = "data_objects")]
+impl GetRowParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(model_id: impl Into<String>, row_id: impl Into<String>) -> Self {
+        Self {
+            model_id: model_id.into(),
+            row_id: row_id.into(),
+            show_field_id: Some("false".to_owned()),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_row_by_value`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetRowByValueParams {
+    /// ID of the data object.
+    pub model_id: String,
+    /// Key of a unique field of the data object.
+    pub key: String,
+    /// Value the field must have, compared exactly.
+    pub value: String,
+    /// `true` to key the returned values by field ID instead of field key (sent as a string).
+    ///
+    /// Defaults to `"false"`.
+    pub show_field_id: Option<String>,
+}
+
+#[cfg(feature = "data_objects")]
+impl GetRowByValueParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        model_id: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            model_id: model_id.into(),
+            key: key.into(),
+            value: value.into(),
+            show_field_id: Some("false".to_owned()),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_relation_value`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetRelationValueParams {
+    /// ID of the data object the row belongs to.
+    pub model_id: String,
+    /// ID of the relation field.
+    pub field_id: String,
+    /// ID of the row whose relations are listed.
+    pub row_id: String,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of rows per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+}
+
+#[cfg(feature = "data_objects")]
+impl GetRelationValueParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(
+        model_id: impl Into<String>,
+        field_id: impl Into<String>,
+        row_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            model_id: model_id.into(),
+            field_id: field_id.into(),
+            row_id: row_id.into(),
+            page: Some(1),
+            limit: Some(10),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_field`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListFieldParams {
+    /// ID of the data object.
+    pub model_id: String,
+    /// Free-form tag naming the caller; GenAuth's SDK requires it without documenting the values the server expects.
+    pub from: String,
+}
+
+#[cfg(feature = "data_objects")]
+impl ListFieldParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(model_id: impl Into<String>, from: impl Into<String>) -> Self {
+        Self {
+            model_id: model_id.into(),
+            from: from.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::list_operate`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListOperateParams {
+    /// Text matched against the operation names.
+    pub keywords: Option<String>,
+    /// ID of the data object.
+    pub model_id: String,
+    /// Only list the operations tied to this field.
+    pub field_id: Option<String>,
+    /// `true` to also list the operations created by users; honoured only together with `fieldId` (sent as a string).
+    pub show_created: Option<String>,
+    /// Page number, starting at 1.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// Number of operations per page (at most 50).
+    ///
+    /// Defaults to `10`.
+    pub limit: Option<i64>,
+}
+
+#[cfg(feature = "data_objects")]
+impl ListOperateParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(model_id: impl Into<String>) -> Self {
+        Self {
+            keywords: None,
+            model_id: model_id.into(),
+            field_id: None,
+            show_created: None,
+            page: Some(1),
+            limit: Some(10),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_access_key`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "access_keys")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessKeyParams {
+    /// ID of the administrator (user) the key belongs to.
+    pub user_id: String,
+    /// Access key ID of the key pair.
+    pub access_key_id: String,
+}
+
+#[cfg(feature = "access_keys")]
+impl GetAccessKeyParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new(user_id: impl Into<String>, access_key_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            access_key_id: access_key_id.into(),
+        }
+    }
+}
+
+/// Parameters of [`ManagementClient::get_access_key_list`]: build it with `new`, then set the optional fields.
+#[cfg(feature = "access_keys")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetAccessKeyListParams {
+    /// Only return keys that belong to the administrator (user) with this ID.
+    pub user_id: Option<String>,
+    /// Only return keys of this type, such as `userpool`.
+    pub r#type: Option<String>,
+    /// Only return keys in these states: `activated` (in use), `staging` (being rotated) or `revoked` (withdrawn).
+    pub status: Option<Vec<String>>,
+    /// ID of the tenant whose access keys to list; leave out for the user pool itself.
+    pub tenant_id: Option<String>,
+}
+
+#[cfg(feature = "access_keys")]
+impl GetAccessKeyListParams {
+    /// The required parameters; optional ones start at the API's defaults (or unset).
+    pub fn new() -> Self {
+        Self {
+            user_id: None,
+            r#type: None,
+            status: None,
+            tenant_id: None,
+        }
+    }
+}
+
+#[cfg(feature = "access_keys")]
+impl Default for GetAccessKeyListParams {
+    fn default() -> Self {
+        Self::new()
     }
 }

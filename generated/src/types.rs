@@ -7,91 +7,54 @@ use genauth_runtime as rt;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
-/// Search conditions, paging and options for listing users.
+/// The users whose encrypted passwords to fetch.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ListUsersRequestDto {
-    /// Text to search for; matched fuzzily against the fields chosen in `options.fuzzySearchOn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<String>,
-    /// Structured conditions on user attributes; all of them must match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub advanced_filter: Option<Vec<ListUsersAdvancedFilterItemDto>>,
-    /// Search expression in the query language of the search engine, passed through as an object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search_query: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ListUsersOptionsDto>,
+pub struct GetUserEncryptPasswordBatchDto {
+    /// IDs of the users.
+    pub user_ids: Vec<String>,
 }
 
-/// One condition of an advanced user filter.
+/// The encrypted password of one user.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ListUsersAdvancedFilterItemDto {
-    /// User attribute the condition applies to (a built-in or custom field name).
-    pub field: String,
-    /// Comparison to perform.
-    pub operator: ListUsersAdvancedFilterItemDtoOperator,
-    /// Value to compare with; its shape depends on the operator (a list for `IN`, a pair for `BETWEEN`, nothing for `IS_NULL`/`NOT_NULL`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+#[serde(default, rename_all = "camelCase")]
+pub struct GetUserEncryptPasswordBatchDataDto {
+    /// ID of the user.
+    pub user_id: String,
+    /// The user's stored password, in encrypted form.
+    pub encrypted_password: String,
 }
 
-/// Paging, sorting and output options for listing users.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListUsersOptionsDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pagination: Option<PaginationDto>,
-    /// Sort keys, applied in the given order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<SortingDto>>,
-    /// User fields that `keywords` is matched against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fuzzy_search_on: Option<Vec<ListUsersOptionsDtoFuzzySearchOn>>,
-    /// Also return the custom (extended) field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub with_custom_data: Option<bool>,
-    /// Also return the posts the user holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub with_post: Option<bool>,
-    /// Also return the linked external identities.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub with_identities: Option<bool>,
-    /// Also return the IDs of the departments the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub with_department_ids: Option<bool>,
-    /// Put custom field values at the top level of the user object instead of under `customData`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flat_custom_data: Option<bool>,
-}
-
-/// Which page to return and how large pages are.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PaginationDto {
-    /// Page number, starting at 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// Number of items per page (at most 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-}
-
-/// One sort key.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SortingDto {
-    /// Attribute to sort by.
-    pub field: SortingDtoField,
-    /// Sort direction.
-    pub order: SortingDtoOrder,
-}
-
-/// The shape 21 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `UserPaginatedRespDto`, `UserSingleRespDto`, `UserListRespDto`.
-#[cfg(any(feature = "users", feature = "auth"))]
+/// The shape 157 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `GetUserEncryptPasswordBatchRespDto`, `CheckSessionStatusRespDto`, `UserSingleRespDto`.
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "custom_fields",
+        feature = "resources",
+        feature = "data_permissions",
+        feature = "applications",
+        feature = "identity_sources",
+        feature = "security_settings",
+        feature = "messaging",
+        feature = "pipeline",
+        feature = "webhooks",
+        feature = "audit_logs",
+        feature = "metering",
+        feature = "events",
+        feature = "public_accounts",
+        feature = "devices",
+        feature = "risk_lists",
+        feature = "registration_whitelists",
+        feature = "invitations",
+        feature = "data_objects",
+        feature = "access_keys",
+        feature = "auth"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(
     default,
@@ -113,31 +76,291 @@ pub struct RespDto<T> {
     pub data: T,
 }
 
-/// Response carrying one page of users.
+/// Response carrying encrypted user passwords.
 #[cfg(feature = "users")]
-pub type UserPaginatedRespDto = RespDto<UserPagingDto>;
+pub type GetUserEncryptPasswordBatchRespDto = RespDto<
+    GetUserEncryptPasswordBatchDataDto,
+>;
 
-/// The shape 8 types share: they differ only in `list` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `UserPagingDto`, `RolePagingDto`, `PrincipalAuthenticationInfoPagingDto`.
+/// The user and the application to check.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(
-    default,
-    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
-    rename_all = "camelCase"
-)]
-pub struct PagingDto<T> {
-    /// Total number of matching items across all pages.
-    pub total_count: i64,
-    /// The part that differs between the types defined as this one (see their docs).
-    pub list: Vec<T>,
+#[serde(rename_all = "camelCase")]
+pub struct CheckSessionStatusDto {
+    /// ID of the application to check.
+    pub app_id: String,
+    /// ID of the user to check.
+    pub user_id: String,
 }
 
-/// One page of users.
+/// Result of the session check.
 #[cfg(feature = "users")]
-pub type UserPagingDto = PagingDto<UserDto>;
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckSessionStatusDataDto {
+    /// True if the user has a live session in the application.
+    pub active: bool,
+}
+
+/// Response telling whether the user has a live session.
+#[cfg(feature = "users")]
+pub type CheckSessionStatusRespDto = RespDto<CheckSessionStatusDataDto>;
+
+/// OTP secret to bind when creating a user.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUserOtpDto {
+    /// Shared OTP secret.
+    pub secret: String,
+    /// Recovery code that can replace an OTP once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_code: Option<String>,
+}
+
+/// External identity to link to a user.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateIdentityDto {
+    /// ID of the identity provider as configured in GenAuth.
+    pub ext_idp_id: String,
+    /// Kind of identity provider.
+    pub provider: Provider,
+    /// Sub-type of the identity, as defined by the provider connection.
+    pub r#type: String,
+    /// ID of the user at the identity provider.
+    pub user_id_in_idp: String,
+    /// Raw profile returned by the identity provider.
+    pub user_info_in_idp: serde_json::Value,
+    /// Access token issued by the identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// Refresh token issued by the identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// IDs of the provider connections this identity came through.
+    pub origin_conn_ids: Vec<String>,
+}
+
+/// How to notify users that their account was created.
+#[cfg(any(feature = "users", feature = "public_accounts"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendCreateAccountNotificationDto {
+    /// Send the notice by email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_email_notification: Option<bool>,
+    /// Send the notice by text message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_phone_notification: Option<bool>,
+    /// ID of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+
+/// Optional settings for creating users.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUserOptionsDto {
+    /// Store the given password as is (for example an already hashed password being migrated) instead of hashing it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_password: Option<bool>,
+    /// Let the server generate a random password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_generate_password: Option<bool>,
+    /// Make the user choose a new password at the first sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_password_on_first_login: Option<bool>,
+    /// How the values in `departmentIds` are to be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_id_type: Option<DepartmentIdType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_notification: Option<SendCreateAccountNotificationDto>,
+    /// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_encrypt_type: Option<PasswordEncryptType>,
+}
+
+/// Profile and settings of the user to create.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUserReqDto {
+    /// Initial account state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreateUserReqDtoStatus>,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Mobile number, without the country calling code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Country calling code that goes with `phone`, such as `+86`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// Login name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The user's ID in an outside system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Full display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Nickname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Link to the avatar image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// True once the email address has been confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// True once the mobile number has been confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_verified: Option<bool>,
+    /// Date of birth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<String>,
+    /// Country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Province or state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Mailing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Street part of the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// Postal or ZIP code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Employer or company name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Browser the user registered or signed in with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// Device the user registered or signed in with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Given (first) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// Family (last) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// Middle name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    /// Link to a profile page about the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Name the user likes to be called by (OIDC `preferred_username`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    /// Personal web site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+    /// Region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Password, either in clear text or encrypted as chosen by `passwordEncryptType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Salt that belongs to an imported password hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+    /// IDs of the tenants the user should join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<CreateUserOtpDto>,
+    /// Departments to put the user in; read according to `options.departmentIdType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_ids: Option<Vec<String>>,
+    /// Values of the custom (extended) user fields, keyed by field name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<serde_json::Value>,
+    /// Free-form metadata attached to the user, as a key/value object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_source: Option<serde_json::Value>,
+    /// External identities to link to the new account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identities: Option<Vec<CreateIdentityDto>>,
+    /// National ID card number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<CreateUserOptionsDto>,
+}
+
+/// An external identity linked to a user.
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "applications",
+        feature = "public_accounts",
+        feature = "invitations"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct IdentityDto {
+    /// ID of the identity record.
+    pub identity_id: String,
+    /// ID of the identity provider as configured in GenAuth.
+    pub ext_idp_id: String,
+    /// Kind of identity provider.
+    pub provider: Provider,
+    /// Sub-type of the identity, as reported by the provider connection.
+    pub r#type: String,
+    /// ID of the user at the identity provider.
+    pub user_id_in_idp: String,
+    /// Raw profile returned by the identity provider.
+    pub user_info_in_idp: serde_json::Value,
+    /// Access token issued by the identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// Refresh token issued by the identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// IDs of the provider connections this identity came through.
+    pub origin_conn_ids: Vec<String>,
+}
 
 /// A user account with its profile attributes.
-#[cfg(feature = "users")]
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "applications",
+        feature = "public_accounts",
+        feature = "invitations"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct UserDto {
@@ -148,9 +371,9 @@ pub struct UserDto {
     /// When the account was last modified (ISO 8601 date-time).
     pub updated_at: String,
     /// Account state of the user.
-    pub status: Status,
+    pub status: CreateUserReqDtoStatus,
     /// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
-    pub work_status: UserDtoWorkStatus,
+    pub work_status: WorkStatus,
     /// The user's ID in an outside system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
@@ -254,7 +477,7 @@ pub struct UserDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// How the account entered the user pool: spreadsheet import, self sign-up, created by an administrator, or synchronised from another system.
-    pub user_source_type: UserDtoUserSourceType,
+    pub user_source_type: UserSourceType,
     /// ID of the application or sync task the account came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_source_id: Option<String>,
@@ -305,49 +528,18 @@ pub struct UserDto {
     pub signed_up: Option<String>,
 }
 
-/// An external identity linked to a user.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct IdentityDto {
-    /// ID of the identity record.
-    pub identity_id: String,
-    /// ID of the identity provider as configured in GenAuth.
-    pub ext_idp_id: String,
-    /// Kind of identity provider.
-    pub provider: Provider,
-    /// Sub-type of the identity, as reported by the provider connection.
-    pub r#type: String,
-    /// ID of the user at the identity provider.
-    pub user_id_in_idp: String,
-    /// Raw profile returned by the identity provider.
-    pub user_info_in_idp: serde_json::Value,
-    /// Access token issued by the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
-    /// Refresh token issued by the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
-    /// IDs of the provider connections this identity came through.
-    pub origin_conn_ids: Vec<String>,
-}
-
 /// Response carrying a single user.
 #[cfg(feature = "users")]
 pub type UserSingleRespDto = RespDto<UserDto>;
 
-/// Response carrying a list of users.
-#[cfg(feature = "users")]
-pub type UserListRespDto = RespDto<Vec<UserDto>>;
-
-/// Profile and settings of the user to create.
+/// Profile of one user in a batch creation.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CreateUserReqDto {
+pub struct CreateUserInfoDto {
     /// Initial account state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
+    pub status: Option<CreateUserReqDtoStatus>,
     /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -467,85 +659,6 @@ pub struct CreateUserReqDto {
     /// National ID card number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<CreateUserOptionsDto>,
-}
-
-/// OTP secret to bind when creating a user.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateUserOtpDto {
-    /// Shared OTP secret.
-    pub secret: String,
-    /// Recovery code that can replace an OTP once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recovery_code: Option<String>,
-}
-
-/// External identity to link to a user.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateIdentityDto {
-    /// ID of the identity provider as configured in GenAuth.
-    pub ext_idp_id: String,
-    /// Kind of identity provider.
-    pub provider: Provider,
-    /// Sub-type of the identity, as defined by the provider connection.
-    pub r#type: String,
-    /// ID of the user at the identity provider.
-    pub user_id_in_idp: String,
-    /// Raw profile returned by the identity provider.
-    pub user_info_in_idp: serde_json::Value,
-    /// Access token issued by the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
-    /// Refresh token issued by the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
-    /// IDs of the provider connections this identity came through.
-    pub origin_conn_ids: Vec<String>,
-}
-
-/// Optional settings for creating users.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateUserOptionsDto {
-    /// Store the given password as is (for example an already hashed password being migrated) instead of hashing it again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keep_password: Option<bool>,
-    /// Let the server generate a random password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_generate_password: Option<bool>,
-    /// Make the user choose a new password at the first sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reset_password_on_first_login: Option<bool>,
-    /// How the values in `departmentIds` are to be read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department_id_type: Option<CreateUserOptionsDtoDepartmentIdType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_notification: Option<SendCreateAccountNotificationDto>,
-    /// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_encrypt_type: Option<PasswordEncryptType>,
-}
-
-/// How to notify users that their account was created.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SendCreateAccountNotificationDto {
-    /// Send the notice by email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_email_notification: Option<bool>,
-    /// Send the notice by text message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_phone_notification: Option<bool>,
-    /// ID of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
 }
 
 /// Users to create in one call.
@@ -558,133 +671,1206 @@ pub struct CreateUserBatchReqDto {
     pub options: Option<CreateUserOptionsDto>,
 }
 
-/// Profile of one user in a batch creation.
+/// Response carrying a list of users.
+#[cfg(feature = "users")]
+pub type UserListRespDto = RespDto<Vec<UserDto>>;
+
+/// The user and the synchronisation source whose link to remove.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CreateUserInfoDto {
-    /// Initial account state.
+pub struct DeleteUserSyncRelationReqDto {
+    /// Kind of synchronisation source, such as `wechatwork` (WeCom), `dingtalk`, `lark`, `welink`, `ldap`, `active-directory` (Windows AD), `italent`, `xiaoshouyi`, `maycur`, `scim` or `moka`.
+    pub provider: String,
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// Outcome of an operation that returns no other data.
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "custom_fields",
+        feature = "resources",
+        feature = "data_permissions",
+        feature = "applications",
+        feature = "identity_sources",
+        feature = "webhooks",
+        feature = "public_accounts",
+        feature = "devices",
+        feature = "registration_whitelists",
+        feature = "invitations",
+        feature = "data_objects",
+        feature = "access_keys"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IsSuccessDto {
+    /// True if the operation succeeded.
+    pub success: bool,
+}
+
+/// Response that only reports success or failure.
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "custom_fields",
+        feature = "resources",
+        feature = "data_permissions",
+        feature = "applications",
+        feature = "identity_sources",
+        feature = "webhooks",
+        feature = "public_accounts",
+        feature = "devices",
+        feature = "invitations",
+        feature = "data_objects",
+        feature = "access_keys"
+    )
+)]
+pub type IsSuccessRespDto = RespDto<IsSuccessDto>;
+
+/// Optional settings for deleting users.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteUsersBatchOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// Users to delete.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteUsersBatchDto {
+    /// IDs of the users to delete; read according to `options.userIdType`.
+    pub user_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<DeleteUsersBatchOptionsDto>,
+}
+
+/// One MFA factor in the MFA trigger data, with its state and position.
+#[cfg(any(feature = "users", feature = "applications"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationMfaDto {
+    /// Kind of factor, such as `SMS`, `EMAIL`, `OTP` or `FACE`.
+    pub mfa_policy: String,
+    /// State of the factor, as a numeric code (for example `1`).
+    pub status: f64,
+    /// Position of the factor in the list offered to the user, starting at 0.
+    pub sort: i64,
+}
+
+/// MFA trigger data of a user: what the multi-factor step needs to know about the user and the factors that apply.
+#[cfg(any(feature = "users", feature = "applications"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetMfaInfoDataDto {
+    /// Token that identifies the pending multi-factor check.
+    pub mfa_token: String,
+    /// Mobile number bound for MFA, without the country calling code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_phone: Option<String>,
+    /// Country calling code that goes with `mfaPhone`, such as `+86`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_phone_country_code: Option<String>,
+    /// Email address bound for MFA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_email: Option<String>,
+    /// Nickname of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Login name of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Mobile number of the user, without the country calling code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Country calling code that goes with `phone`, such as `+86`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// True if face recognition is switched on as a factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face_mfa_enabled: Option<bool>,
+    /// True if OTP (authenticator app) codes are switched on as a factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_mfa_enabled: Option<bool>,
+    /// The MFA factors that apply, with their state and order.
+    pub application_mfa: Vec<ApplicationMfaDto>,
+}
+
+/// Response carrying the MFA trigger data of a user.
+#[cfg(any(feature = "users", feature = "applications"))]
+pub type GetMapInfoRespDto = RespDto<GetMfaInfoDataDto>;
+
+/// The secret key of a user's OTP (authenticator app) factor.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OtpSecretRespDto {
+    /// Shared OTP secret.
+    pub secret: String,
+}
+
+/// Response carrying the OTP secret of a user.
+#[cfg(feature = "users")]
+pub type GetOtpSecretRespDto = RespDto<OtpSecretRespDto>;
+
+/// An application.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AppDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Name of the application.
+    pub app_name: String,
+    /// Link to the application logo.
+    pub app_logo: String,
+    /// Sign-in address of the application.
+    pub app_login_url: String,
+    /// Default access rule of the application: everyone allowed or everyone denied unless granted.
+    pub app_default_login_strategy: AppDtoAppDefaultLoginStrategy,
+}
+
+/// Response carrying a list of applications.
+#[cfg(feature = "users")]
+pub type AppListRespDto = RespDto<Vec<AppDto>>;
+
+/// A condition that limits when a permission applies.
+#[cfg(any(feature = "users", feature = "groups", feature = "resources"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PolicyCondition {
+    /// Request attribute the condition looks at.
+    pub param: PolicyConditionParam,
+    /// How the attribute is compared with `value`.
+    pub operator: PolicyConditionOperator,
+    /// Value to compare the attribute with.
+    pub value: String,
+}
+
+/// A resource and the actions granted on it.
+#[cfg(any(feature = "users", feature = "groups", feature = "resources"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AuthorizedResourceDto {
+    /// Code of the resource.
+    pub resource_code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Conditions under which the permission applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Vec<PolicyCondition>>,
+    /// Kind of resource.
+    pub resource_type: AuthorizedResourceDtoResourceType,
+    /// API path or URL the resource stands for.
+    pub api_identifier: String,
+    /// Actions granted on the resource.
+    pub actions: Vec<String>,
+    /// Whether the permission grants or denies access.
+    pub effect: Effect,
+}
+
+/// The shape 19 types share: they differ only in `list` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `AuthorizedResourcePagingDto`, `UserDepartmentPagingDto`, `GroupPagingDto`.
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "resources",
+        feature = "data_permissions",
+        feature = "applications",
+        feature = "pipeline",
+        feature = "events",
+        feature = "public_accounts"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(
+    default,
+    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
+    rename_all = "camelCase"
+)]
+pub struct PagingDto<T> {
+    /// Total number of matching items across all pages.
+    pub total_count: i64,
+    /// The part that differs between the types defined as this one (see their docs).
+    pub list: Vec<T>,
+}
+
+/// One page of resources the user is authorised for.
+#[cfg(any(feature = "users", feature = "resources"))]
+pub type AuthorizedResourcePagingDto = PagingDto<AuthorizedResourceDto>;
+
+/// Response carrying one page of resources a user is authorised for.
+#[cfg(any(feature = "users", feature = "resources"))]
+pub type AuthorizedResourcePaginatedRespDto = RespDto<AuthorizedResourcePagingDto>;
+
+/// The text for one language.
+#[cfg(any(feature = "users", feature = "custom_fields", feature = "invitations"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LangUnit {
+    /// Whether this translation is switched on; when it is and the console shows this language, the text is used.
+    pub enabled: bool,
+    /// The translated text.
+    pub value: String,
+}
+
+/// A text in each supported language.
+#[cfg(any(feature = "users", feature = "custom_fields", feature = "invitations"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LangObject {
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: LangUnit,
+    #[serde(rename = "en-US")]
+    pub en_us: LangUnit,
+    #[serde(rename = "zh-TW")]
+    pub zh_tw: LangUnit,
+    #[serde(rename = "ja-JP")]
+    pub ja_jp: LangUnit,
+}
+
+/// Translations of department attributes.
+#[cfg(any(feature = "users", feature = "invitations"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DepartmentI18nDto {
+    pub name: LangObject,
+}
+
+/// A department the user belongs to, with membership details.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserDepartmentRespDto {
+    /// Code of the organisation the department belongs to.
+    pub organization_code: String,
+    /// ID of the department.
+    pub department_id: String,
+    /// True for the root department of an organisation.
+    pub is_root: bool,
+    /// When the department was created.
+    pub created_at: String,
+    /// Name of the department.
+    pub name: String,
+    /// Description of the department.
+    pub description: String,
+    /// Custom (open) department ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_department_id: Option<String>,
+    /// True if the user leads the department.
+    pub is_leader: bool,
+    /// Code of the department.
+    pub code: String,
+    /// True if this is the user's primary department.
+    pub is_main_department: bool,
+    /// When the user joined the department.
+    pub joined_at: String,
+    /// True if the department is a virtual node used for grouping.
+    pub is_virtual_node: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<DepartmentI18nDto>,
+    /// Values of the custom department fields, keyed by field name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<serde_json::Value>,
+    /// IDs of the departments from the root down to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_id_path: Option<Vec<String>>,
+    /// Codes of the departments from the root down to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_code_path: Option<Vec<String>>,
+    /// Names of the departments from the root down to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_name_path: Option<Vec<String>>,
+}
+
+/// One page of the departments of a user.
+#[cfg(feature = "users")]
+pub type UserDepartmentPagingDto = PagingDto<UserDepartmentRespDto>;
+
+/// Response carrying one page of the departments of a user.
+#[cfg(feature = "users")]
+pub type UserDepartmentPaginatedRespDto = RespDto<UserDepartmentPagingDto>;
+
+/// A user group.
+#[cfg(any(feature = "users", feature = "groups", feature = "public_accounts"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ResGroupDto {
+    /// ID of the group.
+    pub id: String,
+    /// Unique code of the group.
+    pub code: String,
+    /// Name of the group.
+    pub name: String,
+    /// Description of the group.
+    pub description: String,
+    /// Kind of group (for example static or dynamic).
+    pub r#type: String,
+    /// Metadata sources of the group.
+    pub metadata_source: Vec<String>,
+    /// Users in the group.
+    pub members: Vec<UserDto>,
+}
+
+/// One page of groups.
+#[cfg(any(feature = "users", feature = "groups", feature = "public_accounts"))]
+pub type GroupPagingDto = PagingDto<ResGroupDto>;
+
+/// Response carrying one page of groups.
+#[cfg(any(feature = "users", feature = "groups", feature = "public_accounts"))]
+pub type GroupPaginatedRespDto = RespDto<GroupPagingDto>;
+
+/// Response carrying the external identities of a user.
+#[cfg(feature = "users")]
+pub type IdentityListRespDto = RespDto<Vec<IdentityDto>>;
+
+/// An identity provider the user has signed in with.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserLoggedInIdentitiesDto {
+    /// ID of the identity record.
+    pub identity_id: String,
+    /// Name of the identity provider.
+    pub idp_name: String,
+    /// English name of the identity provider.
+    pub idp_name_en: String,
+    /// Link to the identity provider logo.
+    pub idp_logo: String,
+    /// ID of the identity provider.
+    pub idp_id: String,
+}
+
+/// Response carrying the identity providers a user has signed in with.
+#[cfg(feature = "users")]
+pub type UserLoggedInIdentitiesRespDto = RespDto<Vec<UserLoggedInIdentitiesDto>>;
+
+/// An application the user has signed in to.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserLoggedInAppsDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Name of the application.
+    pub app_name: String,
+    /// Link to the application logo.
+    pub app_logo: String,
+    /// Sign-in address of the application.
+    pub app_login_url: String,
+}
+
+/// Response carrying the applications a user has signed in to.
+#[cfg(feature = "users")]
+pub type UserLoggedInAppsListRespDto = RespDto<Vec<UserLoggedInAppsDto>>;
+
+/// One sign-in record.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserLoginHistoryDto {
+    /// ID of the application signed in to.
+    pub app_id: String,
+    /// Name of the application.
+    pub app_name: String,
+    /// Link to the application logo.
+    pub app_logo: String,
+    /// Sign-in address of the application.
+    pub app_login_url: String,
+    /// IP address of the client.
+    pub client_ip: String,
+    /// User-Agent header of the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// When the sign-in happened.
+    pub time: String,
+}
+
+/// One page of sign-in records.
+#[cfg(feature = "users")]
+pub type UserLoginHistoryPagingDto = PagingDto<UserLoginHistoryDto>;
+
+/// Response carrying one page of sign-in records.
+#[cfg(feature = "users")]
+pub type UserLoginHistoryPaginatedRespDto = RespDto<UserLoginHistoryPagingDto>;
+
+/// Which multi-factor methods the user has bound.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserMfaRespDto {
+    /// State of the OTP (authenticator app) factor.
+    pub totp_status: String,
+    /// State of the face recognition factor.
+    pub face_mfa_status: String,
+    /// State of the text message factor.
+    pub sms_mfa_status: String,
+    /// State of the email factor.
+    pub email_mfa_status: String,
+}
+
+/// Response carrying the multi-factor binding states of a user.
+#[cfg(feature = "users")]
+pub type UserMfaSingleRespDto = RespDto<UserMfaRespDto>;
+
+/// The user whose password ciphertext to fetch.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetUserPasswordCiphertextDto {
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// The user's password, encrypted with the pool's custom key.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetUserPasswordCiphertextDataDto {
+    /// The encrypted password, produced with the key configured in the console.
+    pub ciphertext: String,
+}
+
+/// Response carrying the password ciphertext of a user.
+#[cfg(feature = "users")]
+pub type GetUserPasswordCiphertextRespDto = RespDto<GetUserPasswordCiphertextDataDto>;
+
+/// One real-name verification record.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PrincipalAuthenticationInfoDto {
+    /// True if the real-name check passed.
+    pub authenticated: bool,
+    /// Kind of subject that was verified (for example a person or a company).
+    pub principal_type: String,
+    /// Identifying number of the verified subject.
+    pub principal_code: String,
+    /// Name of the verified subject.
+    pub principal_name: String,
+    /// When the real-name check took place.
+    pub authenticated_at: String,
+}
+
+/// Real-name verification records of a user.
+#[cfg(feature = "users")]
+pub type PrincipalAuthenticationInfoPagingDto = PagingDto<
+    PrincipalAuthenticationInfoDto,
+>;
+
+/// Response carrying real-name verification records.
+#[cfg(feature = "users")]
+pub type PrincipalAuthenticationInfoPaginatedRespDto = RespDto<
+    PrincipalAuthenticationInfoPagingDto,
+>;
+
+/// A role.
+#[cfg(any(feature = "users", feature = "roles", feature = "invitations"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleDto {
+    /// ID of the role.
+    pub id: String,
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Name of the role.
+    pub name: String,
+    /// Description of the role.
+    pub description: String,
+    /// Code of the permission space.
+    pub namespace: String,
+    /// Name of the permission space.
+    pub namespace_name: String,
+    /// State of the role (for example enabled or disabled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Time (Unix epoch in milliseconds) at which the role is switched off automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_time: Option<i64>,
+    /// Whether users may request this role themselves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_permission_apply: Option<bool>,
+}
+
+/// One page of roles.
+#[cfg(any(feature = "users", feature = "roles"))]
+pub type RolePagingDto = PagingDto<RoleDto>;
+
+/// Response carrying one page of roles.
+#[cfg(any(feature = "users", feature = "roles"))]
+pub type RolePaginatedRespDto = RespDto<RolePagingDto>;
+
+/// A user's profile as a synchronisation source sent it; the keys depend on the source.
+#[cfg(feature = "users")]
+pub type User = serde_json::Map<String, serde_json::Value>;
+
+/// A user's linked account in one synchronisation source.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserSyncRelationDto {
+    /// Kind of synchronisation source, such as `wechatwork` (WeCom), `dingtalk`, `lark`, `welink`, `ldap`, `active-directory` (Windows AD), `italent`, `xiaoshouyi`, `maycur`, `scim` or `moka`.
+    pub provider: String,
+    /// ID of the user in that source.
+    pub user_id_in_idp: String,
+    /// The user's profile as the source sent it.
+    pub user_info_in_idp: User,
+}
+
+/// Response carrying the sync links of a user.
+#[cfg(feature = "users")]
+pub type SyncRelationListRespDto = RespDto<Vec<UserSyncRelationDto>>;
+
+/// A role, identified by code and permission space.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HasRoleRolesDto {
+    /// Code of the permission space the role lives in; the default space when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Code of the role.
+    pub code: String,
+}
+
+/// Optional settings for the role check.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HasAnyRoleOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// The user and the roles to look for.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HasAnyRoleReqDto {
+    /// Roles to look for; a single match is enough.
+    pub roles: Vec<HasRoleRolesDto>,
+    /// ID of the user; read according to `options.userIdType`.
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<HasAnyRoleOptionsDto>,
+}
+
+/// Result of the role check.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct HasAnyRoleDto {
+    /// True if the user holds at least one of the roles.
+    pub has_any_role: bool,
+}
+
+/// Response telling whether a user holds any of the given roles.
+#[cfg(feature = "users")]
+pub type HasAnyRoleRespDto = RespDto<HasAnyRoleDto>;
+
+/// An OTP secret with its optional recovery code.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOtpItemDataDto {
+    /// Shared OTP secret.
+    pub secret: String,
+    /// Recovery code that can replace an OTP once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_code: Option<String>,
+}
+
+/// One user and the OTP secret to bind.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOtpItemDto {
+    /// ID of the user the OTP secret belongs to.
+    pub user_id: String,
+    pub otp: ImportOtpItemDataDto,
+}
+
+/// OTP secrets to import.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportOtpReqDto {
+    /// Users and the OTP secrets to bind to them.
+    pub list: Vec<ImportOtpItemDto>,
+}
+
+/// Response without a data payload.
+#[cfg(
+    any(
+        feature = "users",
+        feature = "data_permissions",
+        feature = "pipeline",
+        feature = "events",
+        feature = "devices",
+        feature = "risk_lists",
+        feature = "data_objects",
+        feature = "access_keys"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CommonResponseDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
+    pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// Attributes to look up; a user matching any one of them counts.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IsUserExistsReqDto {
+    /// Login name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
     /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Mobile number, without the country calling code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// Country calling code that goes with `phone`, such as `+86`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_country_code: Option<String>,
-    /// Login name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
     /// The user's ID in an outside system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// Full display name.
+}
+
+/// Result of the existence check.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IsUserExistsDto {
+    /// True if a matching user exists.
+    pub exists: bool,
+}
+
+/// Response telling whether a user exists.
+#[cfg(feature = "users")]
+pub type IsUserExistsRespDto = RespDto<IsUserExistsDto>;
+
+/// Optional settings for signing users out.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KickUsersOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Nickname.
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// The user to sign out and the applications concerned.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KickUsersDto {
+    /// IDs of the applications to sign the user out of.
+    pub app_ids: Vec<String>,
+    /// ID of the user to sign out; read according to `options.userIdType`.
+    pub user_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
-    /// Link to the avatar image.
+    pub options: Option<KickUsersOptionsDto>,
+}
+
+/// The external identity to link and the user to link it to.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkIdentityDto {
+    /// The user's unique ID at the external identity source, as that source returned it when the user authenticated.
+    pub user_id_in_idp: String,
+    /// ID of the GenAuth user who receives the identity.
+    pub user_id: String,
+    /// ID of the identity source the identity comes from.
+    pub ext_idp_id: String,
+    /// Specific type of the identity, as found in the `type` field of a user's identities; `generic` when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub photo: Option<String>,
-    /// Gender: `M` (male), `F` (female) or `U` (not known).
+    pub r#type: Option<String>,
+    /// Deprecated and ignored; any value is accepted, and the field will go away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<Gender>,
-    /// True once the email address has been confirmed.
+    pub is_social: Option<bool>,
+}
+
+/// Outcome of linking an identity.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkIdentityDataDto {
+    /// True if the identity is now linked to the user.
+    pub success: bool,
+}
+
+/// Response telling whether the identity was linked.
+#[cfg(feature = "users")]
+pub type LinkIdentityResDto = RespDto<LinkIdentityDataDto>;
+
+/// An archived user.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListArchivedUsersRespDto {
+    /// ID of the user.
+    pub user_id: String,
+    /// When the user was archived.
+    pub archived_at: String,
+}
+
+/// One page of archived users.
+#[cfg(feature = "users")]
+pub type ArchivedUsersListPagingDto = PagingDto<ListArchivedUsersRespDto>;
+
+/// Response carrying one page of archived users.
+#[cfg(feature = "users")]
+pub type ListArchivedUsersSingleRespDto = RespDto<ArchivedUsersListPagingDto>;
+
+/// One condition of an advanced user filter.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListUsersAdvancedFilterItemDto {
+    /// User attribute the condition applies to (a built-in or custom field name).
+    pub field: String,
+    /// Comparison to perform.
+    pub operator: ListUsersAdvancedFilterItemDtoOperator,
+    /// Value to compare with; its shape depends on the operator (a list for `IN`, a pair for `BETWEEN`, nothing for `IS_NULL`/`NOT_NULL`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// True once the mobile number has been confirmed.
+    pub value: Option<serde_json::Value>,
+}
+
+/// Which page to return and how large pages are.
+#[cfg(any(feature = "users", feature = "applications", feature = "public_accounts"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PaginationDto {
+    /// Page number, starting at 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// Date of birth.
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<String>,
-    /// Country.
+    pub limit: Option<i64>,
+}
+
+/// One sort key.
+#[cfg(any(feature = "users", feature = "public_accounts"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SortingDto {
+    /// Attribute to sort by.
+    pub field: SortingDtoField,
+    /// Sort direction.
+    pub order: SortingDtoOrder,
+}
+
+/// Paging, sorting and output options for listing users.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListUsersOptionsDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Province or state.
+    pub pagination: Option<PaginationDto>,
+    /// Sort keys, applied in the given order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
-    /// City.
+    pub sort: Option<Vec<SortingDto>>,
+    /// User fields that `keywords` is matched against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Mailing address.
+    pub fuzzy_search_on: Option<Vec<FuzzySearchOn>>,
+    /// Also return the custom (extended) field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// Street part of the address.
+    pub with_custom_data: Option<bool>,
+    /// Also return the posts the user holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_address: Option<String>,
-    /// Postal or ZIP code.
+    pub with_post: Option<bool>,
+    /// Also return the linked external identities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// Employer or company name.
+    pub with_identities: Option<bool>,
+    /// Also return the IDs of the departments the user belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// Browser the user registered or signed in with.
+    pub with_department_ids: Option<bool>,
+    /// Put custom field values at the top level of the user object instead of under `customData`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser: Option<String>,
-    /// Device the user registered or signed in with.
+    pub flat_custom_data: Option<bool>,
+}
+
+/// Search conditions, paging and options for listing users.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListUsersRequestDto {
+    /// Text to search for; matched fuzzily against the fields chosen in `options.fuzzySearchOn`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
-    /// Given (first) name.
+    pub keywords: Option<String>,
+    /// Structured conditions on user attributes; all of them must match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// Family (last) name.
+    pub advanced_filter: Option<Vec<ListUsersAdvancedFilterItemDto>>,
+    /// Search expression in the query language of the search engine, passed through as an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// Middle name.
+    pub search_query: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub middle_name: Option<String>,
-    /// Link to a profile page about the user.
+    pub options: Option<ListUsersOptionsDto>,
+}
+
+/// One page of users.
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "applications"
+    )
+)]
+pub type UserPagingDto = PagingDto<UserDto>;
+
+/// Response carrying one page of users.
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "applications"
+    )
+)]
+pub type UserPaginatedRespDto = RespDto<UserPagingDto>;
+
+/// Optional settings for removing real-name verification.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetUserPrincipalAuthenticationInfoOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    /// Name the user likes to be called by (OIDC `preferred_username`).
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// The user whose real-name verification is removed.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetUserPrincipalAuthenticationInfoDto {
+    /// ID of the user; read according to `options.userIdType`.
+    pub user_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_username: Option<String>,
-    /// Personal web site.
+    pub options: Option<ResetUserPrincipalAuthenticationInfoOptionsDto>,
+}
+
+/// The user who leaves the organisation.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResignUserReqDto {
+    /// ID of the user leaving; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub website: Option<String>,
-    /// Time zone name, such as `Asia/Shanghai`.
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// Outcome of the resignation.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResignUserDataDto {
+    /// True if the operation succeeded.
+    pub success: bool,
+}
+
+/// Response telling whether the resignation was recorded.
+#[cfg(feature = "users")]
+pub type ResignUserRespDto = RespDto<ResignUserDataDto>;
+
+/// The users who leave the organisation.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResignUserBatchReqDto {
+    /// IDs of the users leaving; read according to `userIdType`.
+    pub user_ids: Vec<String>,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zoneinfo: Option<String>,
-    /// Language and region preference, such as `zh-CN`.
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// The user and the MFA trigger data to store for them.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetMfaStatusDto {
+    /// MFA trigger data to store, in the structure `get-mfa-status` returns.
+    pub mfa_trigger_data: GetMfaInfoDataDto,
+    /// Identifier of the user; read according to `userIdType`.
+    pub user_id: String,
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    /// Complete mailing address, ready for display.
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// One department membership.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUserDepartmentDto {
+    /// ID of the department.
+    pub department_id: String,
+    /// True if the user leads the department.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formatted: Option<String>,
-    /// Region.
+    pub is_leader: Option<bool>,
+    /// True if this is the user's primary department.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Password, either in clear text or encrypted as chosen by `passwordEncryptType`.
+    pub is_main_department: Option<bool>,
+}
+
+/// Optional settings for assigning departments.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUserDepartmentsOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    /// Salt that belongs to an imported password hash.
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// The user and the full set of departments to assign.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUserDepartmentsDto {
+    /// ID of the user; read according to `options.userIdType`.
+    pub user_id: String,
+    /// Departments the user should belong to; they replace the current memberships.
+    pub departments: Vec<SetUserDepartmentDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub salt: Option<String>,
-    /// IDs of the tenants the user should join.
+    pub options: Option<SetUserDepartmentsOptionsDto>,
+}
+
+/// The user and the identity source to unlink them from.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnlinkIdentity {
+    /// ID of the GenAuth user whose identities to remove.
+    pub user_id: String,
+    /// ID of the identity source whose identities to remove.
+    pub ext_idp_id: String,
+    /// Specific type of the identity, as found in the `type` field of a user's identities; `generic` when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_ids: Option<Vec<String>>,
+    pub r#type: Option<String>,
+    /// Deprecated and ignored; any value is accepted, and the field will go away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub otp: Option<CreateUserOtpDto>,
-    /// Departments to put the user in; read according to `options.departmentIdType`.
+    pub is_social: Option<bool>,
+}
+
+/// Outcome of unlinking a user from an identity source.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UnlinkIdentityDataDto {
+    /// True if the identities were removed.
+    pub success: bool,
+}
+
+/// Response telling whether the identities were removed.
+#[cfg(feature = "users")]
+pub type UnlinkIdentityResDto = RespDto<UnlinkIdentityDataDto>;
+
+/// How to notify a user that the password was reset.
+#[cfg(any(feature = "users", feature = "public_accounts"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendResetPasswordNotificationDto {
+    /// Send the notice to the email address on file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department_ids: Option<Vec<String>>,
-    /// Values of the custom (extended) user fields, keyed by field name.
+    pub send_default_email_notification: Option<bool>,
+    /// Send the notice to the mobile number on file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_data: Option<serde_json::Value>,
-    /// Free-form metadata attached to the user, as a key/value object.
+    pub send_default_phone_notification: Option<bool>,
+    /// Send the notice to this email address instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata_source: Option<serde_json::Value>,
-    /// External identities to link to the new account.
+    pub input_send_email_notification: Option<String>,
+    /// Send the notice to this mobile number instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identities: Option<Vec<CreateIdentityDto>>,
-    /// National ID card number.
+    pub input_send_phone_notification: Option<String>,
+    /// ID of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_number: Option<String>,
+    pub app_id: Option<String>,
+}
+
+/// Optional settings for updating a user.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateUserOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id_type: Option<UserIdType>,
+    /// Make the user choose a new password at the first sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_password_on_first_login: Option<bool>,
+    /// True if the user has to pick a new password at the next sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_password_on_next_login: Option<bool>,
+    /// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_encrypt_type: Option<PasswordEncryptType>,
+    /// Let the server generate a random password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_generate_password: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_password_reseted_notification: Option<SendResetPasswordNotificationDto>,
 }
 
 /// The user to update and the attributes to change; attributes left out stay as they are.
@@ -711,7 +1897,7 @@ pub struct UpdateUserReqDto {
     pub external_id: Option<String>,
     /// Account state of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
+    pub status: Option<CreateUserReqDtoStatus>,
     /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
@@ -806,74 +1992,6 @@ pub struct UpdateUserReqDto {
     pub options: Option<UpdateUserOptionsDto>,
 }
 
-/// Optional settings for updating a user.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateUserOptionsDto {
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_type: Option<UserIdType>,
-    /// Make the user choose a new password at the first sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reset_password_on_first_login: Option<bool>,
-    /// True if the user has to pick a new password at the next sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reset_password_on_next_login: Option<bool>,
-    /// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_encrypt_type: Option<PasswordEncryptType>,
-    /// Let the server generate a random password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_generate_password: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_password_reseted_notification: Option<SendResetPasswordNotificationDto>,
-}
-
-/// How to notify a user that the password was reset.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SendResetPasswordNotificationDto {
-    /// Send the notice to the email address on file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_default_email_notification: Option<bool>,
-    /// Send the notice to the mobile number on file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_default_phone_notification: Option<bool>,
-    /// Send the notice to this email address instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_send_email_notification: Option<String>,
-    /// Send the notice to this mobile number instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_send_phone_notification: Option<String>,
-    /// ID of the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-}
-
-/// Users to update in one call.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UpdateUserBatchReqDto {
-    /// Users to update, each with its changes.
-    pub list: Vec<UpdateUserInfoDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<UpdateUserBatchOptionsDto>,
-}
-
 /// Changes for one user in a batch update; attributes left out stay as they are.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -898,7 +2016,7 @@ pub struct UpdateUserInfoDto {
     pub external_id: Option<String>,
     /// Account state of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
+    pub status: Option<CreateUserReqDtoStatus>,
     /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
@@ -1009,305 +2127,95 @@ pub struct UpdateUserBatchOptionsDto {
     pub send_password_reseted_notification: Option<SendResetPasswordNotificationDto>,
 }
 
-/// Users to delete.
+/// Users to update in one call.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateUserBatchReqDto {
+    /// Users to update, each with its changes.
+    pub list: Vec<UpdateUserInfoDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<UpdateUserBatchOptionsDto>,
+}
+
+/// One encrypted field value to decrypt.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct DeleteUsersBatchDto {
-    /// IDs of the users to delete; read according to `options.userIdType`.
+pub struct UserFieldDecryptReqItemDto {
+    /// Identifier of the user the value belongs to: user ID, username, email address, phone number, external ID or ID at an external identity source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Key of the field, such as `username` or `phone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// The encrypted field value.
+    pub encrypted_content: String,
+}
+
+/// Encrypted user field values and the private key that decrypts them.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserFieldDecryptReqDto {
+    /// The field values to decrypt.
+    pub data: Vec<UserFieldDecryptReqItemDto>,
+    /// Private key for decryption, as shown in the console under the data encryption part of the data security settings.
+    pub private_key: String,
+}
+
+/// One decrypted field value.
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserFieldDecryptRespItemDto {
+    /// Identifier of the user the value belongs to, as given in the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Key of the field, such as `username` or `phone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// The field value in plain text.
+    pub decrypted_content: String,
+}
+
+/// Response carrying decrypted user field values.
+#[cfg(feature = "users")]
+pub type UserFieldDecryptRespDto = RespDto<Vec<UserFieldDecryptRespItemDto>>;
+
+/// The group and the users to add to it.
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddGroupMembersReqDto {
+    /// IDs of the users to add (1 to 50).
     pub user_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<DeleteUsersBatchOptionsDto>,
-}
-
-/// Optional settings for deleting users.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteUsersBatchOptionsDto {
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_type: Option<UserIdType>,
-}
-
-/// Response that only reports success or failure.
-#[cfg(feature = "users")]
-pub type IsSuccessRespDto = RespDto<IsSuccessDto>;
-
-/// Outcome of an operation that returns no other data.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IsSuccessDto {
-    /// True if the operation succeeded.
-    pub success: bool,
-}
-
-/// Response carrying the external identities of a user.
-#[cfg(feature = "users")]
-pub type IdentityListRespDto = RespDto<Vec<IdentityDto>>;
-
-/// Response carrying one page of roles.
-#[cfg(feature = "users")]
-pub type RolePaginatedRespDto = RespDto<RolePagingDto>;
-
-/// One page of roles.
-#[cfg(feature = "users")]
-pub type RolePagingDto = PagingDto<RoleDto>;
-
-/// A role.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct RoleDto {
-    /// ID of the role.
-    pub id: String,
-    /// Code of the role, unique within its permission space.
+    /// Code of the group.
     pub code: String,
-    /// Name of the role.
-    pub name: String,
-    /// Description of the role.
-    pub description: String,
-    /// Code of the permission space.
-    pub namespace: String,
-    /// Name of the permission space.
-    pub namespace_name: String,
-    /// State of the role (for example enabled or disabled).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Time (Unix epoch in milliseconds) at which the role is switched off automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_time: Option<i64>,
-    /// Whether users may request this role themselves.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_permission_apply: Option<bool>,
 }
 
-/// Response carrying real-name verification records.
-#[cfg(feature = "users")]
-pub type PrincipalAuthenticationInfoPaginatedRespDto = RespDto<
-    PrincipalAuthenticationInfoPagingDto,
->;
-
-/// Real-name verification records of a user.
-#[cfg(feature = "users")]
-pub type PrincipalAuthenticationInfoPagingDto = PagingDto<
-    PrincipalAuthenticationInfoDto,
->;
-
-/// One real-name verification record.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PrincipalAuthenticationInfoDto {
-    /// True if the real-name check passed.
-    pub authenticated: bool,
-    /// Kind of subject that was verified (for example a person or a company).
-    pub principal_type: String,
-    /// Identifying number of the verified subject.
-    pub principal_code: String,
-    /// Name of the verified subject.
-    pub principal_name: String,
-    /// When the real-name check took place.
-    pub authenticated_at: String,
-}
-
-/// The user whose real-name verification is removed.
-#[cfg(feature = "users")]
+/// A group to create.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResetUserPrincipalAuthenticationInfoDto {
-    /// ID of the user; read according to `options.userIdType`.
-    pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ResetUserPrincipalAuthenticationInfoOptionsDto>,
-}
-
-/// Optional settings for removing real-name verification.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResetUserPrincipalAuthenticationInfoOptionsDto {
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_type: Option<UserIdType>,
-}
-
-/// Response carrying one page of the departments of a user.
-#[cfg(feature = "users")]
-pub type UserDepartmentPaginatedRespDto = RespDto<UserDepartmentPagingDto>;
-
-/// One page of the departments of a user.
-#[cfg(feature = "users")]
-pub type UserDepartmentPagingDto = PagingDto<UserDepartmentRespDto>;
-
-/// A department the user belongs to, with membership details.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserDepartmentRespDto {
-    /// Code of the organisation the department belongs to.
-    pub organization_code: String,
-    /// ID of the department.
-    pub department_id: String,
-    /// True for the root department of an organisation.
-    pub is_root: bool,
-    /// When the department was created.
-    pub created_at: String,
-    /// Name of the department.
-    pub name: String,
-    /// Description of the department.
+pub struct CreateGroupReqDto {
+    /// Kind of group, such as `static`.
+    pub r#type: String,
+    /// Description of the group.
     pub description: String,
-    /// Custom (open) department ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_department_id: Option<String>,
-    /// True if the user leads the department.
-    pub is_leader: bool,
-    /// Code of the department.
+    /// Name of the group.
+    pub name: String,
+    /// Code of the group: unique in the pool and a valid English identifier, such as `developers`.
     pub code: String,
-    /// True if this is the user's primary department.
-    pub is_main_department: bool,
-    /// When the user joined the department.
-    pub joined_at: String,
-    /// True if the department is a virtual node used for grouping.
-    pub is_virtual_node: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub i18n: Option<DepartmentI18nDto>,
-    /// Values of the custom department fields, keyed by field name.
+    /// Values of custom group fields, keyed by field name; each key must first be defined as a custom field in the pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<serde_json::Value>,
-    /// IDs of the departments from the root down to this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department_id_path: Option<Vec<String>>,
-    /// Codes of the departments from the root down to this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department_code_path: Option<Vec<String>>,
-    /// Names of the departments from the root down to this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department_name_path: Option<Vec<String>>,
 }
 
-/// Translations of department attributes.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct DepartmentI18nDto {
-    pub name: LangObject,
-}
-
-/// A text in each supported language.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LangObject {
-    #[serde(rename = "zh-CN")]
-    pub zh_cn: LangUnit,
-    #[serde(rename = "en-US")]
-    pub en_us: LangUnit,
-    #[serde(rename = "zh-TW")]
-    pub zh_tw: LangUnit,
-    #[serde(rename = "ja-JP")]
-    pub ja_jp: LangUnit,
-}
-
-/// The text for one language.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LangUnit {
-    /// Whether this translation is switched on; when it is and the console shows this language, the text is used.
-    pub enabled: bool,
-    /// The translated text.
-    pub value: String,
-}
-
-/// The user and the full set of departments to assign.
-#[cfg(feature = "users")]
+/// A user group with its members.
+#[cfg(any(feature = "groups", feature = "invitations"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SetUserDepartmentsDto {
-    /// ID of the user; read according to `options.userIdType`.
-    pub user_id: String,
-    /// Departments the user should belong to; they replace the current memberships.
-    pub departments: Vec<SetUserDepartmentDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<SetUserDepartmentsOptionsDto>,
-}
-
-/// One department membership.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SetUserDepartmentDto {
-    /// ID of the department.
-    pub department_id: String,
-    /// True if the user leads the department.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_leader: Option<bool>,
-    /// True if this is the user's primary department.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_main_department: Option<bool>,
-}
-
-/// Optional settings for assigning departments.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SetUserDepartmentsOptionsDto {
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_type: Option<UserIdType>,
-}
-
-/// Response carrying one page of groups.
-#[cfg(feature = "users")]
-pub type GroupPaginatedRespDto = RespDto<GroupPagingDto>;
-
-/// One page of groups.
-#[cfg(feature = "users")]
-pub type GroupPagingDto = PagingDto<ResGroupDto>;
-
-/// A user group.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ResGroupDto {
+pub struct GroupDto {
     /// ID of the group.
     pub id: String,
     /// Unique code of the group.
@@ -1324,425 +2232,1743 @@ pub struct ResGroupDto {
     pub members: Vec<UserDto>,
 }
 
-/// Response carrying the multi-factor binding states of a user.
-#[cfg(feature = "users")]
-pub type UserMfaSingleRespDto = RespDto<UserMfaRespDto>;
+/// Response carrying one group.
+#[cfg(feature = "groups")]
+pub type GroupSingleRespDto = RespDto<GroupDto>;
 
-/// Which multi-factor methods the user has bound.
-#[cfg(feature = "users")]
+/// The groups to create.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserMfaRespDto {
-    /// State of the OTP (authenticator app) factor.
-    pub totp_status: String,
-    /// State of the face recognition factor.
-    pub face_mfa_status: String,
-    /// State of the text message factor.
-    pub sms_mfa_status: String,
-    /// State of the email factor.
-    pub email_mfa_status: String,
+pub struct CreateGroupBatchReqDto {
+    /// One entry per group to create.
+    pub list: Vec<CreateGroupReqDto>,
 }
 
-/// Response carrying one page of archived users.
-#[cfg(feature = "users")]
-pub type ListArchivedUsersSingleRespDto = RespDto<ArchivedUsersListPagingDto>;
+/// Response carrying a list of groups.
+#[cfg(feature = "groups")]
+pub type GroupListRespDto = RespDto<Vec<GroupDto>>;
 
-/// One page of archived users.
-#[cfg(feature = "users")]
-pub type ArchivedUsersListPagingDto = PagingDto<ListArchivedUsersRespDto>;
-
-/// An archived user.
-#[cfg(feature = "users")]
+/// The group to create, or to update if its code already exists.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ListArchivedUsersRespDto {
-    /// ID of the user.
-    pub user_id: String,
-    /// When the user was archived.
-    pub archived_at: String,
-}
-
-/// The user to sign out and the applications concerned.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KickUsersDto {
-    /// IDs of the applications to sign the user out of.
-    pub app_ids: Vec<String>,
-    /// ID of the user to sign out; read according to `options.userIdType`.
-    pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<KickUsersOptionsDto>,
-}
-
-/// Optional settings for signing users out.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KickUsersOptionsDto {
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_type: Option<UserIdType>,
-}
-
-/// Attributes to look up; a user matching any one of them counts.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IsUserExistsReqDto {
-    /// Login name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Mobile number, without the country calling code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// The user's ID in an outside system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-}
-
-/// Response telling whether a user exists.
-#[cfg(feature = "users")]
-pub type IsUserExistsRespDto = RespDto<IsUserExistsDto>;
-
-/// Result of the existence check.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IsUserExistsDto {
-    /// True if a matching user exists.
-    pub exists: bool,
-}
-
-/// Response carrying a list of applications.
-#[cfg(feature = "users")]
-pub type AppListRespDto = RespDto<Vec<AppDto>>;
-
-/// An application.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct AppDto {
-    /// ID of the application.
-    pub app_id: String,
-    /// Name of the application.
-    pub app_name: String,
-    /// Link to the application logo.
-    pub app_logo: String,
-    /// Sign-in address of the application.
-    pub app_login_url: String,
-    /// Default access rule of the application: everyone allowed or everyone denied unless granted.
-    pub app_default_login_strategy: AppDtoAppDefaultLoginStrategy,
-}
-
-/// The user and the roles to look for.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HasAnyRoleReqDto {
-    /// Roles to look for; a single match is enough.
-    pub roles: Vec<HasRoleRolesDto>,
-    /// ID of the user; read according to `options.userIdType`.
-    pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<HasAnyRoleOptionsDto>,
-}
-
-/// A role, identified by code and permission space.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct HasRoleRolesDto {
-    /// Code of the permission space the role lives in; the default space when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// Code of the role.
+pub struct CreateOrUpdateGroupReqDto {
+    /// Kind of group, such as `static`.
+    pub r#type: String,
+    /// Description of the group.
+    pub description: String,
+    /// Name of the group.
+    pub name: String,
+    /// Code of the group, which decides whether a group is created or updated: unique in the pool and a valid English identifier.
     pub code: String,
 }
 
-/// Optional settings for the role check.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HasAnyRoleOptionsDto {
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_type: Option<UserIdType>,
-}
-
-/// Response telling whether a user holds any of the given roles.
-#[cfg(feature = "users")]
-pub type HasAnyRoleRespDto = RespDto<HasAnyRoleDto>;
-
-/// Result of the role check.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct HasAnyRoleDto {
-    /// True if the user holds at least one of the roles.
-    pub has_any_role: bool,
-}
-
-/// Response carrying one page of sign-in records.
-#[cfg(feature = "users")]
-pub type UserLoginHistoryPaginatedRespDto = RespDto<UserLoginHistoryPagingDto>;
-
-/// One page of sign-in records.
-#[cfg(feature = "users")]
-pub type UserLoginHistoryPagingDto = PagingDto<UserLoginHistoryDto>;
-
-/// One sign-in record.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserLoginHistoryDto {
-    /// ID of the application signed in to.
-    pub app_id: String,
-    /// Name of the application.
-    pub app_name: String,
-    /// Link to the application logo.
-    pub app_logo: String,
-    /// Sign-in address of the application.
-    pub app_login_url: String,
-    /// IP address of the client.
-    pub client_ip: String,
-    /// User-Agent header of the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    /// When the sign-in happened.
-    pub time: String,
-}
-
-/// Response carrying the applications a user has signed in to.
-#[cfg(feature = "users")]
-pub type UserLoggedInAppsListRespDto = RespDto<Vec<UserLoggedInAppsDto>>;
-
-/// An application the user has signed in to.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserLoggedInAppsDto {
-    /// ID of the application.
-    pub app_id: String,
-    /// Name of the application.
-    pub app_name: String,
-    /// Link to the application logo.
-    pub app_logo: String,
-    /// Sign-in address of the application.
-    pub app_login_url: String,
-}
-
-/// Response carrying the identity providers a user has signed in with.
-#[cfg(feature = "users")]
-pub type UserLoggedInIdentitiesRespDto = RespDto<Vec<UserLoggedInIdentitiesDto>>;
-
-/// An identity provider the user has signed in with.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct UserLoggedInIdentitiesDto {
-    /// ID of the identity record.
-    pub identity_id: String,
-    /// Name of the identity provider.
-    pub idp_name: String,
-    /// English name of the identity provider.
-    pub idp_name_en: String,
-    /// Link to the identity provider logo.
-    pub idp_logo: String,
-    /// ID of the identity provider.
-    pub idp_id: String,
-}
-
-/// The user who leaves the organisation.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResignUserReqDto {
-    /// ID of the user leaving; read according to `userIdType`.
-    pub user_id: String,
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_type: Option<UserIdType>,
-}
-
-/// Response telling whether the resignation was recorded.
-#[cfg(feature = "users")]
-pub type ResignUserRespDto = RespDto<ResignUserDataDto>;
-
-/// Outcome of the resignation.
-#[cfg(feature = "users")]
+/// The group after a create-or-update call, and which of the two happened.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ResignUserDataDto {
-    /// True if the operation succeeded.
-    pub success: bool,
+pub struct CreateOrUpdateGroupDataDto {
+    /// True if the group was created; false if an existing group was updated.
+    pub created: bool,
+    /// The group.
+    pub data: GroupDto,
 }
 
-/// The users who leave the organisation.
-#[cfg(feature = "users")]
+/// Response carrying the group and whether it was created.
+#[cfg(feature = "groups")]
+pub type CreateOrUpdateGroupRespDto = RespDto<CreateOrUpdateGroupDataDto>;
+
+/// The groups to delete.
+#[cfg(feature = "groups")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ResignUserBatchReqDto {
-    /// IDs of the users leaving; read according to `userIdType`.
-    pub user_ids: Vec<String>,
-    /// Tells the server how to read the user identifier. Allowed values:
-    /// - `user_id` (default): the user ID assigned by GenAuth.
-    /// - `external_id`: the ID the user has in an outside system (the `externalId`
-    /// attribute).
-    /// - `phone`, `email`, `username`: the user's mobile number, email address or
-    /// login name.
-    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
-    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
-    /// the user's ID at that provider.
-    /// - `sync_relation`: a synchronisation link written as
-    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
-    /// (for example `lark` or `wechatwork`).
-    /// - `custom_field`: the value of a unique custom user field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_type: Option<UserIdType>,
+pub struct DeleteGroupsReqDto {
+    /// Codes of the groups to delete (1 to 50).
+    pub code_list: Vec<String>,
 }
 
-/// Response carrying one page of resources a user is authorised for.
-#[cfg(feature = "users")]
-pub type AuthorizedResourcePaginatedRespDto = RespDto<AuthorizedResourcePagingDto>;
+/// Response carrying a list of resources and the actions granted on them.
+#[cfg(feature = "groups")]
+pub type AuthorizedResourceListRespDto = RespDto<Vec<AuthorizedResourceDto>>;
 
-/// One page of resources the user is authorised for.
-#[cfg(feature = "users")]
-pub type AuthorizedResourcePagingDto = PagingDto<AuthorizedResourceDto>;
+/// The group and the users to remove from it.
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveGroupMembersReqDto {
+    /// IDs of the users to remove (1 to 50).
+    pub user_ids: Vec<String>,
+    /// Code of the group.
+    pub code: String,
+}
 
-/// A resource and the actions granted on it.
-#[cfg(feature = "users")]
+/// The group to change and its new values.
+#[cfg(feature = "groups")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateGroupReqDto {
+    /// New description of the group.
+    pub description: String,
+    /// Current code of the group to update.
+    pub code: String,
+    /// New name of the group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New code for the group; leave out to keep the current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_code: Option<String>,
+    /// Values of custom group fields, keyed by field name; each key must first be defined as a custom field in the pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<serde_json::Value>,
+}
+
+/// A subject that a role is assigned to or taken away from.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetDto {
+    /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
+    pub target_type: TargetDtoTargetType,
+    /// Identifies the subject according to `targetType`: a user ID, a role code, a group code or a department ID.
+    pub target_identifier: String,
+}
+
+/// One role and the targets to assign it to.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignRoleDto {
+    /// Subjects that receive the role.
+    pub targets: Vec<TargetDto>,
+    /// Code of the role to assign.
+    pub code: String,
+    /// When the assignment expires (Unix epoch in milliseconds); leave out for no expiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// When the assignment takes effect (Unix epoch in milliseconds); leave out to apply it at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_time: Option<i64>,
+    /// Code of the permission space the role belongs to; the default space when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// A role, identified by its code and permission space.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RoleCodeDto {
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// Targets and the roles to assign to each of them.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AssignRoleBatchDto {
+    /// Subjects that receive the roles.
+    pub targets: Vec<TargetDto>,
+    /// Roles to assign.
+    pub roles: Vec<RoleCodeDto>,
+}
+
+/// Roles to check for mutual exclusion.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckRoleMutualExclusionReqDto {
+    /// Roles to check.
+    pub roles: Vec<RoleCodeDto>,
+}
+
+/// Result of a mutual exclusion check.
+#[cfg(feature = "roles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct AuthorizedResourceDto {
-    /// Code of the resource.
-    pub resource_code: String,
-    /// Description of the resource.
+pub struct CheckRoleMutualExclusionResultDto {
+    /// True if at least two of the given roles exclude one another.
+    pub exist_mutually_exclusive: bool,
+}
+
+/// Response carrying the result of a mutual exclusion check.
+#[cfg(feature = "roles")]
+pub type CheckRoleMutualExclusionRespDto = RespDto<CheckRoleMutualExclusionResultDto>;
+
+/// Role code and, optionally, name to check in a permission space.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckRoleParamsDto {
+    /// Role code to check.
+    pub code: String,
+    /// Code of the permission space to check in.
+    pub namespace: String,
+    /// Role name to check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Outcome of a role code or name check.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckRoleParamsRespDto {
+    /// True if the code (and name) can be used.
+    pub is_valid: bool,
+    /// Reason the check failed; left out when it passed. Declared as a boolean, although the Authing document shows a text reason here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<bool>,
+}
+
+/// The shape 8 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `RoleCheckParamsRespDto`, `CheckExternalUserPermissionRespDto`, `CheckPermissionRespDto`.
+#[cfg(any(feature = "roles", feature = "data_permissions", feature = "data_objects"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(
+    default,
+    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
+    rename_all = "camelCase"
+)]
+pub struct RespDto2<T> {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
+    pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// The part that differs between the types defined as this one (see their docs).
+    pub data: T,
+}
+
+/// Response carrying the outcome of a role code or name check.
+#[cfg(feature = "roles")]
+pub type RoleCheckParamsRespDto = RespDto2<CheckRoleParamsRespDto>;
+
+/// Code and name of the administrator role to create.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateAdminRoleDto {
+    /// Name of the administrator role.
+    pub name: String,
+    /// Unique code of the administrator role.
+    pub code: String,
+    /// Free-text description of the role, for administrators.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Conditions under which the permission applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub condition: Option<Vec<PolicyCondition>>,
-    /// Kind of resource.
-    pub resource_type: ResourceType,
-    /// API path or URL the resource stands for.
-    pub api_identifier: String,
-    /// Actions granted on the resource.
-    pub actions: Vec<String>,
-    /// Whether the permission grants or denies access.
-    pub effect: AuthorizedResourceDtoEffect,
 }
 
-/// A condition that limits when a permission applies.
-#[cfg(feature = "users")]
+/// The role to create.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRoleDto {
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Name of the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Code of the permission space to create the role in; `default` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// When the role is switched off automatically, as a Unix epoch in milliseconds written as a string; leave out to keep the role enabled indefinitely.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_time: Option<String>,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying a single role.
+#[cfg(feature = "roles")]
+pub type RoleSingleRespDto = RespDto<RoleDto>;
+
+/// One role in a batch creation.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RoleListItem {
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Name of the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Code of the permission space to create the role in; `default` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Roles to create in one call.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateRolesBatch {
+    /// Roles to create.
+    pub list: Vec<RoleListItem>,
+}
+
+/// Administrator roles to delete.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteAdminRoleDto {
+    /// Codes of the administrator roles to delete.
+    pub code_list: Vec<String>,
+}
+
+/// Roles of one permission space to delete.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteRoleDto {
+    /// Codes of the roles to delete.
+    pub code_list: Vec<String>,
+    /// Code of the permission space the roles belong to; `default` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// A resource a role is authorised for, with the allowed actions.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RoleAuthorizedResourcesRespDto {
+    /// Code of the resource.
+    pub resource_code: String,
+    /// Kind of resource: `DATA`, `API`, `MENU`, `BUTTON` or `UI`.
+    pub resource_type: AuthorizedResourceDtoResourceType,
+    /// Actions the role may perform on the resource.
+    pub actions: Vec<String>,
+    /// API identifier linked to the resource; empty when there is none.
+    pub api_identifier: String,
+}
+
+/// One page of the resources a role is authorised for.
+#[cfg(feature = "roles")]
+pub type RoleAuthorizedResourcePagingDto = PagingDto<RoleAuthorizedResourcesRespDto>;
+
+/// Response carrying one page of the resources a role is authorised for.
+#[cfg(feature = "roles")]
+pub type RoleAuthorizedResourcePaginatedRespDto = RespDto<
+    RoleAuthorizedResourcePagingDto,
+>;
+
+/// One assignment of a role, with its state and validity period.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RolePermissionListDto {
+    /// ID of the role.
+    pub role_id: String,
+    /// `ENABLE` once the subject holds the role, `DISABLE` while it has not joined yet.
+    pub status: String,
+    /// When the subject joined the role (Unix epoch in milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_time: Option<i64>,
+    /// When the assignment expires (Unix epoch in milliseconds); `null` means it never expires.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "rt::nullable"
+    )]
+    pub end_time: Option<Option<i64>>,
+    /// ID of the user pool.
+    pub user_pool_id: String,
+    /// Name of the role (at most 50 characters).
+    pub role_name: String,
+    /// Code of the role (letters, digits, `-` and `_`, at most 50 characters).
+    pub role_code: String,
+    /// When the record was created (ISO 8601 date-time).
+    pub created_at: String,
+    /// When the record was last modified (ISO 8601 date-time).
+    pub updated_at: String,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One page of role assignment records.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RoleListPageDto {
+    /// Total number of matching records across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Records of the current page.
+    pub data: Vec<RolePermissionListDto>,
+}
+
+/// Response carrying one page of role assignment records.
+#[cfg(feature = "roles")]
+pub type RoleListPageRespDto = RespDto<RoleListPageDto>;
+
+/// A role, identified by its code and permission space.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RoleCodeAndNamespaceDto {
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Code of the permission space the role belongs to.
+    pub namespace: String,
+}
+
+/// Roles to delete, possibly from different permission spaces.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteRoleBatchDto {
+    /// Roles to delete, each with its permission space.
+    pub role_list: Vec<RoleCodeAndNamespaceDto>,
+}
+
+/// One role and the targets to take it away from.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RevokeRoleDto {
+    /// Subjects that lose the role.
+    pub targets: Vec<TargetDto>,
+    /// Code of the role to revoke.
+    pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// Targets and the roles to take away from each of them.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RevokeRoleBatchDto {
+    /// Subjects that lose the roles.
+    pub targets: Vec<TargetDto>,
+    /// Roles to revoke.
+    pub roles: Vec<RoleCodeDto>,
+}
+
+/// The role to change and its new values.
+#[cfg(feature = "roles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateRoleDto {
+    /// New name of the role.
+    pub name: String,
+    /// New code of the role; repeat `code` to keep the current one.
+    pub new_code: String,
+    /// Current code of the role.
+    pub code: String,
+    /// Code of the permission space the role belongs to; the default space when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// `ENABLE` to keep the role in use, `DISABLE` to switch it off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// When the role is switched off automatically, as a Unix epoch in milliseconds written as a string; leave out to keep the role enabled indefinitely.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_time: Option<String>,
+    /// Whether users may request this role themselves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_permission_apply: Option<bool>,
+    /// Free-text description of the role, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A custom field definition to delete.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteCustomFieldDto {
+    /// Kind of target the field belongs to: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
+    pub target_type: TargetDtoTargetType,
+    /// Key of the field.
+    pub key: String,
+}
+
+/// Custom field definitions to delete.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteCustomFieldsReqDto {
+    /// ID of the tenant the definitions belong to.
+    pub tenant_id: String,
+    /// The definitions to delete.
+    pub list: Vec<DeleteCustomFieldDto>,
+}
+
+/// Response carrying the custom field values of a target.
+#[cfg(feature = "custom_fields")]
+pub type GetCustomDataRespDto = RespDto<serde_json::Value>;
+
+/// Translations of the texts of a custom field.
+#[cfg(any(feature = "custom_fields", feature = "invitations"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct PolicyCondition {
-    /// Request attribute the condition looks at.
-    pub param: PolicyConditionParam,
-    /// How the attribute is compared with `value`.
-    pub operator: PolicyConditionOperator,
-    /// Value to compare the attribute with.
+pub struct CustomFieldI18n {
+    /// The display label of the field in each supported language.
+    pub label: LangObject,
+}
+
+/// An option of an `ENUM` field.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomFieldSelectOption {
+    /// Value stored when the option is chosen.
+    pub value: String,
+    /// Text shown for the option.
+    pub label: String,
+}
+
+/// Definition of a custom (or built-in) field.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CustomFieldDto {
+    /// Kind of target the field belongs to:
+    /// - `USER`: users;
+    /// - `ROLE`: roles;
+    /// - `GROUP`: groups;
+    /// - `DEPARTMENT`: departments.
+    pub target_type: TargetDtoTargetType,
+    /// When the field was defined (ISO 8601); built-in fields have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Data type of the field; it cannot change once set:
+    /// - `STRING`: text;
+    /// - `NUMBER`: a number;
+    /// - `DATETIME`: a date and time;
+    /// - `BOOLEAN`: true or false;
+    /// - `ENUM`: one of `options`.
+    pub data_type: CustomFieldDtoDataType,
+    /// Key of the field, unique among the fields of the target and distinct from the built-in keys; it cannot change once set.
+    pub key: String,
+    /// Name shown for the field.
+    pub label: String,
+    /// Whether values written from now on are stored encrypted; cannot change once set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    /// Whether no two targets may hold the same value; only applies to `STRING` and `NUMBER` fields.
+    pub is_unique: bool,
+    /// Whether users may edit the value themselves. Special fields such as phone or email still need a verification step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_editable: Option<bool>,
+    /// Whether the console shows the field on the detail page of the user, department or role.
+    pub visible_in_admin_console: bool,
+    /// Whether users see the field in their personal center; API responses include it either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_in_user_center: Option<bool>,
+    /// Display name of the field in each language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<CustomFieldI18n>,
+    /// Options of an `ENUM` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<CustomFieldSelectOption>>,
+    /// Free-text description of the field, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying field definitions.
+#[cfg(feature = "custom_fields")]
+pub type CustomFieldListRespDto = RespDto<Vec<CustomFieldDto>>;
+
+/// Payload of the field-list calls as GenAuth's SDK declares it, which repeats the query. The server is expected to send `count` (counts of fields) and `list` (the definitions) instead, and this type does not capture them.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListCustomFieldsDto {
+    /// Kind of target, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<serde_json::Value>,
+    /// Data type, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<serde_json::Value>,
+    /// ID of the tenant, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<serde_json::Value>,
+    /// Page number, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<serde_json::Value>,
+    /// Page size, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<serde_json::Value>,
+    /// User visibility filter, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_visible: Option<serde_json::Value>,
+    /// Console visibility filter, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_visible: Option<serde_json::Value>,
+    /// Access control filter, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_control: Option<serde_json::Value>,
+    /// Search keyword, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<serde_json::Value>,
+    /// Search language, as given in the query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<serde_json::Value>,
+}
+
+/// Response carrying a page of field definitions.
+#[cfg(feature = "custom_fields")]
+pub type ListCistomFieldsResDto = RespDto<ListCustomFieldsDto>;
+
+/// One custom field value to store.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetCustomDataDto {
+    /// ID of the tenant the value belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// Key of the custom field.
+    pub key: String,
+    /// The value, given as a string; it must suit the data type of the field, or the call fails.
     pub value: String,
 }
 
-/// The user and the application to check.
-#[cfg(feature = "users")]
+/// Custom field values to store on one target.
+#[cfg(feature = "custom_fields")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CheckSessionStatusDto {
-    /// ID of the application to check.
-    pub app_id: String,
-    /// ID of the user to check.
-    pub user_id: String,
+pub struct SetCustomDataReqDto {
+    /// The values to store.
+    pub list: Vec<SetCustomDataDto>,
+    /// Identifier of the target: the user ID for a user, the role code for a role, the group code for a group, the department ID for a department.
+    pub target_identifier: String,
+    /// Kind of target:
+    /// - `USER`: a user;
+    /// - `ROLE`: a role;
+    /// - `GROUP`: a group;
+    /// - `DEPARTMENT`: a department.
+    pub target_type: TargetDtoTargetType,
+    /// ID of the tenant the target belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// Code of the permission space the role belongs to; needed when `targetType` is `ROLE`, ignored otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
 }
 
-/// Response telling whether the user has a live session.
-#[cfg(feature = "users")]
-pub type CheckSessionStatusRespDto = RespDto<CheckSessionStatusDataDto>;
+/// A custom field to create or update.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetCustomFieldDto {
+    /// Kind of target the field belongs to:
+    /// - `USER`: users;
+    /// - `ROLE`: roles;
+    /// - `GROUP`: groups;
+    /// - `DEPARTMENT`: departments.
+    pub target_type: TargetDtoTargetType,
+    /// Key of the field, distinct from the built-in keys; an existing key updates that field. It cannot change once set.
+    pub key: String,
+    /// Data type of the field; it cannot change once set:
+    /// - `STRING`: text;
+    /// - `NUMBER`: a number;
+    /// - `DATETIME`: a date and time;
+    /// - `BOOLEAN`: true or false;
+    /// - `ENUM`: one of `options`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<CustomFieldDtoDataType>,
+    /// Name shown for the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Store values written from now on encrypted; cannot change once set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    /// Require that no two targets hold the same value; only applies to `STRING` and `NUMBER` fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_unique: Option<bool>,
+    /// Let users edit the value themselves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_editable: Option<bool>,
+    /// Show the field on the detail page of the user, department or role in the console.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_in_admin_console: Option<bool>,
+    /// Show the field in the users' personal center; API responses include it either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_in_user_center: Option<bool>,
+    /// Validation rules, a list of objects such as `{"type": "UNIQUE", "content": "", "error": "<message>"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validate_rules: Option<serde_json::Value>,
+    /// IDs of the applications the field applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_ids: Option<Vec<String>>,
+    /// Mask the value when it is displayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desensitization: Option<bool>,
+    /// Options of an `ENUM` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<CustomFieldSelectOption>>,
+    /// Display name of the field in each language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<CustomFieldI18n>,
+    /// Free-text description of the field, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
 
-/// Result of the session check.
-#[cfg(feature = "users")]
+/// Custom fields to create or update.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetCustomFieldsReqDto {
+    /// The fields.
+    pub list: Vec<SetCustomFieldDto>,
+    /// ID of the tenant the fields belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// New settings of a built-in user field.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUserBaseFieldDto {
+    /// Key of the built-in field, such as `nickname`.
+    pub key: String,
+    /// Name shown for the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Let users edit the value themselves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_editable: Option<bool>,
+    /// Show the field on the user detail page in the console.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_in_admin_console: Option<bool>,
+    /// Show the field in the users' personal center; API responses include it either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_in_user_center: Option<bool>,
+    /// Display name of the field in each language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<CustomFieldI18n>,
+    /// Free-text description of the field, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Built-in user fields to update.
+#[cfg(feature = "custom_fields")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SetUserBaseFieldsReqDto {
+    /// The fields and their new settings.
+    pub list: Vec<SetUserBaseFieldDto>,
+}
+
+/// A resource to grant and the actions granted on it.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceItemDto {
+    /// Code of the resource.
+    pub code: String,
+    /// Actions granted on the resource (up to 50).
+    pub actions: Vec<String>,
+    /// Kind of resource (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
+    pub resource_type: AuthorizedResourceDtoResourceType,
+}
+
+/// One grant: a kind of subject, the subjects, and the resources and actions they receive.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizeResourceItem {
+    /// Kind of subject: `USER` (a user), `ROLE` (a role), `GROUP` (a group) or `DEPARTMENT` (a department).
+    pub target_type: TargetDtoTargetType,
+    /// Subjects to grant to (up to 100): user IDs for `USER`, role codes for `ROLE`, group codes for `GROUP`, department IDs for `DEPARTMENT`.
+    pub target_identifiers: Vec<String>,
+    /// Resources to grant, each with the actions granted on it.
+    pub resources: Vec<ResourceItemDto>,
+}
+
+/// Request body of `authorize-resources`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuthorizeResourcesDto {
+    /// Grants to make (1 to 10).
+    pub list: Vec<AuthorizeResourceItem>,
+    /// Code of the permission space; the default space is used when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// Request body of `create-namespace`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateNamespaceDto {
+    /// Code of the permission space, unique in the user pool.
+    pub code: String,
+    /// Display name of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A permission space (namespace), which holds resources and roles.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct CheckSessionStatusDataDto {
-    /// True if the user has a live session in the application.
-    pub active: bool,
-}
-
-/// OTP secrets to import.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ImportOtpReqDto {
-    /// Users and the OTP secrets to bind to them.
-    pub list: Vec<ImportOtpItemDto>,
-}
-
-/// One user and the OTP secret to bind.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportOtpItemDto {
-    /// ID of the user the OTP secret belongs to.
-    pub user_id: String,
-    pub otp: ImportOtpItemDataDto,
-}
-
-/// An OTP secret with its optional recovery code.
-#[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportOtpItemDataDto {
-    /// Shared OTP secret.
-    pub secret: String,
-    /// Recovery code that can replace an OTP once.
+pub struct NamespaceDto {
+    /// Code of the permission space, unique in the user pool.
+    pub code: String,
+    /// Display name of the permission space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recovery_code: Option<String>,
+    pub name: Option<String>,
+    /// Description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
-/// Response without a data payload.
-#[cfg(feature = "users")]
+/// Response carrying one permission space.
+#[cfg(feature = "resources")]
+pub type NamespaceRespDto = RespDto<NamespaceDto>;
+
+/// One permission space to create.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateNamespacesBatchItemDto {
+    /// Code of the permission space, unique in the user pool.
+    pub code: String,
+    /// Display name of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Request body of `create-namespaces-batch`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateNamespacesBatchDto {
+    /// Permission spaces to create (1 to 50).
+    pub list: Vec<CreateNamespacesBatchItemDto>,
+}
+
+/// An action that may be granted on a resource.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResourceAction {
+    /// Name of the action, such as `ecs:Start`.
+    pub name: String,
+    /// Description of the action.
+    pub description: String,
+}
+
+/// Request body of `create-resource`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateResourceDto {
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
+    pub r#type: CreateResourceDtoType,
+    /// Code of the resource, unique within its permission space.
+    pub code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Actions that may be granted on the resource (up to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the URL that identifies the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_identifier: Option<String>,
+    /// Code of the permission space; the default space is used when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// A resource, such as an API, a menu or a button, and its actions.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct CommonResponseDto {
+pub struct ResourceDto {
+    /// Code of the resource, unique within its permission space.
+    pub code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
+    pub r#type: CreateResourceDtoType,
+    /// Actions that may be granted on the resource (up to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the URL that identifies the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_identifier: Option<String>,
+    /// Code of the permission space the resource belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Whether this resource of the self-built application is also linked to tenant applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_to_tenant: Option<bool>,
+}
+
+/// Response carrying one resource.
+#[cfg(feature = "resources")]
+pub type ResourceRespDto = RespDto<ResourceDto>;
+
+/// One resource to create.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateResourceBatchItemDto {
+    /// Code of the resource, unique within its permission space.
+    pub code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
+    pub r#type: CreateResourceDtoType,
+    /// Actions that may be granted on the resource (up to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the URL that identifies the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_identifier: Option<String>,
+}
+
+/// Request body of `create-resources-batch`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateResourcesBatchDto {
+    /// Resources to create (1 to 50).
+    pub list: Vec<CreateResourceBatchItemDto>,
+    /// Code of the permission space; the default space is used when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// Request body of `delete-common-resources-batch`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteCommonResourcesBatchDto {
+    /// IDs of the resources to delete.
+    pub ids: Vec<String>,
+}
+
+/// Request body of `delete-namespace`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteNamespaceDto {
+    /// Code of the permission space to delete.
+    pub code: String,
+}
+
+/// Request body of `delete-namespaces-batch`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteNamespacesBatchDto {
+    /// Codes of the permission spaces to delete (1 to 10).
+    pub code_list: Vec<String>,
+}
+
+/// Request body of `delete-resource`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteResourceDto {
+    /// Code of the resource to delete.
+    pub code: String,
+    /// Code of the permission space; the default space is used when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// Request body of `delete-resources-batch`; give either `codeList` or `ids`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteResourcesBatchDto {
+    /// Code of the permission space; the default space is used when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Codes of the resources to delete (1 to 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_list: Option<Vec<String>>,
+    /// IDs of the resources to delete (1 to 50), instead of their codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+}
+
+/// Response carrying a list of permission spaces.
+#[cfg(feature = "resources")]
+pub type NamespaceListRespDto = RespDto<Vec<NamespaceDto>>;
+
+/// Request body of `get-resource-authorized-targets`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetResourceAuthorizedTargetsDto {
+    /// Identifier of the resource, such as `ecs:1`.
+    pub resource: String,
+    /// Code of the permission space; `default` when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Only return subjects of this kind: `USER` (users), `ROLE` (roles), `GROUP` (groups) or `DEPARTMENT` (departments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<TargetDtoTargetType>,
+    /// Page number, starting at 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+/// A subject granted a resource, with its actions.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ResourceAuthorizedTargetDto {
+    /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
+    pub target_type: TargetDtoTargetType,
+    /// Identifier of the subject: user ID, role code, group code or department ID, depending on `targetType`.
+    pub target_identifier: String,
+    /// Actions the subject may perform on the resource.
+    pub actions: Vec<String>,
+}
+
+/// One page of subjects granted a resource.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetResourceAuthorizedTargetDataDto {
+    /// Total number of matching subjects across all pages.
+    pub total_count: i64,
+    /// Subjects of the current page.
+    pub list: Vec<ResourceAuthorizedTargetDto>,
+}
+
+/// Response carrying one page of subjects granted a resource.
+#[cfg(feature = "resources")]
+pub type GetResourceAuthorizedTargetRespDto = RespDto<
+    GetResourceAuthorizedTargetDataDto,
+>;
+
+/// Response carrying a list of resources.
+#[cfg(feature = "resources")]
+pub type ResourceListRespDto = RespDto<Vec<ResourceDto>>;
+
+/// Request body of `is-action-allowed`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IsActionAllowedDto {
+    /// ID of the user to check.
+    pub user_id: String,
+    /// Action to check, such as `ecs:Start`.
+    pub action: String,
+    /// Identifier of the resource, such as `ecs:1`.
+    pub resource: String,
+    /// Code of the permission space; the default space is used when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// Outcome of a permission check.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IsActionAllowedDataDto {
+    /// True when the user may perform the action on the resource.
+    pub allowed: bool,
+}
+
+/// Response telling whether a user may perform an action.
+#[cfg(feature = "resources")]
+pub type IsActionAllowedRespDtp = RespDto<IsActionAllowedDataDto>;
+
+/// A common resource as listed by `list-common-resource`, with its ID and permission space.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CommonResourceDto {
+    /// Code of the resource, unique within its permission space.
+    pub code: String,
+    /// Description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
+    pub r#type: CreateResourceDtoType,
+    /// Actions that may be granted on the resource (up to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the URL that identifies the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_identifier: Option<String>,
+    /// Code of the permission space the resource belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Whether this resource of the self-built application is also linked to tenant applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_to_tenant: Option<bool>,
+    /// ID of the resource.
+    pub id: String,
+    /// Numeric ID of the permission space the resource belongs to.
+    pub namespace_id: f64,
+    /// Name of the permission space the resource belongs to.
+    pub namespace_name: String,
+    /// ID of the user pool that owns the resource.
+    pub user_pool_id: String,
+    /// Creation time (ISO 8601, UTC).
+    pub created_at: String,
+    /// Time of the last change (ISO 8601, UTC).
+    pub updated_at: String,
+}
+
+/// One page of common resources.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CommonResourcePagingDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i64>,
+    /// Human-readable outcome or error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Total number of matching items across all pages.
+    pub total_count: i64,
+    /// Items of the current page.
+    pub list: Vec<CommonResourceDto>,
+}
+
+/// Response carrying one page of common resources.
+#[cfg(feature = "resources")]
+pub type CommonResourcePaginatedRespDto = RespDto<CommonResourcePagingDto>;
+
+/// A role of a permission space.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct NamespaceRolesListRespDto {
+    /// ID of the role.
+    pub id: String,
+    /// Display name of the role.
+    pub name: String,
+    /// Code of the role, unique within its permission space.
+    pub code: String,
+    /// Description of the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Code of the permission space the role belongs to.
+    pub namespace: String,
+    /// Time of the last change (ISO 8601, UTC).
+    pub updated_at: String,
+}
+
+/// Response carrying the roles of a permission space.
+#[cfg(feature = "resources")]
+pub type NamespaceRolesListPaginatedRespDto = RespDto<NamespaceRolesListRespDto>;
+
+/// A permission space as listed by `list-namespaces`.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NamespacesListRespDto {
+    /// Display name of the permission space.
+    pub name: String,
+    /// Code of the permission space.
+    pub code: String,
+    /// Description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// State of the permission space: `1` enabled, `0` disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+}
+
+/// One page of permission spaces.
+#[cfg(feature = "resources")]
+pub type NamespaceListPagingDto = PagingDto<NamespacesListRespDto>;
+
+/// Response carrying one page of permission spaces.
+#[cfg(feature = "resources")]
+pub type NamespaceListPaginatedRespDto = RespDto<NamespaceListPagingDto>;
+
+/// One page of resources.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ResourcePagingDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i64>,
+    /// Human-readable outcome or error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Total number of matching items across all pages.
+    pub total_count: i64,
+    /// Items of the current page.
+    pub list: Vec<ResourceDto>,
+}
+
+/// Response carrying one page of resources.
+#[cfg(feature = "resources")]
+pub type ResourcePaginatedRespDto = RespDto<ResourcePagingDto>;
+
+/// Request body of `update-namespace`, echoed in its response.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UpdateNamespaceDto {
+    /// Current code of the permission space.
+    pub code: String,
+    /// New description of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New display name of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New code for the permission space; leave unset to keep the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_code: Option<String>,
+}
+
+/// Response carrying the updated permission space.
+#[cfg(feature = "resources")]
+pub type UpdateNamespaceRespDto = RespDto<UpdateNamespaceDto>;
+
+/// Request body of `update-resource`; unset fields stay unchanged.
+#[cfg(feature = "resources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateResourceDto {
+    /// Code of the resource to change.
+    pub code: String,
+    /// New description of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New display name of the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New list of actions that may be granted on the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ResourceAction>>,
+    /// For an `API` resource, the new URL that identifies the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_identifier: Option<String>,
+    /// Code of the permission space; the default space is used when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// New kind of resource (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CreateResourceDtoType>,
+}
+
+/// A subject to grant data policies to.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SubjectDto {
+    /// ID of the subject: a user, organization node, group or role ID, according to `type`.
+    pub id: String,
+    /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
+    pub r#type: SubjectDtoType,
+    /// Name of the subject, for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The subjects and the data policies to grant them.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAuthorizeDataPolicyDto {
+    /// Subjects that receive the policies.
+    pub target_list: Vec<SubjectDto>,
+    /// IDs of the data policies to grant.
+    pub policy_ids: Vec<String>,
+}
+
+/// Result of a data policy name check.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckParamsDataPolicyRespDto {
+    /// True when the name is free to use.
+    pub is_valid: bool,
+    /// Why the name cannot be used; present when `isValid` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Response carrying the result of a data policy name check.
+#[cfg(feature = "data_permissions")]
+pub type CheckParamsDataPolicyResponseDto = RespDto<CheckParamsDataPolicyRespDto>;
+
+/// Result of a data resource name or code check.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckParamsDataResourceRespDto {
+    /// True when the name or code is free to use in the permission space.
+    pub is_valid: bool,
+    /// Why the value cannot be used; present when `isValid` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Response carrying the result of a data resource name or code check.
+#[cfg(feature = "data_permissions")]
+pub type CheckParamsDataResourceResponseDto = RespDto<CheckParamsDataResourceRespDto>;
+
+/// Context of the request being authorized, against which the environment conditions of data policies are evaluated.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthEnvParams {
+    /// IP address the request comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// City the request comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Province or state the request comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// Country the request comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Kind of device: `PC` (desktop) or `Mobile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<AuthEnvParamsDeviceType>,
+    /// Operating system of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_type: Option<AuthEnvParamsSystemType>,
+    /// Browser that sent the request; `Safe360` is 360 Secure Browser, `QQBrowser` is Tencent's QQ Browser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_type: Option<AuthEnvParamsBrowserType>,
+    /// Time of the request (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_date: Option<String>,
+}
+
+/// The external user, the action and the resources to check.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckExternalUserPermissionDto {
+    /// Data resources to check, by code; for a tree resource give the path down to the node, as `resourceCode/nodeCode/.../nodeCode`.
+    pub resources: Vec<String>,
+    /// Action to check, such as `read` or `write`.
+    pub action: String,
+    /// ID of the user in an outside system (the user's `externalId`).
+    pub external_id: String,
+    /// Code of the permission space the resources belong to.
+    pub namespace_code: String,
+    /// Evaluate the environment conditions of data policies; on by default for this call. Needs `authEnvParams`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_condition_enabled: Option<bool>,
+    /// Context of the request; needed when `judgeConditionEnabled` is true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_env_params: Option<AuthEnvParams>,
+}
+
+/// Outcome of the permission check on one resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckExternalUserPermissionsRespDto {
+    /// Code of the permission space.
+    pub namespace_code: String,
+    /// Action that was checked.
+    pub action: String,
+    /// Resource that was checked, as given in the request.
+    pub resource: String,
+    /// True when the user may perform the action on the resource.
+    pub enabled: bool,
+}
+
+/// Results of a permission check on an external user.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckExternalUserPermissionDataDto {
+    /// One result per requested resource.
+    pub check_result_list: Vec<CheckExternalUserPermissionsRespDto>,
+}
+
+/// Response carrying the results of a permission check on an external user.
+#[cfg(feature = "data_permissions")]
+pub type CheckExternalUserPermissionRespDto = RespDto2<
+    CheckExternalUserPermissionDataDto,
+>;
+
+/// The user, the action and the resources to check.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckPermissionDto {
+    /// Data resources to check, by code; for a tree resource give the path down to the node, as `resourceCode/nodeCode/.../nodeCode`.
+    pub resources: Vec<String>,
+    /// Action to check, such as `read` or `write`.
+    pub action: String,
+    /// ID of the user.
+    pub user_id: String,
+    /// Code of the permission space the resources belong to.
+    pub namespace_code: String,
+    /// Evaluate the environment conditions of data policies (off by default); when true, also send `authEnvParams`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_condition_enabled: Option<bool>,
+    /// Context of the request; needed when `judgeConditionEnabled` is true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_env_params: Option<AuthEnvParams>,
+}
+
+/// Outcome of the permission check on one resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckPermissionsRespDto {
+    /// Code of the permission space.
+    pub namespace_code: String,
+    /// Action that was checked.
+    pub action: String,
+    /// Resource that was checked, as given in the request.
+    pub resource: String,
+    /// True when the user may perform the action on the resource.
+    pub enabled: bool,
+}
+
+/// Results of a permission check on a user.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckPermissionDataDto {
+    /// One result per requested resource.
+    pub check_result_list: Vec<CheckPermissionsRespDto>,
+}
+
+/// Response carrying the results of a permission check on a user.
+#[cfg(feature = "data_permissions")]
+pub type CheckPermissionRespDto = RespDto2<CheckPermissionDataDto>;
+
+/// The permission space code, name or both to check.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckPermissionNamespaceExistsDto {
+    /// Permission space code to check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Permission space name to check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Result of a permission space code or name check.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckPermissionNamespaceExistsRespDto {
+    /// True when the code or name is free to use.
+    pub is_valid: bool,
+    /// Why the value cannot be used; present when `isValid` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Response carrying the result of a permission space code or name check.
+#[cfg(feature = "data_permissions")]
+pub type PermissionNamespaceCheckExistsRespDto = RespDto<
+    CheckPermissionNamespaceExistsRespDto,
+>;
+
+/// The user, the action, the tree level and the nodes at that level to check.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckUserSameLevelPermissionDto {
+    /// Codes of the nodes to check, all children of the level `resource` points to.
+    pub resource_node_codes: Vec<String>,
+    /// Path of the parent level: the tree resource code alone for the top level, or `resourceCode/nodeCode/...` for a deeper one.
+    pub resource: String,
+    /// Action to check, such as `read` or `write`.
+    pub action: String,
+    /// ID of the user.
+    pub user_id: String,
+    /// Code of the permission space the resource belongs to.
+    pub namespace_code: String,
+    /// Evaluate the environment conditions of data policies (off by default); when true, also send `authEnvParams`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_condition_enabled: Option<bool>,
+    /// Context of the request; needed when `judgeConditionEnabled` is true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_env_params: Option<AuthEnvParams>,
+}
+
+/// Outcome of the permission check on one node.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckUserSameLevelPermissionRespDto {
+    /// Action that was checked.
+    pub action: String,
+    /// Code of the node that was checked.
+    pub resource_node_code: String,
+    /// True when the user may perform the action on the node.
+    pub enabled: bool,
+}
+
+/// Results of a permission check on sibling tree nodes.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CheckUserSameLevelPermissionDataDto {
+    /// One result per node in `resourceNodeCodes`.
+    pub check_level_result_list: Vec<CheckUserSameLevelPermissionRespDto>,
+}
+
+/// Response carrying the results of a permission check on sibling tree nodes.
+#[cfg(feature = "data_permissions")]
+pub type CheckUserSameLevelPermissionResponseDto = RespDto<
+    CheckUserSameLevelPermissionDataDto,
+>;
+
+/// The array data resource to create.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateArrayDataResourceDto {
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Values that make up the array resource.
+    pub r#struct: Vec<String>,
+    /// Code of the new resource; unique within the permission space.
+    pub resource_code: String,
+    /// Name of the new resource; unique within the permission space.
+    pub resource_name: String,
+    /// Code of the permission space to create the resource in.
+    pub namespace_code: String,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The array data resource as created.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CreateArrayDataResourceRespDto {
+    /// Name of the data resource; unique within its permission space.
+    pub resource_name: String,
+    /// Code of the data resource; unique within its permission space.
+    pub resource_code: String,
+    /// Type of the resource; `ARRAY` for this call.
+    pub r#type: CreateArrayDataResourceRespDtoType,
+    /// Values of the array resource.
+    pub r#struct: Vec<String>,
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the created array data resource.
+#[cfg(feature = "data_permissions")]
+pub type CreateArrayDataResourceResponseDto = RespDto<CreateArrayDataResourceRespDto>;
+
+/// One statement of a data policy: an effect and the permissions it applies to.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DataStatementPermissionDto {
+    /// `ALLOW` grants the listed permissions; `DENY` refuses them.
+    pub effect: Effect,
+    /// Permissions as paths: `namespaceCode/resourceCode/action` for a string or array resource, `namespaceCode/resourceCode/nodeCode/.../action` for a tree node; `*` as the action stands for every action.
+    pub permissions: Vec<String>,
+}
+
+/// The data policy to create.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateDataPolicyDto {
+    /// Statements of the policy; each allows or denies a set of permissions.
+    pub statement_list: Vec<DataStatementPermissionDto>,
+    /// Name of the policy; unique within the user pool.
+    pub policy_name: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The data policy as created.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CreateDataPolicyRespDto {
+    /// ID of the data policy.
+    pub policy_id: String,
+    /// Name of the data policy; unique within the user pool.
+    pub policy_name: String,
+    /// When the data policy was created (ISO 8601).
+    pub created_at: String,
+    /// When the data policy was last changed (ISO 8601).
+    pub updated_at: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the created data policy.
+#[cfg(feature = "data_permissions")]
+pub type CreateDataPolicyResponseDto = RespDto<CreateDataPolicyRespDto>;
+
+/// A node of a tree data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DataResourceTreeStructs {
+    /// Code of the node; unique among its siblings.
+    pub code: String,
+    /// Name of the node; unique among its siblings.
+    pub name: String,
+    /// Value the node stands for, such as a folder path or a department ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Child nodes, each shaped like this one; a tree is at most five levels deep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<DataResourceTreeStructs>>,
+    /// Values of the resource's extension fields for this node, as an object keyed by field key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_field_value: Option<serde_json::Value>,
+}
+
+/// One choice of a `SELECT` extension field.
+#[cfg(any(feature = "data_permissions", feature = "data_objects"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OptionType {
+    /// Value of the choice.
+    pub value: String,
+}
+
+/// Settings of an extension field; for a `SELECT` field, the choices it offers.
+#[cfg(any(feature = "data_permissions", feature = "data_objects"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// The choices a `SELECT` field offers.
+    pub options: Vec<OptionType>,
+}
+
+/// An extension field defined on a data resource.
+#[cfg(any(feature = "data_permissions", feature = "data_objects"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtendField {
+    /// Key of the field, unique within the resource.
+    pub key: String,
+    /// Kind of value: `STRING` for free text, `SELECT` for one of the choices listed in `config`.
+    pub value_type: ValueType,
+    /// Display name of the field.
+    pub label: String,
+    /// Settings of the field, such as the choices of a `SELECT` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Config>,
+}
+
+/// The data resource to create.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateDataResourceDto {
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Structure of the resource, matching `type`: a string for `STRING`, an array of strings for `ARRAY`, tree nodes for `TREE`.
+    pub r#struct: CreateDataResourceDtoStruct,
+    /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
+    pub r#type: CreateArrayDataResourceRespDtoType,
+    /// Code of the new resource; unique within the permission space.
+    pub resource_code: String,
+    /// Name of the new resource; unique within the permission space.
+    pub resource_name: String,
+    /// Code of the permission space to create the resource in.
+    pub namespace_code: String,
+    /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The data resource as created.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateDataResourceRespDto {
+    /// Name of the data resource; unique within its permission space.
+    pub resource_name: String,
+    /// Code of the data resource; unique within its permission space.
+    pub resource_code: String,
+    /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
+    pub r#type: CreateArrayDataResourceRespDtoType,
+    /// Structure of the resource, matching `type`: a string for `STRING`, an array of strings for `ARRAY`, tree nodes for `TREE`.
+    pub r#struct: CreateDataResourceRespDtoStruct,
+    /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the created data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateDataResourceResponseDto {
     /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
     pub status_code: i64,
     /// Human-readable outcome or error message.
@@ -1753,6 +3979,7690 @@ pub struct CommonResponseDto {
     /// ID of the request, useful when asking support to trace a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The created resource.
+    pub data: CreateDataResourceRespDto,
+}
+
+/// The permission space to create.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreatePermissionNamespaceDto {
+    /// Display name of the permission space.
+    pub name: String,
+    /// Code of the permission space; unique within the user pool and used to refer to the space in other calls.
+    pub code: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The permission space as created.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreatePermissionNamespaceRespDto {
+    /// Code of the permission space.
+    pub code: String,
+    /// Display name of the permission space.
+    pub name: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the created permission space.
+#[cfg(feature = "data_permissions")]
+pub type CreatePermissionNamespaceResponseDto = RespDto<
+    CreatePermissionNamespaceRespDto,
+>;
+
+/// One permission space to create.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreatePermissionNamespacesBatchItemDto {
+    /// Code of the permission space; unique within the user pool.
+    pub code: String,
+    /// Display name of the permission space.
+    pub name: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Permission spaces to create in one call.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreatePermissionNamespacesBatchDto {
+    /// Permission spaces to create.
+    pub list: Vec<CreatePermissionNamespacesBatchItemDto>,
+}
+
+/// The string data resource to create.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateStringDataResourceDto {
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Value the resource stands for, such as an API path or a record ID.
+    pub r#struct: String,
+    /// Code of the new resource; unique within the permission space.
+    pub resource_code: String,
+    /// Name of the new resource; unique within the permission space.
+    pub resource_name: String,
+    /// Code of the permission space to create the resource in.
+    pub namespace_code: String,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The string data resource as created.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CreateStringDataResourceRespDto {
+    /// Name of the data resource; unique within its permission space.
+    pub resource_name: String,
+    /// Code of the data resource; unique within its permission space.
+    pub resource_code: String,
+    /// Type of the resource; `STRING` for this call.
+    pub r#type: CreateArrayDataResourceRespDtoType,
+    /// Value the resource stands for.
+    pub r#struct: String,
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the created string data resource.
+#[cfg(feature = "data_permissions")]
+pub type CreateStringDataResourceResponseDto = RespDto<CreateStringDataResourceRespDto>;
+
+/// The tree data resource to create.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateTreeDataResourceDto {
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Top-level nodes of the tree, each with its children (at most five levels deep).
+    pub r#struct: Vec<DataResourceTreeStructs>,
+    /// Code of the new resource; unique within the permission space.
+    pub resource_code: String,
+    /// Name of the new resource; unique within the permission space.
+    pub resource_name: String,
+    /// Code of the permission space to create the resource in.
+    pub namespace_code: String,
+    /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The tree data resource as created.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CreateTreeDataResourceRespDto {
+    /// Name of the data resource; unique within its permission space.
+    pub resource_name: String,
+    /// Code of the data resource; unique within its permission space.
+    pub resource_code: String,
+    /// Type of the resource; `TREE` for this call.
+    pub r#type: CreateArrayDataResourceRespDtoType,
+    /// Top-level nodes of the tree, each with its children.
+    pub r#struct: Vec<DataResourceTreeStructs>,
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the created tree data resource.
+#[cfg(feature = "data_permissions")]
+pub type CreateTreeDataResourceResponseDto = RespDto<CreateTreeDataResourceRespDto>;
+
+/// The data policy to delete.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteDataPolicyDto {
+    /// ID of the data policy to delete.
+    pub policy_id: String,
+}
+
+/// The data resource to delete.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteDataResourceDto {
+    /// Code of the data resource to delete.
+    pub resource_code: String,
+    /// Code of the permission space the resource belongs to.
+    pub namespace_code: String,
+}
+
+/// The permission space to delete.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletePermissionNamespaceDto {
+    /// Code of the permission space to delete.
+    pub code: String,
+}
+
+/// Permission spaces to delete in one call.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletePermissionNamespacesBatchDto {
+    /// Codes of the permission spaces to delete.
+    pub codes: Vec<String>,
+}
+
+/// A data policy.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetDataPolicyRespDto {
+    /// ID of the data policy.
+    pub policy_id: String,
+    /// Name of the data policy; unique within the user pool.
+    pub policy_name: String,
+    /// When the data policy was created (ISO 8601).
+    pub created_at: String,
+    /// When the data policy was last changed (ISO 8601).
+    pub updated_at: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying one data policy.
+#[cfg(feature = "data_permissions")]
+pub type GetDataPolicyResponseDto = RespDto<GetDataPolicyRespDto>;
+
+/// A data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetDataResourceRespDto {
+    /// Name of the data resource; unique within its permission space.
+    pub resource_name: String,
+    /// Code of the data resource; unique within its permission space.
+    pub resource_code: String,
+    /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
+    pub r#type: CreateArrayDataResourceRespDtoType,
+    /// Structure of the resource, matching `type`: a string for `STRING`, an array of strings for `ARRAY`, tree nodes for `TREE`.
+    pub r#struct: GetDataResourceRespDtoStruct,
+    /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Code of the permission space the resource belongs to.
+    pub namespace_code: String,
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying one data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetDataResourceResponseDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
+    pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The data resource.
+    pub data: GetDataResourceRespDto,
+}
+
+/// The external user and the data resource to look up.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetExternalUserResourceStructDto {
+    /// Code of the data resource.
+    pub resource_code: String,
+    /// ID of the user in an outside system (the user's `externalId`).
+    pub external_id: String,
+    /// Code of the permission space the resource belongs to.
+    pub namespace_code: String,
+}
+
+/// A string data resource's value and the actions an external user may perform on it.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StrResourceAuthAction {
+    /// Value of the string resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Actions the user may perform on the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<String>>,
+}
+
+/// An array data resource's values and the actions an external user may perform on them.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArrResourceAuthAction {
+    /// Values of the array resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// Actions the user may perform on the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<String>>,
+}
+
+/// A node of a tree data resource, with the actions a user may perform on it.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TreeStructs {
+    /// Code of the node; unique among its siblings.
+    pub code: String,
+    /// Name of the node; unique among its siblings.
+    pub name: String,
+    /// Value the node stands for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Actions the user may perform on the node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<String>>,
+    /// Child nodes, each shaped like this one (at most five levels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<TreeStructs>>,
+}
+
+/// A tree data resource's nodes with the actions an external user may perform on each.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TreeResourceAuthAction {
+    /// Top-level nodes, each with its actions and children.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_auth_action_list: Option<Vec<TreeStructs>>,
+}
+
+/// One data resource's structure together with the actions an external user may perform on it.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetExternalUserResourceStructDataDto {
+    /// Code of the permission space the resource belongs to.
+    pub namespace_code: String,
+    /// Code of the data resource.
+    pub resource_code: String,
+    /// Type of the resource; tells which of `strResourceAuthAction`, `arrResourceAuthAction` and `treeResourceAuthAction` is filled.
+    pub resource_type: GetExternalUserResourceStructDataDtoResourceType,
+    /// Value and allowed actions; present for a `STRING` resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub str_resource_auth_action: Option<StrResourceAuthAction>,
+    /// Values and allowed actions; present for an `ARRAY` resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arr_resource_auth_action: Option<ArrResourceAuthAction>,
+    /// Node tree with the allowed actions per node; present for a `TREE` resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree_resource_auth_action: Option<TreeResourceAuthAction>,
+}
+
+/// Response carrying a data resource's structure and an external user's actions on it.
+#[cfg(feature = "data_permissions")]
+pub type GetExternalUserResourceStructRespDto = RespDto<
+    GetExternalUserResourceStructDataDto,
+>;
+
+/// A permission space.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetPermissionNamespaceRespDto {
+    /// Code of the permission space.
+    pub code: String,
+    /// Display name of the permission space.
+    pub name: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying one permission space.
+#[cfg(feature = "data_permissions")]
+pub type GetPermissionNamespaceResponseDto = RespDto<GetPermissionNamespaceRespDto>;
+
+/// Response carrying a list of permission spaces.
+#[cfg(feature = "data_permissions")]
+pub type GetPermissionNamespaceListResponseDto = RespDto<
+    Vec<GetPermissionNamespaceRespDto>,
+>;
+
+/// The users whose data permissions to return, optionally limited to some permission spaces.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetUserPermissionListDto {
+    /// IDs of the users whose permissions to return.
+    pub user_ids: Vec<String>,
+    /// Only return permissions in these permission spaces; every space when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace_codes: Option<Vec<String>>,
+}
+
+/// Access granted to a user on a string data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StrAuthorize {
+    /// Value of the string resource.
+    pub value: String,
+    /// Actions the user may perform on the resource.
+    pub actions: Vec<String>,
+}
+
+/// Access granted to a user on an array data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArrayAuthorize {
+    /// Values of the array resource.
+    pub values: Vec<String>,
+    /// Actions the user may perform on the resource.
+    pub actions: Vec<String>,
+}
+
+/// Access granted to a user on one node of a tree data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TreeAuthBo {
+    /// Path of the node within the tree, as `/nodeCode/.../nodeCode`.
+    pub node_path: String,
+    /// Name of the node.
+    pub node_name: String,
+    /// Actions the user may perform on the node.
+    pub node_actions: Vec<String>,
+    /// Value of the node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_value: Option<String>,
+    /// Values of the resource's extension fields for this node, keyed by field key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_extend_field_value: Option<serde_json::Value>,
+}
+
+/// Access granted to a user on a tree data resource, node by node.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TreeAuthorize {
+    /// One entry per node the user has access to.
+    pub auth_list: Vec<TreeAuthBo>,
+}
+
+/// Access a user holds on one data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OpenResource {
+    /// Code of the data resource.
+    pub resource_code: String,
+    /// Type of the resource; tells which of `strAuthorize`, `arrAuthorize` and `treeAuthorize` is filled.
+    pub resource_type: GetExternalUserResourceStructDataDtoResourceType,
+    /// Value and allowed actions; present for a `STRING` resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub str_authorize: Option<StrAuthorize>,
+    /// Values and allowed actions; present for an `ARRAY` resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arr_authorize: Option<ArrayAuthorize>,
+    /// Allowed actions per node; present for a `TREE` resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree_authorize: Option<TreeAuthorize>,
+}
+
+/// Data permissions of one user in one permission space.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserPermissionListDto {
+    /// ID of the user.
+    pub user_id: String,
+    /// Code of the permission space.
+    pub namespace_code: String,
+    /// Data resources the user has access to, with the allowed actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_list: Option<Vec<OpenResource>>,
+}
+
+/// Data permissions of several users.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetUserPermissionListDataDto {
+    /// One entry per user and permission space.
+    pub user_permission_list: Vec<UserPermissionListDto>,
+}
+
+/// Response carrying users' data permissions.
+#[cfg(feature = "data_permissions")]
+pub type GetUserPermissionListRespDto = RespDto2<GetUserPermissionListDataDto>;
+
+/// The user and the data resources to look up.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetUserResourcePermissionListDto {
+    /// Data resources to look up, by code; for a tree resource give the path down to the node, as `resourceCode/nodeCode/.../nodeCode`.
+    pub resources: Vec<String>,
+    /// ID of the user.
+    pub user_id: String,
+    /// Code of the permission space the resources belong to.
+    pub namespace_code: String,
+}
+
+/// The actions a user may perform on one data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetUserResourcePermissionList {
+    /// Code of the permission space.
+    pub namespace_code: String,
+    /// Actions the user may perform on the resource.
+    pub actions: Vec<String>,
+    /// Resource as given in the request: a code, or a path for a tree node.
+    pub resource: String,
+}
+
+/// Allowed actions per requested resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetUserResourcePermissionListDataDto {
+    /// One entry per requested resource.
+    pub permission_list: Vec<GetUserResourcePermissionList>,
+}
+
+/// Response carrying the actions a user may perform on given resources.
+#[cfg(feature = "data_permissions")]
+pub type GetUserResourcePermissionListRespDto = RespDto<
+    GetUserResourcePermissionListDataDto,
+>;
+
+/// A data resource covered by a data policy, by ID and name.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DataResourceSimpleRespDto {
+    /// ID of the data resource.
+    pub resource_id: String,
+    /// Name of the data resource.
+    pub resource_name: String,
+}
+
+/// A subject a data policy is granted to.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SubjectRespDto {
+    /// ID of the subject: a user, organization node, group or role ID, according to `type`.
+    pub id: String,
+    /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
+    pub r#type: SubjectDtoType,
+    /// Name of the subject.
+    pub name: String,
+}
+
+/// A data policy as listed, with the resources it covers and its subjects.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListDataPoliciesRespDto {
+    /// Name of the data policy; unique within the user pool.
+    pub policy_name: String,
+    /// Data resources the policy's statements refer to.
+    pub resource_list: Vec<DataResourceSimpleRespDto>,
+    /// ID of the data policy.
+    pub policy_id: String,
+    /// Subjects the policy is granted to.
+    pub target_list: Vec<SubjectRespDto>,
+    /// When the data policy was last changed (ISO 8601).
+    pub updated_at: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One page of data policies.
+#[cfg(feature = "data_permissions")]
+pub type DataPoliciesPaginatedRespDto = PagingDto<ListDataPoliciesRespDto>;
+
+/// Response carrying one page of data policies.
+#[cfg(feature = "data_permissions")]
+pub type ListDataPoliciesPaginatedRespDto = RespDto<DataPoliciesPaginatedRespDto>;
+
+/// A subject a data policy is granted to, with the time of the grant.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DataSubjectRespDto {
+    /// ID of the subject: a user, organization node, group or role ID, according to `targetType`.
+    pub target_identifier: String,
+    /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
+    pub target_type: DataSubjectRespDtoTargetType,
+    /// Name of the subject.
+    pub target_name: String,
+    /// When the policy was granted to the subject (ISO 8601).
+    pub authorization_time: String,
+}
+
+/// One page of the subjects a data policy is granted to.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListDataPolicySubjectPageDto {
+    /// Total number of matching items across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Items of the current page.
+    pub list: Vec<DataSubjectRespDto>,
+}
+
+/// Response carrying one page of the subjects a data policy is granted to.
+#[cfg(feature = "data_permissions")]
+pub type ListDataPolicySubjectPaginatedRespDto = RespDto<ListDataPolicySubjectPageDto>;
+
+/// A data resource as listed.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListDataResourcesRespDto {
+    /// Name of the data resource; unique within its permission space.
+    pub resource_name: String,
+    /// Code of the data resource; unique within its permission space.
+    pub resource_code: String,
+    /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
+    pub r#type: CreateArrayDataResourceRespDtoType,
+    /// Code of the permission space the resource belongs to.
+    pub namespace_code: String,
+    /// Name of the permission space the resource belongs to.
+    pub namespace_name: String,
+    /// Number of grants that involve the resource.
+    pub authorization_num: i64,
+    /// When the resource was last changed (ISO 8601).
+    pub updated_at: String,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One page of data resources.
+#[cfg(feature = "data_permissions")]
+pub type DataResourcesPaginatedRespDto = PagingDto<ListDataResourcesRespDto>;
+
+/// Response carrying one page of data resources.
+#[cfg(feature = "data_permissions")]
+pub type ListDataResourcesPaginatedRespDto = RespDto<DataResourcesPaginatedRespDto>;
+
+/// A role in a permission space.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PermissionNamespaceRolesListRespDto {
+    /// Display name of the role.
+    pub name: String,
+    /// Code of the role; unique within the permission space.
+    pub code: String,
+    /// Code of the permission space the role belongs to.
+    pub namespace: String,
+    /// When the role was last changed (ISO 8601).
+    pub updated_at: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One page of the roles in a permission space.
+#[cfg(feature = "data_permissions")]
+pub type PermissionNamespaceRolesListPagingDto = PagingDto<
+    PermissionNamespaceRolesListRespDto,
+>;
+
+/// Response carrying one page of the roles in a permission space.
+#[cfg(feature = "data_permissions")]
+pub type PermissionNamespaceRolesListPaginatedRespDto = RespDto<
+    PermissionNamespaceRolesListPagingDto,
+>;
+
+/// A permission space as listed.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PermissionNamespacesListRespDto {
+    /// Display name of the permission space.
+    pub name: String,
+    /// Code of the permission space.
+    pub code: String,
+    /// State of the permission space: 1 enabled, 0 disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<f64>,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One page of permission spaces.
+#[cfg(feature = "data_permissions")]
+pub type PermissionNamespaceListPagingDto = PagingDto<PermissionNamespacesListRespDto>;
+
+/// Response carrying one page of permission spaces.
+#[cfg(feature = "data_permissions")]
+pub type PermissionNamespaceListPaginatedRespDto = RespDto<
+    PermissionNamespaceListPagingDto,
+>;
+
+/// Paging and an optional user name keyword for the data permission view.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListPermissionViewDto {
+    /// Page number, starting at 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Keyword matched against user names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+}
+
+/// A data policy, as listed in the data permission view.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PolicyBo {
+    /// ID of the data policy.
+    pub data_policy_id: String,
+    /// Name of the data policy.
+    pub data_policy_name: String,
+}
+
+/// A role, as listed in the data permission view.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RoleBo {
+    /// ID of the role.
+    pub role_id: String,
+    /// Name of the role.
+    pub role_name: String,
+    /// Code of the role.
+    pub role_code: String,
+}
+
+/// A user group, as listed in the data permission view.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GroupBo {
+    /// ID of the group.
+    pub group_id: String,
+    /// Name of the group.
+    pub group_name: String,
+    /// Code of the group.
+    pub group_code: String,
+}
+
+/// An organization node (department), as listed in the data permission view.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct NodeBo {
+    /// ID of the organization node.
+    pub node_id: String,
+    /// Name of the organization node.
+    pub node_name: String,
+    /// Code of the organization node.
+    pub node_code: String,
+}
+
+/// One row of the data permission view: a user, a data resource, and the policies, roles, groups and organization nodes involved.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListPermissionViewRespDto {
+    /// ID of the user.
+    pub user_id: String,
+    /// Name of the user; not necessarily unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// ID of the permission space.
+    pub namespace_id: String,
+    /// Code of the permission space.
+    pub namespace_code: String,
+    /// Name of the permission space.
+    pub namespace_name: String,
+    /// ID of the data resource.
+    pub data_resource_id: String,
+    /// Code of the data resource.
+    pub data_resource_code: String,
+    /// Name of the data resource.
+    pub data_resource_name: String,
+    /// Data policies involved.
+    pub data_policy_list: Vec<PolicyBo>,
+    /// Roles involved.
+    pub role_list: Vec<RoleBo>,
+    /// User groups involved.
+    pub group_list: Vec<GroupBo>,
+    /// Organization nodes involved.
+    pub node_list: Vec<NodeBo>,
+}
+
+/// One page of the data permission view.
+#[cfg(feature = "data_permissions")]
+pub type ListPermissionViewPaginatedRespDto = PagingDto<ListPermissionViewRespDto>;
+
+/// Response carrying one page of the data permission view.
+#[cfg(feature = "data_permissions")]
+pub type ListPermissionViewResponseDto = RespDto<ListPermissionViewPaginatedRespDto>;
+
+/// A data policy in brief: its ID and name.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListSimpleDataPoliciesRespDto {
+    /// ID of the data policy.
+    pub policy_id: String,
+    /// Name of the data policy; unique within the user pool.
+    pub policy_name: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One page of data policies in brief.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DataPoliciesSimplePaginatedRespDto {
+    /// Total number of matching items across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Items of the current page.
+    pub list: Vec<ListSimpleDataPoliciesRespDto>,
+}
+
+/// Response carrying one page of data policies in brief.
+#[cfg(feature = "data_permissions")]
+pub type ListSimpleDataPoliciesPaginatedRespDto = RespDto<
+    DataPoliciesSimplePaginatedRespDto,
+>;
+
+/// The subject and the data policy to take away from it.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteAuthorizeDataPolicyDto {
+    /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
+    pub target_type: DataSubjectRespDtoTargetType,
+    /// ID of the subject: a user, organization node, group or role ID, according to `targetType`.
+    pub target_identifier: String,
+    /// ID of the data policy to revoke.
+    pub policy_id: String,
+}
+
+/// The data policy to update and the attributes to change; attributes left out stay as they are.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateDataPolicyDto {
+    /// ID of the data policy to update.
+    pub policy_id: String,
+    /// New name of the policy; unique within the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// New statements of the policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_list: Option<Vec<DataStatementPermissionDto>>,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The data policy as updated.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UpdateDataPolicyRespDto {
+    /// ID of the data policy.
+    pub policy_id: String,
+    /// Name of the data policy; unique within the user pool.
+    pub policy_name: String,
+    /// When the data policy was created (ISO 8601).
+    pub created_at: String,
+    /// When the data policy was last changed (ISO 8601).
+    pub updated_at: String,
+    /// Free-text description of the data policy, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the updated data policy.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UpdateDataPolicyResponseDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
+    pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// Request ID under the misspelt name GenAuth's Node SDK gives it; empty when the server sends the ID as `requestId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eequest_id: Option<String>,
+    /// The updated policy.
+    pub data: UpdateDataPolicyRespDto,
+}
+
+/// The data resource to update and the attributes to change; attributes left out stay as they are.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateDataResourceDto {
+    /// Code of the data resource to update.
+    pub resource_code: String,
+    /// Code of the permission space the resource belongs to.
+    pub namespace_code: String,
+    /// New name of the resource; unique within the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+    /// New structure, matching the resource's type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#struct: Option<UpdateDataResourceDtoStruct>,
+    /// New list of actions that can be performed on the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<String>>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The data resource as updated.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateDataResourceRespDto {
+    /// Name of the data resource; unique within its permission space.
+    pub resource_name: String,
+    /// Code of the data resource; unique within its permission space.
+    pub resource_code: String,
+    /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
+    pub r#type: CreateArrayDataResourceRespDtoType,
+    /// Structure of the resource, matching `type`: a string for `STRING`, an array of strings for `ARRAY`, tree nodes for `TREE`.
+    pub r#struct: UpdateDataResourceRespDtoStruct,
+    /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_field_list: Option<Vec<ExtendField>>,
+    /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
+    pub actions: Vec<String>,
+    /// Free-text description of the data resource, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the updated data resource.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateDataResourceResponseDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
+    pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The updated resource.
+    pub data: UpdateDataResourceRespDto,
+}
+
+/// The permission space to update and the attributes to change; attributes left out stay as they are.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePermissionNamespaceDto {
+    /// Current code of the permission space.
+    pub code: String,
+    /// New display name of the permission space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New code of the permission space; unique within the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_code: Option<String>,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The permission space as updated.
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdatePermissionNamespaceRespDto {
+    /// Code of the permission space.
+    pub code: String,
+    /// Display name of the permission space.
+    pub name: String,
+    /// Free-text description of the permission space, for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Response carrying the updated permission space.
+#[cfg(feature = "data_permissions")]
+pub type UpdatePermissionNamespaceResponseDto = RespDto<
+    UpdatePermissionNamespaceRespDto,
+>;
+
+/// Whitelist entries to add to an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddWhitelistOfAppDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Kind of the values in `list`:
+    /// - `USERNAME`: usernames.
+    /// - `EMAIL`: email addresses (not case-sensitive).
+    /// - `PHONE`: phone numbers.
+    pub r#type: AddWhitelistOfAppDtoType,
+    /// Values to add, all of the kind given by `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<Vec<String>>,
+}
+
+/// One entry of a registration whitelist.
+#[cfg(any(feature = "applications", feature = "registration_whitelists"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WhitelistRespDto {
+    /// The whitelisted username, email address or phone number.
+    pub value: String,
+    /// When the entry was added, as a date-time string.
+    pub created_at: String,
+}
+
+/// Response carrying registration whitelist entries.
+#[cfg(any(feature = "applications", feature = "registration_whitelists"))]
+pub type WhitelistListRespDto = RespDto<WhitelistRespDto>;
+
+/// Subjects of one kind to assign an ASA account to, or to take it away from.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignAsaAccountItem {
+    /// Kind of subject: `USER` (user), `ROLE` (role), `GROUP` (group) or `DEPARTMENT` (department).
+    pub target_type: TargetDtoTargetType,
+    /// The subjects, according to `targetType`: user IDs for `USER`, role codes for `ROLE`, group codes for `GROUP`, department IDs for `DEPARTMENT`.
+    pub target_identifiers: Vec<String>,
+}
+
+/// An ASA account and the subjects to assign it to, or to take it away from.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignAsaAccountsDto {
+    /// ID of the application the account belongs to.
+    pub app_id: String,
+    /// ID of the ASA account.
+    pub account_id: String,
+    /// Subjects, grouped by kind.
+    pub targets: Vec<AssignAsaAccountItem>,
+}
+
+/// One entry of an access grant (a kind of subject, the subjects and the effect).
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationPermissionRecordItem {
+    /// Kind of subject: `USER` (user), `ROLE` (role), `GROUP` (group) or `ORG` (organization node).
+    pub target_type: DataSubjectRespDtoTargetType,
+    /// Code of the permission space the roles belong to; required when `targetType` is `ROLE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace_code: Option<String>,
+    /// For `ORG` only: true if the grant also covers the child nodes of the organization nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherit_by_children: Option<bool>,
+    /// Up to 50 subjects: user IDs for `USER`, group codes for `GROUP`, role codes for `ROLE`, organization node IDs for `ORG`.
+    pub target_identifier: Vec<String>,
+    /// `ALLOW` grants access, `DENY` refuses it.
+    pub effect: Effect,
+}
+
+/// An application and the access grants to add to it.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizeApplicationAccessDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Up to 10 grant entries, each for one kind of subject.
+    pub list: Vec<ApplicationPermissionRecordItem>,
+}
+
+/// The domain to check.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckDomainAvailable {
+    /// Domain to check, in the form applications use for their address prefix (compare `appIdentifier`).
+    pub domain: String,
+}
+
+/// Result of the domain check.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckDomainAvailableDataDto {
+    /// True if the domain is free to use.
+    pub available: bool,
+}
+
+/// Response telling whether a domain is available.
+#[cfg(feature = "applications")]
+pub type CheckDomainAvailableSecretRespDto = RespDto<CheckDomainAvailableDataDto>;
+
+/// OIDC settings of an application (grant and response types, token lifetimes in seconds, signing and endpoint authentication methods), as a free-form object.
+#[cfg(feature = "applications")]
+pub type OidcConfig = serde_json::Map<String, serde_json::Value>;
+
+/// SAML identity provider settings of an application, as a free-form object.
+#[cfg(feature = "applications")]
+pub type SamlIdpConfig = serde_json::Map<String, serde_json::Value>;
+
+/// OAuth 2.0 provider settings of an application, as a free-form object.
+#[cfg(feature = "applications")]
+pub type OauthIdpConfig = serde_json::Map<String, serde_json::Value>;
+
+/// CAS identity provider settings of an application, as a free-form object.
+#[cfg(feature = "applications")]
+pub type CasIdPConfig = serde_json::Map<String, serde_json::Value>;
+
+/// Login method an application's login page opens with (social and enterprise identity providers excluded), as sent when writing it.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationDefaultLoginMethodInput {
+    /// Kind of default login method:
+    /// - `PASSWORD`: phone number, email address or username with a password,
+    /// depending on the basic login methods enabled.
+    /// - `PASSCODE`: phone number or email address with a one-time code.
+    /// - `QRCODE`: scanning a QR code (set `qrcodeType` and `qrcodeExtIdpConnId`).
+    /// - `LDAP`: an LDAP directory (set `ldapExtIdpConnId`).
+    /// - `AD`: Active Directory (set `adExtIdpConnId`).
+    pub connection_type: ConnectionType,
+    /// Required for `QRCODE`: the kind of QR code login.
+    /// - `SELF_BUILT_APP`: scanning with your own mobile app.
+    /// - `WECHAT_OFFICIAL_ACCOUNT`: scanning to follow a WeChat official account.
+    /// - `WECHAT_MINI_PROGRAM`: scanning with a WeChat mini program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qrcode_type: Option<QrcodeType>,
+    /// Required for `QRCODE`, ID of the identity provider connection that handles the scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qrcode_ext_idp_conn_id: Option<String>,
+    /// Required for `AD`, ID of the Active Directory connection to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_ext_idp_conn_id: Option<String>,
+    /// Required for `LDAP`, ID of the LDAP connection to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ldap_ext_idp_conn_id: Option<String>,
+}
+
+/// An identity provider connection to offer on an application's login page.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationEnabledExtIdpConnInputDto {
+    /// ID of the identity provider connection.
+    pub ext_idp_conn_id: String,
+}
+
+/// Login settings of an application, as sent when creating it.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationLoginConfigInputDto {
+    /// True to let login and registration share one page (an unknown account is registered on the spot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_login_and_register_page: Option<bool>,
+    /// Basic login methods to offer: `PHONE_CODE` and `EMAIL_CODE` (one-time code), `PHONE_PASSWORD`, `EMAIL_PASSWORD` and `USERNAME_PASSWORD` (password), `SELF_BUILT_APP_QRCODE` (scanning with your own mobile app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_basic_login_methods: Option<Vec<EnabledBasicLoginMethods>>,
+    /// Login method the page opens with (social and enterprise identity providers excluded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_login_method: Option<ApplicationDefaultLoginMethodInput>,
+    /// External identity provider connections to offer on the login page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_ext_idp_conn_ids: Option<Vec<ApplicationEnabledExtIdpConnInputDto>>,
+    /// True to offer every identity provider connection of the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_all_ext_idp_conns: Option<bool>,
+    /// True to show users a consent page before the application gets their data.
+    pub show_authorization_page: bool,
+}
+
+/// Registration settings of an application, as sent when writing them.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationRegisterConfigInputDto {
+    /// Registration methods to offer: `PHONE_CODE` and `EMAIL_CODE` (one-time code), `EMAIL_PASSWORD` (email address and password).
+    pub enabled_basic_register_methods: Vec<EnabledBasicRegisterMethods>,
+    /// Registration method the page opens with: `PASSWORD` (email address and password) or `PASSCODE` (phone number or email address with a one-time code).
+    pub default_register_method: DefaultRegisterMethod,
+}
+
+/// Look of an application's hosted login page (Guard), as sent when writing it.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationBrandingConfigInputDto {
+    /// True to apply the custom CSS in `customCSS`.
+    #[serde(
+        rename = "customCSSEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_css_enabled: Option<bool>,
+    /// Custom CSS added to the login page.
+    #[serde(rename = "customCSS", default, skip_serializing_if = "Option::is_none")]
+    pub custom_css: Option<String>,
+    /// Edition of the login box (Guard): `Advanced` or `Classical`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard_version: Option<GuardVersion>,
+    /// Address of the image shown while the login box loads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_loading_image: Option<String>,
+    /// Background of the login page as a CSS `background` value, either an image such as `url(https://...) center/cover` or a colour such as `rgba(37,49,122,1)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_background: Option<String>,
+    /// True to show a button that switches language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_change_language_button: Option<bool>,
+    /// Language the login page starts in: `zh-CN` (Simplified Chinese), `zh-TW` (Traditional Chinese), `en-US` (English) or `ja-JP` (Japanese). Without it the page follows the browser's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_language: Option<DefaultLanguage>,
+    /// True to offer a "forgot password" link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_forget_password_button: Option<bool>,
+    /// True to offer enterprise identity providers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_enterprise_connections: Option<bool>,
+    /// True to offer social login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_social_connections: Option<bool>,
+}
+
+/// Settings of a new application. An integrated application only needs `appName`, `template` and `templateData`; the other fields are for self-built applications.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateApplicationDto {
+    /// Display name of the application.
+    pub app_name: String,
+    /// Marketplace template to create an integrated application from; required for integrated applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Configuration of an integrated application in the form its template expects; required for integrated applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_data: Option<serde_json::Value>,
+    /// Unique identifier of the application within GenAuth, used as the prefix of its domain; required for self-built applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_identifier: Option<String>,
+    /// Address of the application's logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_logo: Option<String>,
+    /// Free-text description of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_description: Option<String>,
+    /// Kind of application: `web` (server-side web app, the default), `spa` (single-page app), `native` (mobile or desktop app), `api` (back-end service), `mfa`, `mini-program`, `gateway-app` or `gateway-agent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_type: Option<CreateApplicationDtoAppType>,
+    /// Protocol the application signs users in with by default: `oidc`, `oauth` (OAuth 2.0), `saml`, `cas` or `asa` (form filling with stored credentials).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_protocol: Option<DefaultProtocol>,
+    /// Addresses users may be sent back to after signing in (login callbacks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uris: Option<Vec<String>>,
+    /// Addresses users may be sent to after signing out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_redirect_uris: Option<Vec<String>>,
+    /// Address that starts a sign-in; opened when someone tries the login from the console or clicks the application in the application panel. The GenAuth login page by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_login_uri: Option<String>,
+    /// True to let the application take part in single sign-on across the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_enabled: Option<bool>,
+    /// OIDC settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc_config: Option<OidcConfig>,
+    /// True to make the application a SAML identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_provider_enabled: Option<bool>,
+    /// SAML identity provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_config: Option<SamlIdpConfig>,
+    /// True to make the application an OAuth 2.0 provider (OIDC is the recommended choice instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_provider_enabled: Option<bool>,
+    /// OAuth 2.0 provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_config: Option<OauthIdpConfig>,
+    /// True to make the application a CAS identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cas_provider_enabled: Option<bool>,
+    /// CAS identity provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cas_config: Option<CasIdPConfig>,
+    /// Login settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_config: Option<ApplicationLoginConfigInputDto>,
+    /// Registration settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_config: Option<ApplicationRegisterConfigInputDto>,
+    /// Look of the login page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding_config: Option<ApplicationBrandingConfigInputDto>,
+}
+
+/// Login method an application's login page opens with (social and enterprise identity providers excluded).
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationDefaultLoginMethod {
+    /// Kind of default login method:
+    /// - `PASSWORD`: phone number, email address or username with a password,
+    /// depending on the basic login methods enabled.
+    /// - `PASSCODE`: phone number or email address with a one-time code.
+    /// - `QRCODE`: scanning a QR code (see `qrcodeType`).
+    /// - `LDAP`: an LDAP directory (see `ldapExtIdpConnId`).
+    /// - `AD`: Active Directory (see `adExtIdpConnId`).
+    pub connection_type: ConnectionType,
+    /// For `QRCODE`: the kind of QR code login.
+    /// - `SELF_BUILT_APP`: scanning with your own mobile app.
+    /// - `WECHAT_OFFICIAL_ACCOUNT`: scanning to follow a WeChat official account.
+    /// - `WECHAT_MINI_PROGRAM`: scanning with a WeChat mini program.
+    pub qrcode_type: QrcodeType,
+    /// For `QRCODE`, ID of the identity provider connection that handles the scan.
+    pub qrcode_ext_idp_conn_id: String,
+    /// For `AD`, ID of the Active Directory connection to use.
+    pub ad_ext_idp_conn_id: String,
+    /// For `LDAP`, ID of the LDAP connection to use.
+    pub ldap_ext_idp_conn_id: String,
+}
+
+/// An external identity provider connection offered on an application's login page.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationEnabledExtIdpConnDto {
+    /// True for a social login connection, false for an enterprise one.
+    pub is_social: bool,
+    /// ID of the identity provider.
+    pub ext_idp_id: String,
+    /// Kind of identity provider.
+    pub ext_idp_type: ApplicationEnabledExtIdpConnDtoExtIdpType,
+    /// ID of the identity provider connection.
+    pub ext_idp_conn_id: String,
+    /// Kind of connection, i.e. the provider and the login flow it uses.
+    pub ext_idp_conn_type: ApplicationEnabledExtIdpConnDtoExtIdpConnType,
+    /// Readable unique identifier of the connection.
+    pub ext_idp_conn_identifier: String,
+    /// Name of the connection as shown on the login page.
+    pub ext_idp_conn_display_name: String,
+    /// Address of the connection's logo.
+    pub ext_idp_conn_logo: String,
+    /// True if the connection is switched on for the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// Login settings of an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationLoginConfigDto {
+    /// True if login and registration share one page (an unknown account is registered on the spot).
+    pub merge_login_and_register_page: bool,
+    /// Basic login methods offered: `PHONE_CODE` and `EMAIL_CODE` (one-time code), `PHONE_PASSWORD`, `EMAIL_PASSWORD` and `USERNAME_PASSWORD` (password), `SELF_BUILT_APP_QRCODE` (scanning with your own mobile app).
+    pub enabled_basic_login_methods: Vec<EnabledBasicLoginMethods>,
+    /// Login method the page opens with (social and enterprise identity providers excluded).
+    pub default_login_method: ApplicationDefaultLoginMethod,
+    /// External identity provider connections offered on the login page.
+    pub enabled_ext_idp_conns: Vec<ApplicationEnabledExtIdpConnDto>,
+    /// True if users see a consent page before the application gets their data.
+    pub show_authorization_page: bool,
+}
+
+/// Registration settings of an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationRegisterConfig {
+    /// Registration methods offered: `PHONE_CODE` and `EMAIL_CODE` (one-time code), `EMAIL_PASSWORD` (email address and password).
+    pub enabled_basic_register_methods: Vec<EnabledBasicRegisterMethods>,
+    /// Registration method the page opens with: `PASSWORD` (email address and password) or `PASSCODE` (phone number or email address with a one-time code).
+    pub default_register_method: DefaultRegisterMethod,
+}
+
+/// An agreement (terms, privacy policy) shown on the login or registration page.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationAgreementDto {
+    /// Pages that show the agreement (one or both):
+    /// - `LoginPage`: the login page.
+    /// - `RegisterPage`: the registration page.
+    pub display_at: Vec<ApplicationAgreementDtoDisplayAt>,
+    /// True if the user must tick the agreement before going on.
+    pub is_required: bool,
+    /// Language the agreement is for: `zh-CN` (Simplified Chinese), `zh-TW` (Traditional Chinese), `en-US` (English) or `ja-JP` (Japanese).
+    pub lang: ApplicationAgreementDtoLang,
+    /// Text of the agreement as shown next to its checkbox.
+    pub content: String,
+}
+
+/// Look of an application's hosted login page (Guard).
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationBrandingConfig {
+    /// True if the custom CSS in `customCSS` is applied.
+    #[serde(rename = "customCSSEnabled")]
+    pub custom_css_enabled: bool,
+    /// Custom CSS added to the login page.
+    #[serde(rename = "customCSS", default, skip_serializing_if = "Option::is_none")]
+    pub custom_css: Option<String>,
+    /// Edition of the login box (Guard): `Advanced` or `Classical`.
+    pub guard_version: GuardVersion,
+    /// Address of the image shown while the login box loads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_loading_image: Option<String>,
+    /// Background of the login page as a CSS `background` value, either an image such as `url(https://...) center/cover` or a colour such as `rgba(37,49,122,1)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_background: Option<String>,
+    /// True if the login page shows a button to switch language.
+    pub show_change_language_button: bool,
+    /// Language the login page starts in: `zh-CN` (Simplified Chinese), `zh-TW` (Traditional Chinese), `en-US` (English) or `ja-JP` (Japanese).
+    pub default_language: DefaultLanguage,
+    /// True if the login page offers a "forgot password" link.
+    pub show_forget_password_button: bool,
+    /// True if the login page offers enterprise identity providers.
+    pub show_enterprise_connections: bool,
+    /// True if the login page offers social login.
+    pub show_social_connections: bool,
+    /// True if the login and registration pages show the agreements below.
+    pub show_agreement: bool,
+    /// Agreements shown on the login and registration pages.
+    pub agreements: Vec<ApplicationAgreementDto>,
+}
+
+/// A newly created application with all its settings.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CreateApplicationRespDataDto {
+    /// ID of the application (also its client ID in OIDC and OAuth flows).
+    pub app_id: String,
+    /// Unique identifier of the application within GenAuth, used as the prefix of its domain.
+    pub app_identifier: String,
+    /// Display name of the application.
+    pub app_name: String,
+    /// Address of the application's logo.
+    pub app_logo: String,
+    /// Free-text description of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_description: Option<String>,
+    /// Kind of application: `web` (server-side web app), `spa` (single-page app), `native` (mobile or desktop app), `api` (back-end service), `mfa`, `mini-program`, `gateway-app` or `gateway-agent`.
+    pub app_type: CreateApplicationDtoAppType,
+    /// ID of the user pool the application belongs to.
+    pub user_pool_id: String,
+    /// True for an integrated application (created from a marketplace template), false for a self-built one.
+    pub is_integrate_app: bool,
+    /// Protocol the application signs users in with by default: `oidc`, `oauth` (OAuth 2.0), `saml`, `cas` or `asa` (form filling with stored credentials).
+    pub default_protocol: DefaultProtocol,
+    /// Addresses users may be sent back to after signing in (login callbacks).
+    pub redirect_uris: Vec<String>,
+    /// Addresses users may be sent to after signing out.
+    pub logout_redirect_uris: Vec<String>,
+    /// Address that starts a sign-in; opened when someone tries the login from the console or clicks the application in the application panel. The GenAuth login page by default.
+    pub init_login_uri: String,
+    /// True if the application takes part in single sign-on across the user pool.
+    pub sso_enabled: bool,
+    /// When single sign-on was switched on, as an ISO 8601 timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_enabled_at: Option<String>,
+    /// Login settings of the application.
+    pub login_config: ApplicationLoginConfigDto,
+    /// Registration settings of the application.
+    pub register_config: ApplicationRegisterConfig,
+    /// Look of the application's login page.
+    pub branding_config: ApplicationBrandingConfig,
+    /// OIDC settings (grant types, token lifetimes, signing algorithms...) as a free-form object.
+    pub oidc_config: OidcConfig,
+    /// True if the application acts as a SAML identity provider.
+    pub saml_provider_enabled: bool,
+    /// SAML identity provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_config: Option<SamlIdpConfig>,
+    /// True if the application acts as an OAuth 2.0 provider.
+    pub oauth_provider_enabled: bool,
+    /// OAuth 2.0 provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_config: Option<OauthIdpConfig>,
+    /// True if the application acts as a CAS identity provider.
+    pub cas_provider_enabled: bool,
+    /// CAS identity provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cas_config: Option<CasIdPConfig>,
+    /// True if the application has its own login page look; false means it uses the user pool's.
+    pub custom_branding_enabled: bool,
+    /// True if the application has its own security rules; false means it uses the user pool's security settings.
+    pub custom_security_enabled: bool,
+    /// Marketplace template an integrated application was created from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+}
+
+/// Response carrying a newly created application.
+#[cfg(feature = "applications")]
+pub type CreateApplicationRespDto = RespDto<CreateApplicationRespDataDto>;
+
+/// A new ASA account for an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAsaAccountDto {
+    /// The credentials as key-value pairs, usually an `account` and a `password` key.
+    pub account_info: serde_json::Value,
+    /// ID of the application the account is for.
+    pub app_id: String,
+}
+
+/// An ASA account: one set of credentials that GenAuth fills in on the sign-in form of an application for the subjects it is assigned to.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AsaAccountDto {
+    /// ID of the application the account belongs to.
+    pub app_id: String,
+    /// ID of the ASA account.
+    pub account_id: String,
+    /// The credentials as key-value pairs, usually an `account` and a `password` key.
+    pub account_info: serde_json::Value,
+}
+
+/// Response carrying one ASA account.
+#[cfg(feature = "applications")]
+pub type AsaAccountSingleRespDto = RespDto<AsaAccountDto>;
+
+/// One ASA account to create.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAsaAccountsBatchItemDto {
+    /// The credentials as key-value pairs, usually an `account` and a `password` key.
+    pub account_info: serde_json::Value,
+}
+
+/// Several new ASA accounts for one application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAsaAccountsBatchDto {
+    /// The accounts to create.
+    pub list: Vec<CreateAsaAccountsBatchItemDto>,
+    /// ID of the application the accounts are for.
+    pub app_id: String,
+}
+
+/// The application to delete.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteApplicationDto {
+    /// ID of the application.
+    pub app_id: String,
+}
+
+/// The ASA account to delete.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteAsaAccountDto {
+    /// ID of the ASA account.
+    pub account_id: String,
+    /// ID of the application the account belongs to.
+    pub app_id: String,
+}
+
+/// ASA accounts of one application to delete.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteAsaAccountBatchDto {
+    /// IDs of the ASA accounts.
+    pub account_ids: Vec<String>,
+    /// ID of the application the accounts belong to.
+    pub app_id: String,
+}
+
+/// Whitelist entries to remove from an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteWhitelistOfAppDto {
+    /// Kind of the values in `list`:
+    /// - `USERNAME`: usernames.
+    /// - `EMAIL`: email addresses (not case-sensitive).
+    /// - `PHONE`: phone numbers.
+    pub r#type: AddWhitelistOfAppDtoType,
+    /// ID of the application.
+    pub app_id: String,
+    /// Values to remove, all of the kind given by `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<Vec<String>>,
+}
+
+/// An application with its protocol, login, registration and branding settings.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationDto {
+    /// ID of the application (also its client ID in OIDC and OAuth flows).
+    pub app_id: String,
+    /// Unique identifier of the application within GenAuth, used as the prefix of its domain.
+    pub app_identifier: String,
+    /// Display name of the application.
+    pub app_name: String,
+    /// Address of the application's logo.
+    pub app_logo: String,
+    /// Free-text description of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_description: Option<String>,
+    /// ID of the user pool the application belongs to.
+    pub user_pool_id: String,
+    /// True for an integrated application (created from a marketplace template), false for a self-built one.
+    pub is_integrate_app: bool,
+    /// Protocol the application signs users in with by default: `oidc`, `oauth` (OAuth 2.0), `saml`, `cas` or `asa` (form filling with stored credentials).
+    pub default_protocol: DefaultProtocol,
+    /// Addresses users may be sent back to after signing in (login callbacks).
+    pub redirect_uris: Vec<String>,
+    /// Addresses users may be sent to after signing out.
+    pub logout_redirect_uris: Vec<String>,
+    /// Address that starts a sign-in; opened when someone tries the login from the console or clicks the application in the application panel. The GenAuth login page by default.
+    pub init_login_uri: String,
+    /// True if the application takes part in single sign-on across the user pool.
+    pub sso_enabled: bool,
+    /// When single sign-on was switched on, as an ISO 8601 timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_enabled_at: Option<String>,
+    /// Login settings of the application.
+    pub login_config: ApplicationLoginConfigDto,
+    /// Registration settings of the application.
+    pub register_config: ApplicationRegisterConfig,
+    /// Look of the application's login page.
+    pub branding_config: ApplicationBrandingConfig,
+    /// OIDC settings (grant types, token lifetimes, signing algorithms...) as a free-form object.
+    pub oidc_config: OidcConfig,
+    /// True if the application acts as a SAML identity provider.
+    pub saml_provider_enabled: bool,
+    /// SAML identity provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_config: Option<SamlIdpConfig>,
+    /// True if the application acts as an OAuth 2.0 provider.
+    pub oauth_provider_enabled: bool,
+    /// OAuth 2.0 provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_config: Option<OauthIdpConfig>,
+    /// True if the application acts as a CAS identity provider.
+    pub cas_provider_enabled: bool,
+    /// CAS identity provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cas_config: Option<CasIdPConfig>,
+    /// True if the application has its own login page look; false means it uses the user pool's.
+    pub custom_branding_enabled: bool,
+    /// True if the application has its own security rules; false means it uses the user pool's security settings.
+    pub custom_security_enabled: bool,
+    /// Marketplace template an integrated application was created from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+}
+
+/// Response carrying one application.
+#[cfg(feature = "applications")]
+pub type ApplicationSingleRespDto = RespDto<ApplicationDto>;
+
+/// Default access policy of an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetApplicationPermissionStrategyDataDto {
+    /// `ALLOW_ALL`: users without an explicit grant may access the application; `DENY_ALL`: only users with an allowing grant may.
+    pub permission_strategy: PermissionStrategy,
+}
+
+/// Response carrying the default access policy of an application.
+#[cfg(feature = "applications")]
+pub type GetApplicationPermissionStrategyRespDto = RespDto<
+    GetApplicationPermissionStrategyDataDto,
+>;
+
+/// Secret of an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetApplicationSecretDataDto {
+    /// The application secret.
+    pub secret: String,
+}
+
+/// Response carrying the secret of an application.
+#[cfg(feature = "applications")]
+pub type GetApplicationSecretRespDto = RespDto<GetApplicationSecretDataDto>;
+
+/// Basic details of an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationSimpleInfoDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Unique identifier of the application within GenAuth, used as the prefix of its domain.
+    pub app_identifier: String,
+    /// Display name of the application.
+    pub app_name: String,
+    /// Address of the application's logo.
+    pub app_logo: String,
+    /// Free-text description of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_description: Option<String>,
+    /// Kind of application: `web` (server-side web app), `spa` (single-page app), `native` (mobile or desktop app), `api` (back-end service), `mfa`, `mini-program`, `gateway-app` or `gateway-agent`.
+    pub app_type: CreateApplicationDtoAppType,
+    /// True for an integrated application (created from a marketplace template), false for a self-built one.
+    pub is_integrate_app: bool,
+}
+
+/// Response carrying the basic details of one application.
+#[cfg(feature = "applications")]
+pub type ApplicationSimpleInfoSingleRespDto = RespDto<ApplicationSimpleInfoDto>;
+
+/// A subject an ASA account is assigned to.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AsaAccountTargetDto {
+    /// Kind of subject: `USER` (user), `ROLE` (role), `GROUP` (group) or `DEPARTMENT` (department).
+    pub target_type: TargetDtoTargetType,
+    /// Identifies the subject according to `targetType`: the user ID for `USER`, the role code for `ROLE`, the group code for `GROUP`, the department ID for `DEPARTMENT`.
+    pub target_identifier: String,
+}
+
+/// One page of the subjects an ASA account is assigned to.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetAsaAccountAssignedTargetDataDto {
+    /// Total number of subjects across all pages.
+    pub total_count: i64,
+    /// Subjects on this page.
+    pub list: Vec<AsaAccountTargetDto>,
+}
+
+/// Response carrying one page of the subjects an ASA account is assigned to.
+#[cfg(feature = "applications")]
+pub type GetAsaAccountAssignedTargetRespDto = RespDto<
+    GetAsaAccountAssignedTargetDataDto,
+>;
+
+/// ASA accounts of one application to fetch.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetAsaAccountBatchDto {
+    /// IDs of the ASA accounts.
+    pub account_ids: Vec<String>,
+    /// ID of the application the accounts belong to.
+    pub app_id: String,
+}
+
+/// Response carrying a list of ASA accounts.
+#[cfg(feature = "applications")]
+pub type AsaAccountListRespDto = RespDto<Vec<AsaAccountDto>>;
+
+/// Response carrying one ASA account, or null when there is none.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AsaAccountSingleNullableRespDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
+    pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The assigned ASA account; null when the subject has none.
+    pub data: Option<AsaAccountDto>,
+}
+
+/// How a subject comes to have (or lack) access to an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetSubjectAuthDataDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Display name of the application.
+    pub app_name: String,
+    /// ID of the subject asked about.
+    pub req_target_id: String,
+    /// Name of the subject asked about.
+    pub req_target_name: String,
+    /// Kind of the subject asked about: `USER`, `ROLE`, `GROUP`, `ORG` (organization node) or `AK_SK` (access key).
+    pub req_target_type: GetSubjectAuthDataDtoReqTargetType,
+    /// Kind of the subject the deciding grant names, which can differ from the subject asked about (for example the group of a user).
+    pub target_type: GetSubjectAuthDataDtoTargetType,
+    /// Name of the subject the deciding grant names.
+    pub target_name: String,
+    /// Where the access comes from:
+    /// - `DEFAULT`: the application's default access policy.
+    /// - `ALL`: a grant that covers everyone.
+    /// - `SELF`: a grant naming the subject itself.
+    /// - `SUBJECT`: a grant naming another subject that covers this one.
+    pub auth_type: GetSubjectAuthDataDtoAuthType,
+}
+
+/// Response carrying the access details of a subject.
+#[cfg(feature = "applications")]
+pub type GetSubjectAuthRespDto = RespDto<GetSubjectAuthDataDto>;
+
+/// Options for listing the users signed in to an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListApplicationActiveUsersOptionsDto {
+    /// Which page to return and its size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PaginationDto>,
+    /// Also return the custom (extended) field values of each user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_custom_data: Option<bool>,
+    /// Also return the external identities linked to each user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_identities: Option<bool>,
+    /// Also return the IDs of the departments each user belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_department_ids: Option<bool>,
+}
+
+/// The application whose signed-in users to list, and the list options.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListApplicationActiveUsersDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Paging and what to include with each user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<ListApplicationActiveUsersOptionsDto>,
+}
+
+/// One page of application summaries.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationSimpleInfoPaginatedDataDto {
+    /// Applications on this page.
+    pub list: Vec<ApplicationSimpleInfoDto>,
+    /// Total number of matching applications across all pages.
+    pub total_count: i64,
+}
+
+/// Response carrying one page of application summaries.
+#[cfg(feature = "applications")]
+pub type ApplicationSimpleInfoPaginatedRespDto = RespDto<
+    ApplicationSimpleInfoPaginatedDataDto,
+>;
+
+/// One page of applications.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ApplicationPaginatedDataDto {
+    /// Applications on this page.
+    pub list: Vec<ApplicationDto>,
+    /// Total number of matching applications across all pages.
+    pub total_count: i64,
+}
+
+/// Response carrying one page of applications.
+#[cfg(feature = "applications")]
+pub type ApplicationPaginatedRespDto = RespDto<ApplicationPaginatedDataDto>;
+
+/// The application whose access grants to list, with filters and paging.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListApplicationAuthDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Page number, starting at 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page; at most 50, 10 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Only records whose subject name matches this text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<String>,
+    /// Only records for these kinds of subject (`USER`, `ORG`, `ROLE`, `GROUP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_type_list: Option<Vec<String>>,
+    /// Only records with this effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Effect>,
+    /// Only records that are switched on (true) or off (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// An access authorization record of an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListApplicationAuthDataDto {
+    /// ID of the authorization record.
+    pub id: String,
+    /// ID of the subject the record names.
+    pub target_id: String,
+    /// Name of the subject.
+    pub target_name: String,
+    /// Kind of subject: `USER`, `ROLE`, `GROUP`, `ORG` (organization node) or `AK_SK` (access key).
+    pub target_type: GetSubjectAuthDataDtoTargetType,
+    /// `ALLOW` grants access, `DENY` refuses it.
+    pub effect: Effect,
+    /// True if the record is switched on and takes effect.
+    pub enabled: bool,
+    /// `ALL` for a record that covers everyone, `SUBJECT` for one that names a subject.
+    pub permission_type: ListApplicationAuthDataDtoPermissionType,
+}
+
+/// One page of access authorization records.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListApplicationAuthPaginatedDataDto {
+    /// Records on this page.
+    pub list: Vec<ListApplicationAuthDataDto>,
+    /// Total number of matching records across all pages.
+    pub total_count: i64,
+}
+
+/// Response carrying one page of access authorization records.
+#[cfg(feature = "applications")]
+pub type ListApplicationAuthPaginatedRespDto = RespDto<
+    ListApplicationAuthPaginatedDataDto,
+>;
+
+/// One page of ASA accounts.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AsaAccountPaginatedDataDto {
+    /// ASA accounts on this page.
+    pub list: Vec<AsaAccountDto>,
+    /// Total number of ASA accounts across all pages.
+    pub total_count: i64,
+}
+
+/// Response carrying one page of ASA accounts.
+#[cfg(feature = "applications")]
+pub type AsaAccountPaginatedRespDto = RespDto<AsaAccountPaginatedDataDto>;
+
+/// The subject whose applications to list, with filters.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListAuthSubjectDto {
+    /// Kind of subject: `USER`, `ROLE`, `GROUP`, `ORG` (organization node) or `AK_SK` (access key).
+    pub target_type: GetSubjectAuthDataDtoTargetType,
+    /// ID of the subject.
+    pub target_id: String,
+    /// Only applications whose name matches this text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    /// Only applications of these kinds (`INTEGRATED`, `SELFBUILT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_type_list: Option<Vec<String>>,
+    /// Only records with one of these effects (`ALLOW`, `DENY`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Vec<String>>,
+    /// Only records that are switched on (true) or off (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// An application a subject has an access authorization record for.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListApplicationSubjectDataDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Address of the application's logo.
+    pub logo: String,
+    /// Extra information about the application; often null.
+    pub ext: Option<String>,
+    /// Marketplace template of an integrated application; null for others.
+    pub template: Option<String>,
+    /// Kind of application: `INTEGRATED` (from a marketplace template), `SELFBUILT` (self-built) or `APP_PANEL` (the application panel).
+    pub app_type: ListApplicationSubjectDataDtoAppType,
+    /// `ALLOW` grants the subject access, `DENY` refuses it.
+    pub effect: Effect,
+}
+
+/// Applications a subject has access authorization records for.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListApplicationSubjectDataListDto {
+    /// The applications with the effect of each.
+    pub list: Vec<ListApplicationSubjectDataDto>,
+}
+
+/// Response carrying the applications a subject is granted or refused.
+#[cfg(feature = "applications")]
+pub type ListApplicationSubjectRespDto = RespDto<ListApplicationSubjectDataListDto>;
+
+/// The application whose secret to renew.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshApplicationSecretDto {
+    /// ID of the application.
+    pub app_id: String,
+}
+
+/// The new secret of an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RefreshApplicationSecretDataDto {
+    /// The newly generated application secret.
+    pub secret: String,
+}
+
+/// Response carrying the new secret of an application.
+#[cfg(feature = "applications")]
+pub type RefreshApplicationSecretRespDto = RespDto<RefreshApplicationSecretDataDto>;
+
+/// One entry of access grants to revoke (a kind of subject and the subjects).
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteApplicationPermissionRecordItem {
+    /// Kind of subject: `USER` (user), `ROLE` (role), `GROUP` (group) or `ORG` (organization node).
+    pub target_type: DataSubjectRespDtoTargetType,
+    /// Code of the permission space the roles belong to; required when `targetType` is `ROLE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace_code: Option<String>,
+    /// Up to 50 subjects: user IDs for `USER`, group codes for `GROUP`, role codes for `ROLE`, organization node IDs for `ORG`.
+    pub target_identifier: Vec<String>,
+}
+
+/// An application and the access grants to remove from it.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeApplicationAccessDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Up to 10 entries, each for one kind of subject.
+    pub list: Vec<DeleteApplicationPermissionRecordItem>,
+}
+
+/// Login settings of an application, as sent when updating it.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateApplicationLoginConfigInputDto {
+    /// True to let login and registration share one page (an unknown account is registered on the spot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_login_and_register_page: Option<bool>,
+    /// Basic login methods to offer: `PHONE_CODE` and `EMAIL_CODE` (one-time code), `PHONE_PASSWORD`, `EMAIL_PASSWORD` and `USERNAME_PASSWORD` (password), `SELF_BUILT_APP_QRCODE` (scanning with your own mobile app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_basic_login_methods: Option<Vec<EnabledBasicLoginMethods>>,
+    /// Login method the page opens with (social and enterprise identity providers excluded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_login_method: Option<ApplicationDefaultLoginMethodInput>,
+    /// True to show users a consent page before the application gets their data.
+    pub show_authorization_page: bool,
+}
+
+/// The application to update and the settings to change.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateApplicationDto {
+    /// ID of the application to update.
+    pub app_id: String,
+    /// Display name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    /// Configuration of an integrated application in the form its template expects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_data: Option<serde_json::Value>,
+    /// Unique identifier of the application within GenAuth, used as the prefix of its domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_identifier: Option<String>,
+    /// Address of the application's logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_logo: Option<String>,
+    /// Free-text description of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_description: Option<String>,
+    /// Protocol the application signs users in with by default: `oidc`, `oauth` (OAuth 2.0), `saml`, `cas` or `asa` (form filling with stored credentials).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_protocol: Option<DefaultProtocol>,
+    /// Addresses users may be sent back to after signing in (login callbacks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uris: Option<Vec<String>>,
+    /// Addresses users may be sent to after signing out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_redirect_uris: Option<Vec<String>>,
+    /// Address that starts a sign-in; opened when someone tries the login from the console or clicks the application in the application panel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_login_uri: Option<String>,
+    /// True to let the application take part in single sign-on across the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_enabled: Option<bool>,
+    /// OIDC settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc_config: Option<OidcConfig>,
+    /// True to make the application a SAML identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_provider_enabled: Option<bool>,
+    /// SAML identity provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_config: Option<SamlIdpConfig>,
+    /// True to make the application an OAuth 2.0 provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_provider_enabled: Option<bool>,
+    /// OAuth 2.0 provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_config: Option<OauthIdpConfig>,
+    /// True to make the application a CAS identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cas_provider_enabled: Option<bool>,
+    /// CAS identity provider settings as a free-form object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cas_config: Option<CasIdPConfig>,
+    /// Login settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_config: Option<UpdateApplicationLoginConfigInputDto>,
+    /// Registration settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_config: Option<ApplicationRegisterConfigInputDto>,
+    /// Look of the login page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding_config: Option<ApplicationBrandingConfigInputDto>,
+    /// True to show the application in the single sign-on application panel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_show_launchpad: Option<bool>,
+    /// True to let users apply for access to the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_permission_apply: Option<bool>,
+}
+
+/// MFA factors to switch on or off for an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateApplicationMfaSettingsDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Factors to switch on: `OTP` (authenticator app), `SMS`, `EMAIL` or `FACE` (face recognition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_factors: Option<Vec<EnabledFactors>>,
+    /// Factors to switch off, from the same values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_factors: Option<Vec<UpdateApplicationMfaSettingsDtoDisabledFactors>>,
+}
+
+/// Which MFA factors are switched on.
+#[cfg(any(feature = "applications", feature = "security_settings"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MfaSettingsDto {
+    /// The factors switched on: `OTP` (authenticator app), `SMS` (code by text message), `EMAIL` (code by email) and `FACE` (face recognition).
+    pub enabled_factors: Vec<EnabledFactors>,
+}
+
+/// Response carrying MFA settings.
+#[cfg(any(feature = "applications", feature = "security_settings"))]
+pub type MfaSettingsRespDto = RespDto<MfaSettingsDto>;
+
+/// The new default access policy of an application.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateApplicationPermissionStrategyDataDto {
+    /// `ALLOW_ALL`: users without an explicit grant may access the application; `DENY_ALL`: only users with an allowing grant may.
+    pub permission_strategy: PermissionStrategy,
+    /// ID of the application.
+    pub app_id: String,
+}
+
+/// New credentials for an ASA account.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateAsaAccountDto {
+    /// The credentials as key-value pairs, usually an `account` and a `password` key; they replace the stored ones.
+    pub account_info: serde_json::Value,
+    /// ID of the ASA account.
+    pub account_id: String,
+    /// ID of the application the account belongs to.
+    pub app_id: String,
+}
+
+/// An access authorization record and its new state.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateAuthEnabledDto {
+    /// True to switch the record on, false to switch it off.
+    pub enabled: bool,
+    /// ID of the authorization record.
+    pub id: String,
+}
+
+/// Order of login methods on the login page, as a free-form object.
+#[cfg(feature = "applications")]
+pub type ApplicationTabMethodsSortConfigDto = serde_json::Map<String, serde_json::Value>;
+
+/// Customisation of the single sign-on page, as a free-form object.
+#[cfg(feature = "applications")]
+pub type ISsoPageCustomizationSettingsDto = serde_json::Map<String, serde_json::Value>;
+
+/// Settings of one login tab (password or code login), as a free-form object.
+#[cfg(feature = "applications")]
+pub type TabConfigDto = serde_json::Map<String, serde_json::Value>;
+
+/// Language settings that apply to every page, as a free-form object.
+#[cfg(feature = "applications")]
+pub type LanguageCoinfigGlobalDto = serde_json::Map<String, serde_json::Value>;
+
+/// Language settings of the login page.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LanguageCoinfigDto {
+    pub global: LanguageCoinfigGlobalDto,
+}
+
+/// Complete login page configuration, including the multi-tenant options.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateLoginConfig {
+    pub tab_methods_sort_config: ApplicationTabMethodsSortConfigDto,
+    pub qr_code_sort_config: ApplicationTabMethodsSortConfigDto,
+    pub sso_page_customization_settings: ISsoPageCustomizationSettingsDto,
+    pub password_tab_config: TabConfigDto,
+    pub verify_code_tab_config: TabConfigDto,
+    pub config: LanguageCoinfigDto,
+    /// True to let users create a tenant from the login page.
+    pub enable_create_tenant: bool,
+    /// Situations in which the login page offers creating a tenant.
+    pub create_tenant_scenes: Vec<String>,
+    /// True to let users join an existing tenant from the login page.
+    pub enable_join_tenant: bool,
+    /// Situations in which the login page offers joining a tenant.
+    pub join_tenant_scenes: Vec<String>,
+    /// True to verify enterprise domains in the situations of `verifyDomainScenes`.
+    pub enable_verify_domain: bool,
+    /// True to link tenant applications automatically.
+    pub enable_auto_connect_tenant_app: bool,
+    /// Situations in which the enterprise domain is verified.
+    pub verify_domain_scenes: Vec<String>,
+}
+
+/// New login page configuration.
+#[cfg(feature = "applications")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateLoginConfigDto {
+    /// The complete configuration to store.
+    pub update: UpdateLoginConfig,
+}
+
+/// Which connection to switch on or off, and for which applications.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeExtIdpConnStateDto {
+    /// ID of the identity source connection.
+    pub id: String,
+    /// True to switch the connection on, false to switch it off.
+    pub enabled: bool,
+    /// ID of the application the change applies to.
+    pub app_id: String,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// IDs of further applications to apply the same change to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_ids: Option<Vec<String>>,
+}
+
+/// A new identity source.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateExtIdpDto {
+    /// Name of the identity source.
+    pub name: String,
+    /// Kind of identity provider, such as `oidc`, `saml`, `ldap`, `wechat` or `github`; the connections added later must suit it.
+    pub r#type: CreateExtIdpDtoType,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// An identity source: an outside identity provider users can sign in with.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtIdpDto {
+    /// ID of the identity source.
+    pub id: String,
+    /// Name of the identity source.
+    pub name: String,
+    /// URL of the logo of the identity source.
+    pub logo: String,
+    /// ID of the tenant the identity source belongs to; absent for sources of the user pool itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// Kind of identity provider, such as `wechat`, `github` or `oidc`.
+    pub r#type: String,
+}
+
+/// Response carrying one identity source.
+#[cfg(feature = "identity_sources")]
+pub type ExtIdpSingleRespDto = RespDto<ExtIdpDto>;
+
+/// A new connection to add to an identity source.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateExtIdpConnDto {
+    /// ID of the identity source the connection is added to.
+    pub ext_idp_id: String,
+    /// Connection type: the provider and how users sign in with it, such as `wechat:pc` (QR code on a website), `wechat:mobile` (WeChat app sign-in inside a mobile app), `github`, `oidc` or `saml`.
+    pub r#type: CreateExtIdpConnDtoType,
+    /// Unique code of the connection in the user pool, used to refer to it (for example in callback URLs).
+    pub identifier: String,
+    /// Name of the connection as the login page shows it.
+    pub display_name: String,
+    /// Provider settings of the connection, as an object whose keys depend on the connection type (for example `clientId` and `clientSecret`).
+    pub fields: serde_json::Value,
+    /// True if the connection may only sign in existing users and never creates new accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_only: Option<bool>,
+    /// URL of the icon shown for the connection on the login page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// A connection of an identity source: one way of signing in through that provider.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtIdpConnDetail {
+    /// ID of the connection.
+    pub id: String,
+    /// Connection type: the provider and how users sign in with it, such as `wechat:pc` (QR code on a website), `wechat:mobile` (WeChat app sign-in inside a mobile app), `github`, `oidc` or `saml`.
+    pub r#type: CreateExtIdpConnDtoType,
+    /// ID of the identity source the connection belongs to.
+    pub ext_idp_id: String,
+    /// URL of the icon shown for the connection on the login page.
+    pub logo: String,
+    /// Unique code of the connection in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// Name of the connection as the login page shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// True if the connection may only sign in existing users and never creates new accounts.
+    pub login_only: bool,
+    /// How a first sign-in through the connection is matched to an existing account:
+    /// - `none`: no matching; the external identity gets its own account.
+    /// - `field`: linked automatically to the account whose field (such as the email address)
+    /// matches.
+    /// - `challenge`: the user proves ownership of the existing account, in one of the ways
+    /// in `challengeBindingMethods`, before it is linked.
+    pub association_mode: ExtIdpConnDetailAssociationMode,
+    /// Ways a user may prove ownership of an existing account when `associationMode` is `challenge`, such as `email-password`.
+    pub challenge_binding_methods: Vec<String>,
+}
+
+/// Response carrying one identity source connection.
+#[cfg(feature = "identity_sources")]
+pub type ExtIdpConnDetailSingleRespDto = RespDto<ExtIdpConnDetail>;
+
+/// The identity source to delete.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteExtIdpDto {
+    /// ID of the identity source to delete.
+    pub id: String,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// The identity source connection to delete.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteExtIdpConnDto {
+    /// ID of the connection to delete.
+    pub id: String,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// A list of identity sources with its total count.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtIdpListPagingDto {
+    /// Total number of identity sources.
+    pub total_count: i64,
+    /// The identity sources.
+    pub list: Vec<ExtIdpDto>,
+}
+
+/// Response carrying a list of identity sources.
+#[cfg(feature = "identity_sources")]
+pub type ExtIdpListPaginatedRespDto = RespDto<ExtIdpListPagingDto>;
+
+/// An identity source together with its connections.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtIdpDetail {
+    /// ID of the identity source.
+    pub id: String,
+    /// Name of the identity source.
+    pub name: String,
+    /// URL of the logo of the identity source.
+    pub logo: String,
+    /// ID of the tenant the identity source belongs to; absent for sources of the user pool itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// Kind of identity provider, such as `wechat`, `github` or `oidc`.
+    pub r#type: String,
+    /// The connections of the identity source (connection objects as returned by `create-ext-idp-conn`).
+    pub connections: serde_json::Value,
+    /// In multi-tenant pools: true if users who sign in through this source join the tenant automatically.
+    pub auto_join: bool,
+}
+
+/// Response carrying one identity source with its connections.
+#[cfg(feature = "identity_sources")]
+pub type ExtIdpDetailSingleRespDto = RespDto<ExtIdpDetail>;
+
+/// Credentials of the WeChat Mini Program or Official Account whose token is wanted.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetWechatAccessTokenDto {
+    /// AppID of the WeChat Mini Program or Official Account.
+    pub app_id: String,
+    /// AppSecret of the WeChat Mini Program or Official Account.
+    pub app_secret: String,
+}
+
+/// A WeChat access token from GenAuth's cache.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetWechatAccessTokenDataDto {
+    /// The WeChat access token GenAuth holds for the Mini Program or Official Account.
+    pub access_token: String,
+    /// When the token expires, as Unix time in seconds (written as a string).
+    pub expires_at: String,
+}
+
+/// Response carrying a cached WeChat access token.
+#[cfg(feature = "identity_sources")]
+pub type GetWechatAccessTokenInfoRespDto = RespDto<GetWechatAccessTokenDataDto>;
+
+/// The identity source to rename and its new name.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateExtIdpDto {
+    /// New name of the identity source.
+    pub name: String,
+    /// ID of the identity source to rename.
+    pub id: String,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// New settings for an identity source connection.
+#[cfg(feature = "identity_sources")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateExtIdpConnDto {
+    /// ID of the connection to update.
+    pub id: String,
+    /// Name of the connection as the login page shows it.
+    pub display_name: String,
+    /// Provider settings to change; merged into the stored settings, so keys left out keep their values.
+    pub fields: serde_json::Value,
+    /// URL of the icon shown for the connection on the login page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// True if the connection may only sign in existing users and never creates new accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_only: Option<bool>,
+    /// ID of the tenant the identity source belongs to; only for user pools with multi-tenancy, leave it out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// MFA factors to switch off for the user pool.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MfaDisableSettingsDto {
+    /// Factors to switch off: `OTP` (authenticator app), `SMS`, `EMAIL` or `FACE` (face recognition).
+    pub disable_factors: Vec<MfaDisableSettingsDtoDisableFactors>,
+}
+
+/// Rule for users who change their email address.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ChangeEmailStrategyDto {
+    /// True if users must verify their current email address before changing it.
+    pub verify_old_email: bool,
+}
+
+/// Rule for users who change their phone number.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ChangePhoneStrategyDto {
+    /// True if users must verify their current phone number before changing it.
+    pub verify_old_phone: bool,
+}
+
+/// Lifetime of the login session cookie.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CookieSettingsDto {
+    /// How long a login session lasts, in seconds (1209600, i.e. 14 days, by default); afterwards users sign in again. Applies to the application panel and the applications added to it.
+    pub cookie_expires_in: i64,
+    /// True if the session ends when the browser is closed, whatever `cookieExpiresIn` says.
+    pub cookie_expires_on_browser_session: bool,
+}
+
+/// Limit on registrations from one IP address within a time window.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RegisterAnomalyDetectionConfigDto {
+    /// True if the limit is applied.
+    pub enabled: bool,
+    /// Number of registrations one IP address may make within `timeInterval`.
+    pub limit: i64,
+    /// Length of the time window, in seconds.
+    pub time_interval: i64,
+}
+
+/// Limit on failed sign-ins from one IP address within a time window.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LoginFailCheckConfigDto {
+    /// True if the limit is applied.
+    pub enabled: bool,
+    /// Number of failed sign-ins from one IP address, within `timeInterval`, that triggers the policy.
+    pub limit: i64,
+    /// Length of the time window, in seconds.
+    pub time_interval: i64,
+    /// Unit the console displays the window in (`Second`, `Minute`, `Hour` or `Day`); display only, `timeInterval` is always in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// Limit on wrong passwords within a time window.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LoginPassowrdFailCheckConfigDto {
+    /// True if the limit is applied.
+    pub enabled: bool,
+    /// Number of wrong passwords, within `timeInterval`, that triggers the policy.
+    pub limit: i64,
+    /// Length of the time window, in seconds.
+    pub time_interval: i64,
+    /// Unit the console displays the window in (`Second`, `Minute`, `Hour` or `Day`); display only, `timeInterval` is always in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// IP address whitelist for the CAPTCHA policy.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LoginIpWhitelistCheckConfigDto {
+    /// True if the whitelist check is applied.
+    pub enabled: bool,
+    /// Whitelisted IP addresses, separated by commas.
+    pub ip_whitelist: String,
+}
+
+/// Brute-force protection for sign-in: when to ask for a CAPTCHA and when to lock accounts.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LoginAnomalyDetectionConfigDto {
+    /// Deprecated, but still required: what happens when a failure limit is reached, `captcha` (ask for a CAPTCHA) or `block-account` (lock the account; only the wrong-password limit applies then). Newer settings use `robotVerify` and `accountLock` instead; any value will do when they are used.
+    pub login_fail_strategy: LoginAnomalyDetectionConfigDtoLoginFailStrategy,
+    /// When to ask for a CAPTCHA: `disable` (never), `condition_set` (when one of the conditions below is met) or `always_enable` (always).
+    pub robot_verify: String,
+    /// When to lock accounts: `disable` (never) or `condition_set` (when one of the conditions below is met).
+    pub account_lock: String,
+    /// Limit on failed sign-ins from one IP address; reaching it triggers the sign-in security policy.
+    pub login_fail_check: LoginFailCheckConfigDto,
+    /// Deprecated limit on wrong passwords; replaced by `accountLockLoginPasswordFailCheck` and `robotVerifyLoginPasswordFailCheck`.
+    pub login_password_fail_check: LoginPassowrdFailCheckConfigDto,
+    /// Limit on wrong passwords after which the account is locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_lock_login_password_fail_check: Option<LoginPassowrdFailCheckConfigDto>,
+    /// Limit on wrong passwords after which a CAPTCHA is required.
+    pub robot_verify_login_password_fail_check: LoginPassowrdFailCheckConfigDto,
+    /// IP address whitelist; sign-ins from addresses outside it must pass a CAPTCHA.
+    pub robot_verify_login_ip_whitelist_check: LoginIpWhitelistCheckConfigDto,
+    /// True to turn on the sign-in time check, which uses the weekly time windows in `robotVerifyloginWeekStartEndTime`.
+    pub robot_verify_login_time_check_enable: bool,
+    /// Weekly time windows for the sign-in time check, each a weekday with a start and an end time (the string format is not documented).
+    pub robot_verifylogin_week_start_end_time: Vec<String>,
+}
+
+/// Self-service unlocking of locked accounts.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SelfUnlockAccountConfigDto {
+    /// True if users may unlock their accounts themselves.
+    pub enabled: bool,
+    /// How users prove who they are: `captcha` (a verification code) or `password-captcha` (their current password plus a verification code).
+    pub strategy: SelfUnlockAccountConfigDtoStrategy,
+}
+
+/// Security rules for signing in by scanning a QR code with a mobile app.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct QrcodeLoginStrategyDto {
+    /// How long a QR code stays valid, in seconds.
+    pub qrcode_expires_in: i64,
+    /// Unit the console displays `qrcodeExpiresIn` in (`Second`, `Minute`, `Hour` or `Day`); display only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qrcode_expires_in_unit: Option<String>,
+    /// How long the ticket issued after a successful scan stays valid, in seconds.
+    pub ticket_expires_in: i64,
+    /// Unit the console displays `ticketExpiresIn` in (`Second`, `Minute`, `Hour` or `Day`); display only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_expires_in_unit: Option<String>,
+    /// True if a browser may exchange the ticket for the user's information.
+    pub allow_exchange_user_info_from_browser: bool,
+    /// True if the endpoint the web page polls returns the user's full information, not only the ticket.
+    pub return_full_user_info: bool,
+}
+
+/// Security settings of the user pool.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SecuritySettingsDto {
+    /// Origins allowed to call GenAuth from a browser (CORS security domains), one per line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_origins: Option<String>,
+    /// Lifetime of the tokens GenAuth issues to users, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genauth_token_expires_in: Option<i64>,
+    /// Number of characters in SMS, email and image verification codes.
+    pub verify_code_length: i64,
+    /// Wrong entries allowed while a verification code is valid (60 seconds by default); one more makes the code invalid and a new one must be sent.
+    pub verify_code_max_attempts: i64,
+    /// Rule for users who change their email address.
+    pub change_email_strategy: ChangeEmailStrategyDto,
+    /// Rule for users who change their phone number.
+    pub change_phone_strategy: ChangePhoneStrategyDto,
+    /// Lifetime of the login session cookie.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie_settings: Option<CookieSettingsDto>,
+    /// True if users cannot register themselves and only administrators create accounts; on by default for B2B and B2E user pools.
+    pub register_disabled: bool,
+    /// Limit on frequent registrations from one IP address.
+    pub register_anomaly_detection: RegisterAnomalyDetectionConfigDto,
+    /// True if users who registered with a verification code are asked to set a password (hosted login page and Guard only, not API calls).
+    pub complete_password_after_pass_code_login: bool,
+    /// Brute-force protection for sign-in.
+    pub login_anomaly_detection: LoginAnomalyDetectionConfigDto,
+    /// True if signing in with an unverified email address is refused and a verification email is sent; the user can sign in once the address is verified.
+    pub login_require_email_verified: bool,
+    /// Whether and how users can unlock their locked accounts themselves (only users with a bound phone number or email address can).
+    pub self_unlock_account: SelfUnlockAccountConfigDto,
+    /// True if the hosted login page lets users pick one of their remembered accounts.
+    pub enable_login_account_switch: bool,
+    /// Security rules for QR code sign-in with a mobile app.
+    pub qrcode_login_strategy: QrcodeLoginStrategyDto,
+}
+
+/// Response carrying the security settings of the user pool.
+#[cfg(feature = "security_settings")]
+pub type SecuritySettingsRespDto = RespDto<SecuritySettingsDto>;
+
+/// Security settings to change; fields left out keep their values.
+#[cfg(feature = "security_settings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateSecuritySettingsDto {
+    /// Origins allowed to call GenAuth from a browser (CORS security domains).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_origins: Option<Vec<String>>,
+    /// Lifetime of the tokens GenAuth issues to users, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genauth_token_expires_in: Option<i64>,
+    /// Number of characters in SMS, email and image verification codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_code_length: Option<i64>,
+    /// Wrong entries allowed while a verification code is valid (60 seconds by default); one more makes the code invalid and a new one must be sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_code_max_attempts: Option<i64>,
+    /// Rule for users who change their email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_email_strategy: Option<ChangeEmailStrategyDto>,
+    /// Rule for users who change their phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_phone_strategy: Option<ChangePhoneStrategyDto>,
+    /// Lifetime of the login session cookie.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie_settings: Option<CookieSettingsDto>,
+    /// True to stop users from registering themselves, so that only administrators create accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_disabled: Option<bool>,
+    /// Limit on frequent registrations from one IP address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_anomaly_detection: Option<RegisterAnomalyDetectionConfigDto>,
+    /// True to ask users who registered with a verification code to set a password (hosted login page and Guard only, not API calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete_password_after_pass_code_login: Option<bool>,
+    /// Brute-force protection for sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_anomaly_detection: Option<LoginAnomalyDetectionConfigDto>,
+    /// True to refuse sign-in with an unverified email address and send a verification email instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_require_email_verified: Option<bool>,
+    /// Whether and how users can unlock their locked accounts themselves (only users with a bound phone number or email address can).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_unlock_account: Option<SelfUnlockAccountConfigDto>,
+    /// True to let the hosted login page offer a choice of remembered accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_login_account_switch: Option<bool>,
+    /// Security rules for QR code sign-in with a mobile app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qrcode_login_strategy: Option<QrcodeLoginStrategyDto>,
+}
+
+/// Settings for sending through your own SMTP server.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SmtpEmailProviderConfigInput {
+    /// Host name of the SMTP server.
+    pub smtp_host: String,
+    /// Port of the SMTP server, such as 465 or 587.
+    pub smtp_port: f64,
+    /// Account name used to sign in to the SMTP server, usually the sending address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// Password of the sending account.
+    #[serde(rename = "senderPass")]
+    pub sender_pass: String,
+    /// Whether the connection uses SSL/TLS (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure: Option<bool>,
+}
+
+/// Settings for sending through SendGrid.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SendGridEmailProviderConfigInput {
+    /// Sending address.
+    pub sender: String,
+    /// SendGrid API key used to send, created in the API Keys settings of SendGrid.
+    pub apikey: String,
+}
+
+/// Settings for sending through Alibaba enterprise mail.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AliExmailEmailProviderConfigInput {
+    /// Account name (mail address) used to send.
+    pub sender: String,
+    /// Password of the sending account.
+    pub sender_pass: String,
+}
+
+/// Settings for sending through Tencent enterprise mail.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TencentExmailEmailProviderConfigInput {
+    /// Account name (mail address) used to send.
+    pub sender: String,
+    /// Password of the sending account.
+    pub sender_pass: String,
+}
+
+/// Outgoing email service to configure.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigEmailProviderDto {
+    /// Which service sends the emails:
+    /// - `custom`: your own SMTP server (`smtpConfig`);
+    /// - `ali`: Alibaba enterprise mail (`aliExmailConfig`);
+    /// - `qq`: Tencent enterprise mail (`tencentExmailConfig`);
+    /// - `sendgrid`: SendGrid (`sendGridConfig`).
+    pub r#type: ConfigEmailProviderDtoType,
+    /// Whether to send through this service; when false, GenAuth's built-in email service is used.
+    pub enabled: bool,
+    /// SMTP settings, for `type` `custom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_config: Option<SmtpEmailProviderConfigInput>,
+    /// SendGrid settings, for `type` `sendgrid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_grid_config: Option<SendGridEmailProviderConfigInput>,
+    /// Alibaba enterprise mail settings, for `type` `ali`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ali_exmail_config: Option<AliExmailEmailProviderConfigInput>,
+    /// Tencent enterprise mail settings, for `type` `qq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tencent_exmail_config: Option<TencentExmailEmailProviderConfigInput>,
+}
+
+/// Settings for sending through your own SMTP server.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SmtpEmailProviderConfig {
+    /// Host name of the SMTP server.
+    pub smtp_host: String,
+    /// Port of the SMTP server, such as 465 or 587.
+    pub smtp_port: f64,
+    /// Account name used to sign in to the SMTP server, usually the sending address.
+    pub sender: String,
+    /// Password of the sending account.
+    #[serde(rename = "senderPass")]
+    pub sender_pass: String,
+    /// Whether the connection uses SSL/TLS.
+    pub secure: bool,
+}
+
+/// Settings for sending through SendGrid.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SendGridEmailProviderConfig {
+    /// Sending address.
+    pub sender: String,
+    /// SendGrid API key used to send.
+    pub apikey: String,
+}
+
+/// Settings for sending through Alibaba enterprise mail.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AliExmailEmailProviderConfig {
+    /// Account name (mail address) used to send.
+    pub sender: String,
+    /// Password of the sending account.
+    pub sender_pass: String,
+}
+
+/// Settings for sending through Tencent enterprise mail.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TencentExmailEmailProviderConfig {
+    /// Account name (mail address) used to send.
+    pub sender: String,
+    /// Password of the sending account.
+    pub sender_pass: String,
+}
+
+/// Outgoing email service configuration of the user pool.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EmailProviderDto {
+    /// Whether emails go through this service; when false, GenAuth's built-in email service is used.
+    pub enabled: bool,
+    /// Which service sends the emails:
+    /// - `custom`: your own SMTP server;
+    /// - `ali`: Alibaba enterprise mail;
+    /// - `qq`: Tencent enterprise mail;
+    /// - `sendgrid`: SendGrid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ConfigEmailProviderDtoType>,
+    /// SMTP settings, present for `type` `custom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_config: Option<SmtpEmailProviderConfig>,
+    /// SendGrid settings, present for `type` `sendgrid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_grid_config: Option<SendGridEmailProviderConfig>,
+    /// Alibaba enterprise mail settings, present for `type` `ali`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ali_exmail_config: Option<AliExmailEmailProviderConfig>,
+    /// Tencent enterprise mail settings, present for `type` `qq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tencent_exmail_config: Option<TencentExmailEmailProviderConfig>,
+}
+
+/// Response carrying the outgoing email service configuration.
+#[cfg(feature = "messaging")]
+pub type EmailProviderRespDto = RespDto<EmailProviderDto>;
+
+/// An email template of the pool, as stored.
+#[cfg(any(feature = "messaging", feature = "invitations"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EmailTemplateDto {
+    /// True if this custom template is used; false means the built-in one is sent.
+    pub customize_enabled: bool,
+    /// Which email the template is for:
+    /// - `WELCOME_EMAIL`: welcome message after sign-up.
+    /// - `FIRST_CREATED_USER`: notice that an account was created for the user.
+    /// - `REGISTER_VERIFY_CODE`, `LOGIN_VERIFY_CODE`, `MFA_VERIFY_CODE`: verification
+    /// code for sign-up, sign-in or a multi-factor check.
+    /// - `INFORMATION_COMPLETION_VERIFY_CODE`: verification code for completing the
+    /// profile after sign-up.
+    /// - `FIRST_EMAIL_LOGIN_VERIFY`: confirmation of the address at the first sign-in
+    /// by email.
+    /// - `CONSOLE_CONDUCTED_VERIFY`: address confirmation started from the console.
+    /// - `USER_PASSWORD_UPDATE_REMIND`: reminder that the password is about to expire.
+    /// - `ADMIN_RESET_USER_PASSWORD_NOTIFICATION`: notice that an administrator reset
+    /// the password.
+    /// - `USER_PASSWORD_RESET_NOTIFICATION`: notice that the user reset the password.
+    /// - `RESET_PASSWORD_VERIFY_CODE`: verification code for a password reset.
+    /// - `SELF_UNLOCKING_VERIFY_CODE`: verification code for unlocking a locked account.
+    /// - `EMAIL_BIND_VERIFY_CODE`, `EMAIL_UNBIND_VERIFY_CODE`: verification code for
+    /// binding or unbinding an email address.
+    pub r#type: EmailTemplateDtoType,
+    /// Name of the template.
+    pub name: String,
+    /// Subject line of the email; may contain template variables.
+    pub subject: String,
+    /// Sender name shown to the recipient; may contain template variables.
+    pub sender: String,
+    /// Body of the email, written for the engine named in `tplEngine`.
+    pub content: String,
+    /// How long the code or link in the email stays valid, in seconds; only verification emails have a validity period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<f64>,
+    /// Address the user is sent to after confirming the email; used only by the `FIRST_EMAIL_LOGIN_VERIFY` and `CONSOLE_CONDUCTED_VERIFY` templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_to: Option<String>,
+    /// Template engine that renders `subject`, `sender` and `content`: `handlebar` (Handlebars syntax, the default) or `ejs` (EJS syntax).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpl_engine: Option<TplEngine>,
+}
+
+/// A category of email templates.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EmailTemplateCategoryDto {
+    /// Name of the category in Chinese.
+    pub title: String,
+    /// Name of the category in English.
+    pub title_en: String,
+    /// What the templates of the category are for, in Chinese.
+    pub desc: String,
+    /// What the templates of the category are for, in English.
+    pub desc_en: String,
+}
+
+/// The email templates of the user pool and their categories.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetEmailTemplatesDataDto {
+    /// The templates.
+    pub templates: Vec<EmailTemplateDto>,
+    /// The categories the templates are grouped in.
+    pub categories: Vec<EmailTemplateCategoryDto>,
+}
+
+/// Response carrying the email templates.
+#[cfg(feature = "messaging")]
+pub type GetEmailTemplatesRespDto = RespDto<GetEmailTemplatesDataDto>;
+
+/// Template to render for a preview.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewEmailTemplateDto {
+    /// Which template to render:
+    /// - `WELCOME_EMAIL`: welcome email;
+    /// - `FIRST_CREATED_USER`: notice to an account created for the user;
+    /// - `REGISTER_VERIFY_CODE`, `LOGIN_VERIFY_CODE`, `MFA_VERIFY_CODE`: verification
+    /// code for registration, sign-in or multi-factor authentication;
+    /// - `INFORMATION_COMPLETION_VERIFY_CODE`: verification code for completing the
+    /// profile after registration;
+    /// - `FIRST_EMAIL_LOGIN_VERIFY`: verification of the first sign-in by email;
+    /// - `CONSOLE_CONDUCTED_VERIFY`: email verification started from the console;
+    /// - `USER_PASSWORD_UPDATE_REMIND`: reminder that the password is about to expire;
+    /// - `ADMIN_RESET_USER_PASSWORD_NOTIFICATION`: notice that an administrator reset the
+    /// password;
+    /// - `USER_PASSWORD_RESET_NOTIFICATION`: notice that the user reset the password;
+    /// - `RESET_PASSWORD_VERIFY_CODE`: verification code for resetting the password;
+    /// - `SELF_UNLOCKING_VERIFY_CODE`: verification code for unlocking a locked account;
+    /// - `EMAIL_BIND_VERIFY_CODE`, `EMAIL_UNBIND_VERIFY_CODE`: verification code for
+    /// linking or unlinking an email address.
+    pub r#type: EmailTemplateDtoType,
+    /// Body template to render; the one configured in the user pool when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Subject template; the one configured in the user pool when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Sender name; the one configured in the user pool when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// Validity of the code or link, in seconds; only verification emails have one. The configured value when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<f64>,
+    /// Template engine the content is written for:
+    /// - `handlebar` (default): [Handlebars](https://handlebarsjs.com/);
+    /// - `ejs`: [EJS](https://ejs.co/).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpl_engine: Option<TplEngine>,
+}
+
+/// An email rendered from a template.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PreviewEmailTemplateDataDto {
+    /// Body of the email, as HTML.
+    pub content: String,
+    /// Subject of the email.
+    pub subject: String,
+    /// Sender shown on the email.
+    pub sender: String,
+}
+
+/// Response carrying a rendered email. Both GenAuth's SDK and the Authing document declare only `data` here, without the usual status members.
+#[cfg(feature = "messaging")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PreviewEmailTemplateRespDto {
+    /// The rendered email.
+    pub data: PreviewEmailTemplateDataDto,
+}
+
+/// The new content of one email template.
+#[cfg(any(feature = "messaging", feature = "invitations"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateEmailTemplateDto {
+    /// Which email template to change:
+    /// - `WELCOME_EMAIL`: welcome message after sign-up.
+    /// - `FIRST_CREATED_USER`: notice that an account was created for the user.
+    /// - `REGISTER_VERIFY_CODE`, `LOGIN_VERIFY_CODE`, `MFA_VERIFY_CODE`: verification
+    /// code for sign-up, sign-in or a multi-factor check.
+    /// - `INFORMATION_COMPLETION_VERIFY_CODE`: verification code for completing the
+    /// profile after sign-up.
+    /// - `FIRST_EMAIL_LOGIN_VERIFY`: confirmation of the address at the first sign-in
+    /// by email.
+    /// - `CONSOLE_CONDUCTED_VERIFY`: address confirmation started from the console.
+    /// - `USER_PASSWORD_UPDATE_REMIND`: reminder that the password is about to expire.
+    /// - `ADMIN_RESET_USER_PASSWORD_NOTIFICATION`: notice that an administrator reset
+    /// the password.
+    /// - `USER_PASSWORD_RESET_NOTIFICATION`: notice that the user reset the password.
+    /// - `RESET_PASSWORD_VERIFY_CODE`: verification code for a password reset.
+    /// - `SELF_UNLOCKING_VERIFY_CODE`: verification code for unlocking a locked account.
+    /// - `EMAIL_BIND_VERIFY_CODE`, `EMAIL_UNBIND_VERIFY_CODE`: verification code for
+    /// binding or unbinding an email address.
+    pub r#type: EmailTemplateDtoType,
+    /// True to send this custom template; false to go back to the built-in one.
+    pub customize_enabled: bool,
+    /// Name of the template.
+    pub name: String,
+    /// Subject line of the email; may contain template variables.
+    pub subject: String,
+    /// Sender name shown to the recipient; may contain template variables.
+    pub sender: String,
+    /// Body of the email, written for the engine named in `tplEngine`.
+    pub content: String,
+    /// How long the code or link in the email stays valid, in seconds; only verification emails have a validity period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<f64>,
+    /// Address the user is sent to after confirming the email; used only by the `FIRST_EMAIL_LOGIN_VERIFY` and `CONSOLE_CONDUCTED_VERIFY` templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_to: Option<String>,
+    /// Template engine that renders `subject`, `sender` and `content`: `handlebar` (Handlebars syntax, the default) or `ejs` (EJS syntax).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpl_engine: Option<TplEngine>,
+}
+
+/// Response carrying one email template.
+#[cfg(feature = "messaging")]
+pub type EmailTemplateSingleItemRespDto = RespDto<EmailTemplateDto>;
+
+/// The Pipeline function to create.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePipelineFunctionDto {
+    /// JavaScript source of the function, which defines `pipe(user, context, callback)`.
+    pub source_code: String,
+    /// Point of the registration or sign-in flow at which the function runs:
+    /// - `PRE_REGISTER`, `POST_REGISTER`: before or after a user registers.
+    /// - `PRE_AUTHENTICATION`, `POST_AUTHENTICATION`: before or after a user
+    /// authenticates.
+    /// - `PRE_OIDC_ID_TOKEN_ISSUED`: before an OIDC ID token is issued.
+    /// - `PRE_OIDC_ACCESS_TOKEN_ISSUED`: before an OIDC access token is issued.
+    /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
+    /// information.
+    /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
+    pub scene: CreatePipelineFunctionDtoScene,
+    /// Name of the function.
+    pub func_name: String,
+    /// Description of the function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub func_description: Option<String>,
+    /// Run the function without blocking the flow; suits notifications, such as posting to a team chat, whose result the flow does not wait for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_asynchronous: Option<bool>,
+    /// Longest time the function may run, in whole seconds from 1 to 60; 3 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
+    /// Stop the whole flow when the function runs out of time; false by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminate_on_timeout: Option<bool>,
+    /// Whether the function is switched on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// Outcome of the most recent run of a Pipeline function; GenAuth's SDK lists no fields for it.
+#[cfg(feature = "pipeline")]
+pub type LastExecuteStatus = serde_json::Map<String, serde_json::Value>;
+
+/// A Pipeline function: custom code that runs at one point of the registration or sign-in flow.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PipelineFunctionDto {
+    /// ID of the function.
+    pub func_id: String,
+    /// Name of the function.
+    pub func_name: String,
+    /// Description of the function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub func_description: Option<String>,
+    /// Point of the registration or sign-in flow at which the function runs:
+    /// - `PRE_REGISTER`, `POST_REGISTER`: before or after a user registers.
+    /// - `PRE_AUTHENTICATION`, `POST_AUTHENTICATION`: before or after a user
+    /// authenticates.
+    /// - `PRE_OIDC_ID_TOKEN_ISSUED`: before an OIDC ID token is issued.
+    /// - `PRE_OIDC_ACCESS_TOKEN_ISSUED`: before an OIDC access token is issued.
+    /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
+    /// information.
+    /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
+    pub scene: CreatePipelineFunctionDtoScene,
+    /// When the function was created (ISO 8601 date-time).
+    pub created_at: String,
+    /// When the function was last modified (ISO 8601 date-time).
+    pub updated_at: String,
+    /// True if the function runs without blocking the flow.
+    pub is_asynchronous: bool,
+    /// Longest time the function may run, in whole seconds (1 to 60).
+    pub timeout: i64,
+    /// True if the whole flow stops when the function runs out of time.
+    pub terminate_on_timeout: bool,
+    /// JavaScript source of the function.
+    pub source_code: String,
+    /// Upload state of the function: `uploading`, `success` or `failed`.
+    pub status: PipelineFunctionDtoStatus,
+    /// Error message of the failed upload; present when `status` is `failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_err_msg: Option<String>,
+    /// True if the function is switched on.
+    pub enabled: bool,
+    /// True if the function is deployed as a cloud function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_cloud: Option<bool>,
+    /// Outcome of the most recent run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_execute_status: Option<LastExecuteStatus>,
+}
+
+/// Response carrying a single Pipeline function.
+#[cfg(feature = "pipeline")]
+pub type PipelineFunctionSingleRespDto = RespDto<PipelineFunctionDto>;
+
+/// The Pipeline function to delete.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletePipelineFunctionDto {
+    /// ID of the Pipeline function.
+    pub func_id: String,
+}
+
+/// One page of Pipeline functions.
+#[cfg(feature = "pipeline")]
+pub type PipelineFunctionPagingDto = PagingDto<PipelineFunctionDto>;
+
+/// Response carrying one page of Pipeline functions.
+#[cfg(feature = "pipeline")]
+pub type PipelineFunctionPaginatedRespDto = RespDto<PipelineFunctionPagingDto>;
+
+/// The Pipeline function to upload again.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReUploadPipelineFunctionDto {
+    /// ID of the Pipeline function.
+    pub func_id: String,
+}
+
+/// The Pipeline function to change and its new values; fields left out stay as they are.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePipelineFunctionDto {
+    /// ID of the Pipeline function.
+    pub func_id: String,
+    /// New name of the function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub func_name: Option<String>,
+    /// New description of the function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub func_description: Option<String>,
+    /// New JavaScript source; the function is uploaded again when it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_code: Option<String>,
+    /// Run the function without blocking the flow; suits notifications, such as posting to a team chat, whose result the flow does not wait for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_asynchronous: Option<bool>,
+    /// Longest time the function may run, in whole seconds from 1 to 60; 3 by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
+    /// Stop the whole flow when the function runs out of time; false by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminate_on_timeout: Option<bool>,
+    /// Whether the function is switched on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// New running order of the Pipeline functions of one trigger point.
+#[cfg(feature = "pipeline")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdatePipelineOrderDto {
+    /// IDs of the Pipeline functions, in the order they should run.
+    pub order: Vec<String>,
+    /// Trigger point whose functions are reordered; see `scene` in `PipelineFunctionDto` for the values.
+    pub scene: CreatePipelineFunctionDtoScene,
+}
+
+/// How a webhook retries deliveries that failed.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WebhookRetryConfigV3Dto {
+    /// Whether failed deliveries are retried.
+    pub enabled: bool,
+    /// How many times a failed delivery is retried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Wait before each retry, counted in `delayUnit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<f64>,
+    /// Unit of `delay`: `Second`, `Minute`, `Hour` or `Day`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_unit: Option<WebhookRetryConfigV3DtoDelayUnit>,
+}
+
+/// Request body of `create-webhook`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateWebhookDto {
+    /// Format of the body of each callback request: `application/json` or `application/x-www-form-urlencoded`.
+    pub content_type: ContentType,
+    /// Events that trigger the webhook; `get-webhook-event-list` lists them with their display names.
+    pub events: Vec<Events>,
+    /// Callback URL that receives the event notifications.
+    pub url: String,
+    /// Display name of the webhook.
+    pub name: String,
+    /// Whether the webhook is active; a disabled webhook sends nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Secret sent along with each callback, so that the receiver can check that the request comes from GenAuth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// How failed deliveries are retried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_config: Option<WebhookRetryConfigV3Dto>,
+}
+
+/// A webhook: the callback URL, the events it listens to and its settings.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WebhookDto {
+    /// ID of the webhook.
+    pub webhook_id: String,
+    /// Creation time (ISO 8601, UTC).
+    pub created_at: String,
+    /// Time of the last change (ISO 8601, UTC).
+    pub updated_at: String,
+    /// Display name of the webhook.
+    pub name: String,
+    /// Callback URL that receives the event notifications.
+    pub url: String,
+    /// Format of the body of each callback request: `application/json` or `application/x-www-form-urlencoded`.
+    pub content_type: ContentType,
+    /// Whether the webhook is active; a disabled webhook sends nothing.
+    pub enabled: bool,
+    /// Events that trigger the webhook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Events>>,
+    /// Secret sent along with each callback, so that the receiver can check that the request comes from GenAuth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// How failed deliveries are retried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_config: Option<WebhookRetryConfigV3Dto>,
+}
+
+/// Response carrying the new webhook.
+#[cfg(feature = "webhooks")]
+pub type CreateWebhookRespDto = RespDto<WebhookDto>;
+
+/// Request body of `delete-webhook`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteWebhookDto {
+    /// IDs of the webhooks to delete.
+    pub webhook_ids: Vec<String>,
+}
+
+/// Response carrying one webhook.
+#[cfg(feature = "webhooks")]
+pub type GetWebhookRespDto = RespDto<WebhookDto>;
+
+/// A category that groups webhook events.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WebhookCategoryDto {
+    /// Display name of the category.
+    pub name: String,
+    /// English display name of the category.
+    pub name_en: String,
+    /// Identifier of the category, as used in the `category` of each event.
+    pub value: String,
+}
+
+/// An event a webhook can subscribe to.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WebhookEventDto {
+    /// Display name of the event.
+    pub name: String,
+    /// English display name of the event.
+    pub name_en: String,
+    /// Event name to use in the `events` of a webhook.
+    pub value: String,
+    /// Category of the event (the `value` of a category).
+    pub category: String,
+}
+
+/// The events a webhook can subscribe to, and their categories.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebhookEventListData {
+    /// Categories that group the events.
+    pub categories: Vec<WebhookCategoryDto>,
+    /// Events a webhook can subscribe to.
+    pub events: Vec<WebhookEventDto>,
+}
+
+/// Response carrying the events a webhook can subscribe to and their categories.
+#[cfg(feature = "webhooks")]
+pub type WebhookEventListRespDto = RespDto<WebhookEventListData>;
+
+/// Request body of `get-webhook-logs`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListWebhookLogs {
+    /// ID of the webhook whose deliveries to list.
+    pub webhook_id: String,
+    /// Page number, starting at 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+/// One delivery of a webhook: the request sent and the response received.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WebhookLogDto {
+    /// ID of the webhook.
+    pub webhook_id: String,
+    /// Event that caused the delivery.
+    pub event_name: String,
+    /// Body sent to the callback URL.
+    pub request_body: serde_json::Value,
+    /// Headers sent to the callback URL.
+    pub request_headers: serde_json::Value,
+    /// HTTP status code the callback URL answered with.
+    pub response_status_code: i64,
+    /// Headers of the callback URL's response.
+    pub response_headers: serde_json::Value,
+    /// Body of the callback URL's response.
+    pub response_body: serde_json::Value,
+    /// Time of the delivery (ISO 8601 with UTC offset).
+    pub timestamp: String,
+    /// Whether the delivery succeeded.
+    pub success: bool,
+    /// Why the delivery failed, such as `ERRTIMEOUT`; absent on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}
+
+/// One page of webhook delivery records.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListWebhookLogsData {
+    /// Total number of delivery records across all pages.
+    pub total_count: i64,
+    /// Delivery records of the current page.
+    pub list: Vec<WebhookLogDto>,
+}
+
+/// Response carrying one page of webhook delivery records.
+#[cfg(feature = "webhooks")]
+pub type ListWebhookLogsRespDto = RespDto<ListWebhookLogsData>;
+
+/// One page of webhooks.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetWebhooksData {
+    /// Total number of webhooks across all pages.
+    pub total_count: i64,
+    /// Webhooks of the current page.
+    pub list: Vec<WebhookDto>,
+}
+
+/// Response carrying one page of webhooks.
+#[cfg(feature = "webhooks")]
+pub type GetWebhooksRespDto = RespDto<GetWebhooksData>;
+
+/// Request body of `trigger-webhook`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TriggerWebhookDto {
+    /// ID of the webhook to trigger.
+    pub webhook_id: String,
+    /// Headers to send with the call, as an object of header names and values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_headers: Option<serde_json::Value>,
+    /// Body to send to the callback URL, as a JSON object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<serde_json::Value>,
+}
+
+/// Any JSON object; its content is not described.
+#[cfg(feature = "webhooks")]
+pub type Any = serde_json::Map<String, serde_json::Value>;
+
+/// Outcome of a manually triggered webhook call.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TriggerWebhookData {
+    /// What the callback URL answered to the call.
+    pub response: Any,
+}
+
+/// Response carrying what the callback URL answered.
+#[cfg(feature = "webhooks")]
+pub type TriggerWebhookRespDto = RespDto<TriggerWebhookData>;
+
+/// Request body of `update-webhook`; unset fields keep their values.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateWebhookDto {
+    /// ID of the webhook to change.
+    pub webhook_id: String,
+    /// Display name of the webhook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Callback URL that receives the event notifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// New list of events that trigger the webhook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Events>>,
+    /// Format of the body of each callback request: `application/json` or `application/x-www-form-urlencoded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<ContentType>,
+    /// Whether the webhook is active; a disabled webhook sends nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Secret sent along with each callback, so that the receiver can check that the request comes from GenAuth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// How failed deliveries are retried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_config: Option<WebhookRetryConfigV3Dto>,
+}
+
+/// Response carrying the updated webhook.
+#[cfg(feature = "webhooks")]
+pub type UpdateWebhooksRespDto = RespDto<WebhookDto>;
+
+/// Page selection for the log queries: page number and page size. GenAuth's SDK gives it this name, shared with the webhook list query.
+#[cfg(feature = "audit_logs")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListWebhooksDto {
+    /// Page number, starting at 1 (default 1); untyped in GenAuth's SDK, so send an integer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<serde_json::Value>,
+    /// Number of items per page (at most 50, default 10); send an integer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<serde_json::Value>,
+}
+
+/// Filters and page for administrator audit logs; every field is optional.
+#[cfg(feature = "audit_logs")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetAdminAuditLogsDto {
+    /// Only the entry of the request with this ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Only operations sent from this client IP address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// Only operations of this kind, such as `create`, `update` or `delete` (the values of `AdminAuditLogDto.operationType`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
+    /// Only operations on this kind of resource, such as `user` or `application` (the values of `AdminAuditLogDto.resourceType`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// Only operations by the administrator with this user ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Only successful operations (true) or only failed ones (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Start of the time range, as a Unix timestamp. GenAuth's SDKs do not state the unit; milliseconds match the other log queries of this API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// End of the time range, as a Unix timestamp in the same unit as `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+    /// Page to return (`page`, from 1) and page size (`limit`, at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<ListWebhooksDto>,
+}
+
+/// A User-Agent header broken into its parts.
+#[cfg(feature = "audit_logs")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ParsedUserAgent {
+    /// Kind of device, such as `Desktop` or `Mobile`.
+    pub device: String,
+    /// Name of the browser or client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Operating system.
+    pub os: String,
+}
+
+/// Geographic coordinates.
+#[cfg(feature = "audit_logs")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GeoIpLocation {
+    /// Longitude, in degrees.
+    pub lon: f64,
+    /// Latitude, in degrees.
+    pub lat: f64,
+}
+
+/// Location of an IP address, as found in a GeoIP database.
+#[cfg(feature = "audit_logs")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GeoIp {
+    /// Coordinates of the location.
+    pub location: GeoIpLocation,
+    /// Name of the country.
+    pub country_name: String,
+    /// Two-letter country code (ISO 3166-1 alpha-2).
+    pub country_code2: String,
+    /// Three-letter country code (ISO 3166-1 alpha-3).
+    pub country_code3: String,
+    /// Name of the region, such as a province or state.
+    pub region_name: String,
+    /// Code of the region.
+    pub region_code: String,
+    /// Name of the city.
+    pub city_name: String,
+    /// Two-letter continent code, such as `AS` for Asia.
+    pub continent_code: String,
+    /// Time zone, as an IANA name.
+    pub timezone: String,
+}
+
+/// One operation performed by an administrator.
+#[cfg(feature = "audit_logs")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AdminAuditLogDto {
+    /// ID of the administrator who performed the operation.
+    pub admin_user_id: String,
+    /// Address of the administrator's avatar image.
+    pub admin_user_avatar: String,
+    /// Name shown for the administrator: the first one set of nickname, username, name, given name, family name, email address, phone number and user ID.
+    pub admin_user_display_name: String,
+    /// IP address of the client that sent the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// Kind of operation, such as `create`, `update`, `delete`, `import`, `export`, `sync`, `invite`, `resign` (a user was marked as having left), `recover`, `enable`, `disable`, `activate`, `deactivate`, `add`, `remove`, `query`, `sendInvitation`, `revertInvitation`, `approval` or `reject`; `all` stands for any kind.
+    pub operation_type: AdminAuditLogDtoOperationType,
+    /// Kind of resource the operation touched; `all` stands for any kind. By area:
+    /// - users: `user`, `userLoginState`, `userAccountState`, `userGroup`,
+    /// `fieldEncryptState`, `cooperator` (a collaborating administrator).
+    /// - user pool and organisation: `userpool`, `tenant`, `org`, `customDomain`,
+    /// `syncTask`, `customDatabase`.
+    /// - identity providers: `socialConnection`, `enterpriseConnection`.
+    /// - applications: `application`.
+    /// - permissions: `resourceNamespace`, `permitSpace`, `resource`, `generalResource`,
+    /// `generalResourceAuthorization`, `role`, `roleAssign`, `roleSubject`,
+    /// `subjectOfRole`, `policy`, `dataResource`, `dataPolicy`, `authorization`,
+    /// `userAuthorization`.
+    /// - administrator permissions: `adminPermissionRole`, `adminPermissionAdmin`,
+    /// `adminPermissionPolicy`.
+    /// - invitations: `universalInvitation`, `policyInvitation`, `invitationRoster`,
+    /// `invitationUser`, `invitationPolicy`, `applicant`.
+    pub resource_type: AdminAuditLogDtoResourceType,
+    /// Readable summary of the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_details: Option<String>,
+    /// Parameters of the operation, as a JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_param: Option<String>,
+    /// Value before the change, when one was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_value: Option<String>,
+    /// Value after the change, when one was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<String>,
+    /// True if the operation succeeded.
+    pub success: bool,
+    /// User-Agent header of the request.
+    pub user_agent: String,
+    /// The User-Agent header broken into device, client name and operating system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ua: Option<ParsedUserAgent>,
+    /// Where the client's IP address is located.
+    pub geoip: GeoIp,
+    /// When the operation happened, as a date-time with a UTC offset (for example `2024-05-06T10:15:30.123+0800`).
+    pub timestamp: String,
+    /// ID of the request that performed the operation.
+    pub request_id: String,
+}
+
+/// The shape 4 types share: they differ only in `list` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `AdminAuditLogRespData`, `UserActionLogRespData`, `IpListPagingDto`.
+#[cfg(any(feature = "audit_logs", feature = "risk_lists"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(
+    default,
+    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
+    rename_all = "camelCase"
+)]
+pub struct ListPagingDto<T> {
+    /// Total number of matching entries across all pages.
+    pub total_count: i64,
+    /// The part that differs between the types defined as this one (see their docs).
+    pub list: Vec<T>,
+}
+
+/// One page of administrator audit log entries.
+#[cfg(feature = "audit_logs")]
+pub type AdminAuditLogRespData = ListPagingDto<AdminAuditLogDto>;
+
+/// Response carrying one page of administrator audit log entries.
+#[cfg(feature = "audit_logs")]
+pub type AdminAuditLogRespDto = RespDto<AdminAuditLogRespData>;
+
+/// Filters and page for user action logs; every field is optional.
+#[cfg(feature = "audit_logs")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetUserActionLogsDto {
+    /// Only the entry of the request with this ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Only actions sent from this client IP address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// Only events of this type, such as `login`, `logout`, `register` or `verifyMfa` (the values of `UserActionLogDto.eventType`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// Only actions of the user with this ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Only actions in the application with this ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// Start of the time range, as a Unix timestamp. GenAuth's SDKs do not state the unit; milliseconds match the other log queries of this API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// End of the time range, as a Unix timestamp in the same unit as `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+    /// Only successful actions (true) or only failed ones (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Page to return (`page`, from 1) and page size (`limit`, at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<ListWebhooksDto>,
+}
+
+/// One action performed by an end user.
+#[cfg(feature = "audit_logs")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserActionLogDto {
+    /// ID of the user.
+    pub user_id: String,
+    /// Address of the user's avatar image.
+    pub user_avatar: String,
+    /// Name shown for the user: the first one set of nickname, username, name, given name, family name, email address, phone number and user ID.
+    pub user_display_name: String,
+    /// Number of times the user has signed in.
+    pub user_logins_count: i64,
+    /// ID of the application in which the action happened.
+    pub app_id: String,
+    /// Name of that application.
+    pub app_name: String,
+    /// IP address of the client that sent the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// What the user did:
+    /// - `login`, `logout`, `register`: signed in, signed out, signed up.
+    /// - `verifyMfa`: passed a multi-factor authentication check.
+    /// - `updateUserPrefile` (spelled so by the server): changed their profile.
+    /// - `updateUserPassword`, `updateUserEmail`, `updateUserPhone`: changed their
+    /// password, email address or phone number.
+    /// - `bindMfa`, `bindEmail`, `bindPhone`: added an MFA factor, an email address or a
+    /// phone number.
+    /// - `unbindMFA`, `unbindEmail`, `unbindPhone`: removed one of those.
+    /// - `refreshUserTokenBySelf`: refreshed their own token.
+    /// - `deleteAccount`: deleted their account.
+    /// - `verifyFirstLogin`: passed the verification of a first sign-in.
+    /// - `securityResourceAccess`: accessed a resource under security control.
+    pub event_type: UserActionLogDtoEventType,
+    /// Readable summary of the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_detail: Option<String>,
+    /// True if the action succeeded.
+    pub success: bool,
+    /// Sign-in address of the application.
+    pub app_login_url: String,
+    /// Address of the application logo.
+    pub app_logo: String,
+    /// User-Agent header of the request.
+    pub user_agent: String,
+    /// The User-Agent header broken into device, client name and operating system.
+    pub parsed_user_agent: ParsedUserAgent,
+    /// Where the client's IP address is located.
+    pub geoip: GeoIp,
+    /// When the action happened, as a date-time with a UTC offset (for example `2024-05-06T09:02:11.480+0800`).
+    pub timestamp: String,
+    /// ID of the request in which the action happened.
+    pub request_id: String,
+}
+
+/// One page of user action log entries.
+#[cfg(feature = "audit_logs")]
+pub type UserActionLogRespData = ListPagingDto<UserActionLogDto>;
+
+/// Response carrying one page of user action log entries.
+#[cfg(feature = "audit_logs")]
+pub type UserActionLogRespDto = RespDto<UserActionLogRespData>;
+
+/// One right (entitlement) granted by the subscription.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RightItemDto {
+    /// Code of the right, such as `SocialConnections`.
+    pub rights_model_code: String,
+    /// Name of the right.
+    pub rights_model_name: String,
+    /// How to read `dataValue`:
+    /// - `1`: a metered quantity.
+    /// - `2`: a number for information only, not metered.
+    /// - `3`: a yes/no flag.
+    /// - `4`: a text for information only.
+    pub data_type: String,
+    /// Value of the right, as a string; see `dataType`.
+    pub data_value: String,
+}
+
+/// The rights of a user pool.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RightItemRes {
+    /// One entry per right.
+    pub rights_items: Vec<RightItemDto>,
+}
+
+/// Response carrying the rights of a user pool.
+#[cfg(feature = "metering")]
+pub type CostGetAllRightItemRespDto = RespDto<RightItemRes>;
+
+/// A package (subscription plan) of the GenAuth price list.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GoodsPackageDto {
+    /// Name of the package.
+    pub name: String,
+    /// English name of the package.
+    pub name_en: String,
+    /// Unit price of the package, as a decimal string.
+    pub unit_price: String,
+    /// Code of the package.
+    pub code: String,
+    /// Edition the package belongs to, such as `Enterprise`.
+    pub group: String,
+    /// Code of the use case the package is for, such as `B2C`.
+    pub scene_code: String,
+    /// Monthly active users (MAU) the package allows, as a decimal string.
+    pub amount: String,
+}
+
+/// The package (subscription plan) a user pool is on.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CostCurrentPackageInfo {
+    /// Code of the package.
+    pub code: String,
+    /// When the package ends, as `YYYY-MM-DD HH:mm:ss`.
+    pub end_time: String,
+    /// Number of days the package is past its end, as a decimal string; `0` while it runs.
+    pub overdue_days: String,
+    /// Details of the package.
+    pub goods_package: GoodsPackageDto,
+}
+
+/// Response carrying the current package of a user pool.
+#[cfg(feature = "metering")]
+pub type CostGetCurrentPackageRespDto = RespDto<CostCurrentPackageInfo>;
+
+/// MAU usage in one billing period.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct MauPeriodUsageHistoryDto {
+    /// First day of the period, as a date written `YYYYMMDD`.
+    pub period_start_time: String,
+    /// Last day of the period, as a date written `YYYYMMDD`.
+    pub period_end_time: String,
+    /// MAU allowance for the period, as a decimal string.
+    pub amount: String,
+    /// Monthly active users counted in the period, as a decimal string.
+    pub current: String,
+}
+
+/// MAU usage per billing period.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MauPeriodUsageHistory {
+    /// One record per billing period in the time span.
+    pub records: Vec<MauPeriodUsageHistoryDto>,
+}
+
+/// Response carrying MAU usage per billing period.
+#[cfg(feature = "metering")]
+pub type CostGetMauPeriodUsageHistoryRespDto = RespDto<MauPeriodUsageHistory>;
+
+/// An order placed for a user pool.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OrderItem {
+    /// Order number.
+    pub order_no: String,
+    /// Name of the package ordered.
+    pub goods_name: String,
+    /// English name of the package ordered.
+    pub goods_name_en: String,
+    /// Unit price of the package, as a decimal string.
+    pub goods_unit_price: String,
+    /// Quantity ordered, as a decimal string.
+    pub quantity: String,
+    /// Amount actually charged, as a decimal string.
+    pub actual_amount: String,
+    /// Order status code:
+    /// - `1`: not paid yet.
+    /// - `2`: paid.
+    /// - `3`: completed.
+    /// - `4`: cancelled.
+    /// - `5`: expired.
+    pub status: String,
+    /// Kind of order:
+    /// - `New`: first purchase.
+    /// - `Upgrade`: upgrade of the package.
+    /// - `Renew`: renewal.
+    /// - `Overdue_Correct`: correction after the package ran past its end.
+    /// - `Overflowed_Correct`: correction after usage went over the allowance.
+    pub order_type: String,
+    /// When the order was placed, as `YYYY-MM-DD HH:mm:ss`.
+    pub create_time: String,
+    /// Where the order came from:
+    /// - `Licence`: a licence order.
+    /// - `Offline`: an offline deal.
+    /// - `Eadmin`: opened by GenAuth staff.
+    /// - `SelfHelp`: placed by the customer in the console.
+    /// - `Cdkey`: redeemed from a CD key.
+    pub source: String,
+}
+
+/// Response carrying one order.
+#[cfg(feature = "metering")]
+pub type CostGetOrderDetailRespDto = RespDto<OrderItem>;
+
+/// How an order was paid.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CostGetOrderPayDetail {
+    /// Order number.
+    pub order_no: String,
+    /// Number of the transaction at the payment channel (such as Alipay).
+    pub channel_order_no: String,
+    /// Amount paid, as a decimal string.
+    pub paid_amount: String,
+    /// When the payment was made, as `YYYY-MM-DD HH:mm:ss`.
+    pub paid_time: String,
+    /// Account the payment was made from.
+    pub paid_account_no: String,
+    /// Payment status code, as a string.
+    pub pay_status: String,
+    /// When the payment was created, as `YYYY-MM-DD HH:mm:ss`.
+    pub create_time: String,
+    /// Payment method, such as `Alipay`.
+    pub pay_type: String,
+}
+
+/// Response carrying the payment details of an order.
+#[cfg(feature = "metering")]
+pub type CostGetOrderPayDetailRespDto = RespDto<CostGetOrderPayDetail>;
+
+/// One page of orders with the total count.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetOrdersRes {
+    /// Total number of orders, as a decimal string.
+    pub total_count: String,
+    /// The orders on this page.
+    pub list: Vec<OrderItem>,
+}
+
+/// Response carrying one page of orders.
+#[cfg(feature = "metering")]
+pub type CostGetOrdersRespDto = RespDto<GetOrdersRes>;
+
+/// Usage of one metered right.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CurrentUsageDto {
+    /// How much of the right the subscription allows, as a decimal string.
+    pub amount: String,
+    /// How much of the right is in use, as a decimal string.
+    pub current: String,
+    /// True if the right comes from a trial period.
+    pub experience: bool,
+    /// Code of the right, such as `SocialConnections`.
+    pub model_code: String,
+    /// Name of the right.
+    pub model_name: String,
+}
+
+/// Usage of the metered rights of a user pool.
+#[cfg(feature = "metering")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CurrentUsageRespDto {
+    /// One entry per metered right.
+    pub usages: Vec<CurrentUsageDto>,
+}
+
+/// Response carrying the current usage of a user pool.
+#[cfg(feature = "metering")]
+pub type CostGetCurrentUsageRespDto = RespDto<CurrentUsageRespDto>;
+
+/// The event application to create.
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateEventAppDto {
+    /// URL of the logo image of the application.
+    pub logo: String,
+    /// Display name of the application.
+    pub name: String,
+    /// Identifier of the application; unique within the user pool.
+    pub identifier: String,
+}
+
+/// The custom event type to define.
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DefineEventDto {
+    /// What the event means, shown to people who subscribe to it.
+    pub event_description: String,
+    /// Type of the event, a dotted name such as `crm.order.paid`; it usually begins with the identifier of the event application it belongs to.
+    pub event_type: String,
+}
+
+/// An event application.
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventAppDto {
+    /// Identifier of the application; unique within the user pool.
+    pub identifier: String,
+    /// Display name of the application.
+    pub name: String,
+    /// URL of the logo image of the application.
+    pub logo: String,
+}
+
+/// A list of event applications with their total count.
+#[cfg(feature = "events")]
+pub type EventAppPagingDto = PagingDto<EventAppDto>;
+
+/// Response carrying the event applications.
+#[cfg(feature = "events")]
+pub type EventAppPaginatedRespDto = RespDto<EventAppPagingDto>;
+
+/// An event the service supports.
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OpenEventDto {
+    /// ID of the event.
+    pub id: String,
+    /// Code of the event, the name used to subscribe to it and publish it.
+    pub code: String,
+    /// Topic the event is delivered on.
+    pub topic: String,
+    /// Display name of the event.
+    pub name: String,
+    /// What the event means.
+    pub desc: String,
+}
+
+/// One page of events.
+#[cfg(feature = "events")]
+pub type OpenEventPagingDto = PagingDto<OpenEventDto>;
+
+/// Response carrying one page of events.
+#[cfg(feature = "events")]
+pub type OpenEventPaginatedRespDto = RespDto<OpenEventPagingDto>;
+
+/// The event to publish: its type and its payload.
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PubEventDto {
+    /// Type of the event, as defined with `define-event`.
+    pub event_type: String,
+    /// Payload of the event, passed on to subscribers; any JSON value, usually an object.
+    pub event_data: serde_json::Value,
+}
+
+/// Outcome of publishing an event.
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PubEventRespDataDto {
+    /// True when the event was sent.
+    pub success: bool,
+    /// Error detail for a failed send; typed as a boolean by GenAuth's SDK, though described there as a message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub err_msg: Option<bool>,
+}
+
+/// Response telling whether an event was published.
+#[cfg(feature = "events")]
+pub type PubEventRespDto = RespDto<PubEventRespDataDto>;
+
+/// OTP secret to bind when creating a public account.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePublicAccountOtpDto {
+    /// Shared OTP secret (Base32).
+    pub secret: String,
+    /// Recovery code that can stand in for an OTP once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_code: Option<String>,
+}
+
+/// Optional settings for creating public accounts.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePublicAccountOptionsDto {
+    /// Store `password` as given (for example a hash carried over from another system) instead of hashing it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_password: Option<bool>,
+    /// Let the server generate a random password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_generate_password: Option<bool>,
+    /// Make whoever signs in first choose a new password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_password_on_first_login: Option<bool>,
+    /// How the values in `departmentIds` are to be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_id_type: Option<DepartmentIdType>,
+    /// Whether and how to tell the account holder that the account exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_notification: Option<SendCreateAccountNotificationDto>,
+    /// How `password` is encrypted in the request: `sm2` (SM2 with the server's public key), `rsa` (RSA with the server's public key), or `none` (clear text, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_encrypt_type: Option<PasswordEncryptType>,
+}
+
+/// Profile and settings of the public account to create.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePublicAccountReqDto {
+    /// Initial account state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreateUserReqDtoStatus>,
+    /// Email address (not case-sensitive); unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Mobile number, without the country calling code; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Country calling code that goes with `phone`, such as `+86`; may be left out for mainland China numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// Login name; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The account's ID in an outside system; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Display name; need not be unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Nickname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Link to the avatar image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// True once the email address has been confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// True once the mobile number has been confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_verified: Option<bool>,
+    /// Date of birth (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<String>,
+    /// Country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Province or state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Mailing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Street part of the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// Postal or ZIP code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Employer or company name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Browser (User-Agent) used for the most recent sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// Device used for the most recent sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Given (first) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// Family (last) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// Middle name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    /// Link to a profile page about the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Name the account likes to be called by (OIDC `preferred_username`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    /// Web site of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+    /// Region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Password; clear text unless `options.passwordEncryptType` says how it is encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Salt that belongs to an imported password hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+    /// OTP (authenticator app) secret to bind to the new account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<CreatePublicAccountOtpDto>,
+    /// Departments to put the account in; read according to `options.departmentIdType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_ids: Option<Vec<String>>,
+    /// Values of the custom (extended) user fields, keyed by field name; each key must be defined as a custom field in the user pool first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<serde_json::Value>,
+    /// National ID card number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_number: Option<String>,
+    /// Optional settings for the creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<CreatePublicAccountOptionsDto>,
+}
+
+/// A public account: a shared account in the user pool that bound users can act as. It carries the same profile attributes as a user.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PublicAccountDto {
+    /// GenAuth ID of the public account.
+    pub user_id: String,
+    /// When the account was created (ISO 8601 date-time).
+    pub created_at: String,
+    /// When the account was last modified (ISO 8601 date-time).
+    pub updated_at: String,
+    /// Account state of the public account.
+    pub status: CreateUserReqDtoStatus,
+    /// Working state: `Active` while the account is in use, `Closed` once retired.
+    pub work_status: WorkStatus,
+    /// The account's ID in an outside system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Mobile number, without the country calling code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Country calling code that goes with `phone`, such as `+86`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// Login name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Nickname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Link to the avatar image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// Number of sign-ins so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logins_count: Option<i64>,
+    /// When the account last signed in (ISO 8601 date-time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login: Option<String>,
+    /// IP address used for the last sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_ip: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
+    pub gender: Gender,
+    /// True once the email address has been confirmed.
+    pub email_verified: bool,
+    /// True once the mobile number has been confirmed.
+    pub phone_verified: bool,
+    /// When the password was last changed (ISO 8601 date-time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_last_set_at: Option<String>,
+    /// Date of birth (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<String>,
+    /// Country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Province or state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Mailing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Street part of the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// Postal or ZIP code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Employer or company name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Browser (User-Agent) used for the most recent sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// Device used for the most recent sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Given (first) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// Family (last) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// Middle name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    /// Link to a profile page about the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Name the account likes to be called by (OIDC `preferred_username`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    /// Web site of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+    /// Region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// How the account entered the user pool: `excel` (spreadsheet import), `register` (self sign-up), `adminCreated` (console or management API) or `sync` (a synchronisation task).
+    pub user_source_type: UserSourceType,
+    /// ID of the application or sync task the account came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_source_id: Option<String>,
+    /// ID of the application used for the last sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login_app: Option<String>,
+    /// ID of the primary department of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_department_id: Option<String>,
+    /// When the account last completed a multi-factor check (ISO 8601 date-time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_mfa_time: Option<String>,
+    /// Strength rating of the current password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_security_level: Option<i64>,
+    /// True if a new password must be chosen at the next sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_password_on_next_login: Option<bool>,
+    /// Channels the account was registered through, such as `import:manual`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_source: Option<Vec<String>>,
+    /// IDs of the departments the account is a member of; present when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_ids: Option<Vec<String>>,
+    /// National ID card number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_number: Option<String>,
+    /// Values of the custom (extended) user fields, keyed by field name; present when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<serde_json::Value>,
+    /// When the account state last changed (ISO 8601 date-time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_changed_at: Option<String>,
+    /// ID of the tenant the account belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// Response carrying a single public account.
+#[cfg(feature = "public_accounts")]
+pub type PublicAccountSingleRespDto = RespDto<PublicAccountDto>;
+
+/// Public accounts to create in one call.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreatePublicAccountBatchReqDto {
+    /// Public accounts to create.
+    pub list: Vec<CreatePublicAccountReqDto>,
+    /// Optional settings applied to every account in `list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<CreatePublicAccountOptionsDto>,
+}
+
+/// Response carrying a list of public accounts.
+#[cfg(feature = "public_accounts")]
+pub type PublicAccountListRespDto = RespDto<Vec<PublicAccountDto>>;
+
+/// Optional settings for deleting public accounts.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletePublicAccountsBatchOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// Public accounts to delete.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletePublicAccountsBatchDto {
+    /// Identifiers of the public accounts to delete; read according to `options.userIdType`.
+    pub user_ids: Vec<String>,
+    /// Optional settings for the deletion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<DeletePublicAccountsBatchOptionsDto>,
+}
+
+/// One page of public accounts.
+#[cfg(feature = "public_accounts")]
+pub type PublicAccountPagingDto = PagingDto<PublicAccountDto>;
+
+/// Response carrying one page of public accounts.
+#[cfg(feature = "public_accounts")]
+pub type PublicAccountPaginatedRespDto = RespDto<PublicAccountPagingDto>;
+
+/// Optional settings for signing public accounts out.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KickPublicAccountsOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id_type: Option<UserIdType>,
+}
+
+/// The public account to sign out and the applications concerned.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KickPublicAccountsDto {
+    /// IDs of the applications to sign the account out of.
+    pub app_ids: Vec<String>,
+    /// Identifier of the public account; read according to `options.userIdType`.
+    pub user_id: String,
+    /// Optional settings for the sign-out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<KickPublicAccountsOptionsDto>,
+}
+
+/// One condition of an advanced public account filter.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListPublicAccountsAdvancedFilterItemDto {
+    /// Attribute the condition applies to: a built-in field such as `status`, `email`, `loginsCount` or `lastLogin`, or the name of a custom field.
+    pub field: String,
+    /// Comparison to perform. `GREATER` and `LESSER` include the bound; `BETWEEN`, `GREATER` and `LESSER` apply to numbers and dates; `CONTAINS` and `NOT_CONTAINS` to strings.
+    pub operator: ListUsersAdvancedFilterItemDtoOperator,
+    /// Value to compare with; its shape depends on the field and operator (a list for `IN`, a two-item list for `BETWEEN`, nothing for `IS_NULL`/`NOT_NULL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+/// Paging, sorting and output options for listing public accounts.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListPublicAccountsOptionsDto {
+    /// Page to return and page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PaginationDto>,
+    /// Sort keys, applied in the given order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<SortingDto>>,
+    /// Fields that `keywords` is matched against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuzzy_search_on: Option<Vec<FuzzySearchOn>>,
+    /// Also return the custom (extended) field values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_custom_data: Option<bool>,
+    /// Also return the IDs of the departments each account belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_department_ids: Option<bool>,
+}
+
+/// Search conditions, paging and options for listing public accounts.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListPublicAccountsRequestDto {
+    /// Text to search for; matched fuzzily against the fields chosen in `options.fuzzySearchOn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// Structured conditions on account attributes; all of them must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advanced_filter: Option<Vec<ListPublicAccountsAdvancedFilterItemDto>>,
+    /// Search expression in the query language of the search engine (Elasticsearch query DSL), passed through as an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_query: Option<serde_json::Value>,
+    /// Paging, sorting and output options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<ListPublicAccountsOptionsDto>,
+}
+
+/// A public account and the groups to add it to.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUserGroupsDto {
+    /// IDs of the groups.
+    pub group_ids: Vec<String>,
+    /// GenAuth ID of the public account.
+    pub user_id: String,
+}
+
+/// A public account and the roles to assign to it.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUserRolesDto {
+    /// IDs of the roles (not their codes).
+    pub role_ids: Vec<String>,
+    /// GenAuth ID of the public account.
+    pub user_id: String,
+}
+
+/// A public account and the users to bind to it.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetPublicAccountBatchReqDto {
+    /// GenAuth ID of the public account.
+    pub public_account_id: String,
+    /// GenAuth IDs of the users to bind.
+    pub user_ids: Vec<String>,
+}
+
+/// A user and the public accounts to bind the user to.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUserOfPublicAccountBatchReqDto {
+    /// GenAuth ID of the user.
+    pub user_id: String,
+    /// GenAuth IDs of the public accounts.
+    pub public_account_ids: Vec<String>,
+}
+
+/// The user account to turn into a public account.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePublicAccountFromUserDto {
+    /// GenAuth ID of the user to convert.
+    pub user_id: String,
+}
+
+/// The user and the public account to unbind.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnbindPublicAccountBatchReqDto {
+    /// GenAuth ID of the user.
+    pub user_id: String,
+    /// GenAuth ID of the public account.
+    pub public_account_id: String,
+}
+
+/// Optional settings for updating a public account.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePublicAccountOptionsDto {
+    /// Tells the server how to read the user identifier. Allowed values:
+    /// - `user_id` (default): the user ID assigned by GenAuth.
+    /// - `external_id`: the ID the user has in an outside system (the `externalId`
+    /// attribute).
+    /// - `phone`, `email`, `username`: the user's mobile number, email address or
+    /// login name.
+    /// - `identity`: an external identity written as `<extIdpId>:<userIdInIdp>`,
+    /// i.e. the ID of the identity provider configured in GenAuth, a colon, then
+    /// the user's ID at that provider.
+    /// - `sync_relation`: a synchronisation link written as
+    /// `<provider>:<userIdInIdp>`, where `<provider>` names the sync source type
+    /// (for example `lark` or `wechatwork`).
+    /// - `custom_field`: the value of a unique custom user field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id_type: Option<UserIdType>,
+    /// Make whoever signs in first choose a new password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_password_on_first_login: Option<bool>,
+    /// Make the next sign-in choose a new password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_password_on_next_login: Option<bool>,
+    /// How `password` is encrypted in the request: `sm2` (SM2 with the server's public key), `rsa` (RSA with the server's public key), or `none` (clear text, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_encrypt_type: Option<PasswordEncryptType>,
+    /// Let the server generate a new random password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_generate_password: Option<bool>,
+    /// Whether and how to tell the account holder about the new password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_password_reseted_notification: Option<SendResetPasswordNotificationDto>,
+}
+
+/// The public account to update and the attributes to change; attributes left out stay as they are.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePublicAccountReqDto {
+    /// Identifier of the public account to update; read according to `options.userIdType`.
+    pub user_id: String,
+    /// Country calling code that goes with `phone`, such as `+86`; may be left out for mainland China numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// Display name; need not be unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Nickname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Link to the avatar image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// The account's ID in an outside system; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Account state of the public account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreateUserReqDtoStatus>,
+    /// True once the email address has been confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// True once the mobile number has been confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_verified: Option<bool>,
+    /// Date of birth (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<String>,
+    /// Country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Province or state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Mailing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Street part of the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// Postal or ZIP code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// Login name; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Email address (not case-sensitive); unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Mobile number, without the country calling code; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// New password; clear text unless `options.passwordEncryptType` says how it is encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Employer or company name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Browser (User-Agent) used for the most recent sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// Device used for the most recent sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Given (first) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// Family (last) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// Middle name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    /// Link to a profile page about the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Name the account likes to be called by (OIDC `preferred_username`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    /// Web site of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+    /// Region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// National ID card number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_number: Option<String>,
+    /// Values of the custom (extended) user fields, keyed by field name; each key must be defined as a custom field in the user pool first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<serde_json::Value>,
+    /// Optional settings for the update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<UpdatePublicAccountOptionsDto>,
+}
+
+/// Changes for one public account in a batch update; attributes left out stay as they are.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePublicAccountInfoDto {
+    /// GenAuth ID of the public account to update.
+    pub user_id: String,
+    /// Country calling code that goes with `phone`, such as `+86`; may be left out for mainland China numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// Display name; need not be unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Nickname.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Link to the avatar image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// The account's ID in an outside system; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Account state of the public account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreateUserReqDtoStatus>,
+    /// True once the email address has been confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// True once the mobile number has been confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_verified: Option<bool>,
+    /// Date of birth (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<String>,
+    /// Country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Province or state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Mailing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Street part of the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// Postal or ZIP code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// Login name; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Email address (not case-sensitive); unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Mobile number, without the country calling code; unique in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// New password; clear text unless `options.passwordEncryptType` says how it is encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Employer or company name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Browser (User-Agent) used for the most recent sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// Device used for the most recent sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Given (first) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// Family (last) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// Middle name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    /// Link to a profile page about the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Name the account likes to be called by (OIDC `preferred_username`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    /// Web site of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Time zone name, such as `Asia/Shanghai`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoneinfo: Option<String>,
+    /// Language and region preference, such as `zh-CN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Complete mailing address, ready for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+    /// Region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// National ID card number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_number: Option<String>,
+    /// Values of the custom (extended) user fields, keyed by field name; each key must be defined as a custom field in the user pool first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<serde_json::Value>,
+}
+
+/// Optional settings for updating public accounts in bulk.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePublicAccountBatchOptionsDto {
+    /// Make the next sign-in choose a new password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_password_on_next_login: Option<bool>,
+    /// How `password` is encrypted in the request: `sm2` (SM2 with the server's public key), `rsa` (RSA with the server's public key), or `none` (clear text, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_encrypt_type: Option<PasswordEncryptType>,
+    /// Let the server generate a new random password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_generate_password: Option<bool>,
+    /// Whether and how to tell the account holder about the new password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_password_reseted_notification: Option<SendResetPasswordNotificationDto>,
+}
+
+/// Public accounts to update in one call.
+#[cfg(feature = "public_accounts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdatePublicAccountBatchReqDto {
+    /// Public accounts to update, each with its changes.
+    pub list: Vec<UpdatePublicAccountInfoDto>,
+    /// Optional settings applied to every account in `list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<UpdatePublicAccountBatchOptionsDto>,
+}
+
+/// Properties of a device to register.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateTerminalDto {
+    /// Values of the custom fields defined for devices, keyed by field name.
+    pub custom_data: serde_json::Value,
+    /// Kind of device: `Browser`, `Mobile` (phone or tablet) or `Desktop` (desktop application or computer).
+    pub r#type: CreateTerminalDtoType,
+    /// Identifier that tells this device apart from all others, as the client determines it.
+    pub device_unique_id: String,
+    /// Display name of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Version of the operating system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Hardware-backed storage key of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hks: Option<String>,
+    /// Disk encryption state of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fde: Option<String>,
+    /// True if the device is jailbroken or rooted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hor: Option<bool>,
+    /// Serial number of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sn: Option<String>,
+    /// Manufacturer of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer: Option<String>,
+    /// Model of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#mod: Option<String>,
+    /// Operating system of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// IMEI (International Mobile Equipment Identity) of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imei: Option<String>,
+    /// MEID (Mobile Equipment Identifier) of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meid: Option<String>,
+    /// Free-text description of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Language the device is set to, as a language tag such as `en-US`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// True if cookies are enabled on the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<bool>,
+    /// User agent string the device sends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+}
+
+/// Identifiers of a registered device.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TerminalInfoDto {
+    /// Record ID of the device, which the device calls of the user details page take as `id`.
+    pub id: String,
+    /// Unique identifier of the device, as given when it was registered.
+    pub device_unique_id: String,
+}
+
+/// Response carrying the identifiers of a registered device.
+#[cfg(feature = "devices")]
+pub type TerminalInfoRespDto = RespDto<TerminalInfoDto>;
+
+/// The user and the device to unbind.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteTerminalUserDto {
+    /// ID of the user the device belongs to.
+    pub user_id: String,
+    /// Record ID of the device, as returned by `add-device`.
+    pub id: String,
+}
+
+/// The device to look up.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TerminalBaseDto {
+    /// Record ID of the device, as returned by `add-device`.
+    pub id: String,
+}
+
+/// Status of a device.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DeviceStatusResponseDataDto {
+    /// State of the device:
+    /// - `activated`: in use.
+    /// - `suspended`: suspended until a set time.
+    /// - `deactivated`: disabled.
+    pub status: DeviceStatusResponseDataDtoStatus,
+    /// For a suspended device, the number of seconds until the suspension ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff_time: Option<i64>,
+}
+
+/// Response carrying the status of a device.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DeviceStatusRespDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
+    pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The device status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DeviceStatusResponseDataDto>,
+}
+
+/// The user and the device to act on.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateTerminalUserDto {
+    /// Record ID of the device, as returned by `add-device`.
+    pub id: String,
+    /// ID of the user the device belongs to.
+    pub user_id: String,
+}
+
+/// Limit that applies when the rule is `condition:device`.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DeviceRuleDto {
+    /// Largest number of devices (told apart by their unique identifiers) a user may be signed in from at the same time.
+    pub max_online_devices: i64,
+}
+
+/// Limit that applies when the rule is `condition:ip`.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct IpRuleDto {
+    /// Largest number of recent login IP addresses a user may be signed in from at the same time.
+    pub max_online_i_ps: i64,
+}
+
+/// Settings of the device exclusion rule.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetDeviceExclusiveRuleDataDto {
+    /// Which condition triggers the rule:
+    /// - `disable`: the rule is off.
+    /// - `condition:device`: limit the number of devices (by unique identifier) a user is
+    /// signed in from at once; see `deviceRule`.
+    /// - `condition:ip`: limit the number of recent login IP addresses a user is signed in
+    /// from at once; see `ipRule`.
+    pub rule: Rule,
+    /// Device limit; set when `rule` is `condition:device`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_rule: Option<DeviceRuleDto>,
+    /// IP address limit; set when `rule` is `condition:ip`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_rule: Option<IpRuleDto>,
+}
+
+/// Response carrying the settings of the device exclusion rule.
+#[cfg(feature = "devices")]
+pub type GetDeviceExclusiveRuleRespDto = RespDto<GetDeviceExclusiveRuleDataDto>;
+
+/// An application in the scope of the device exclusion rule.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetDeviceExclusiveValidScopeDataDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    /// URL of the application logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_logo: Option<String>,
+    /// When the application was added to the scope (ISO 8601).
+    pub created_at: String,
+    /// True if the application is in the scope by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+}
+
+/// Response carrying the applications in the scope of the device exclusion rule.
+#[cfg(feature = "devices")]
+pub type GetDeviceExclusiveValidScopeRespDto = RespDto<
+    Vec<GetDeviceExclusiveValidScopeDataDto>,
+>;
+
+/// A user, group or role exempted from the device exclusion rule.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetDeviceExclusiveWhiteListDataDto {
+    /// Name of the user, group or role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Full name path of the subject as the console displays it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_path: Option<String>,
+    /// Kind of subject: `USER`, `GROUP` or `ROLE`.
+    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    /// ID of the user, group or role.
+    pub target_id: String,
+    /// URL of the avatar, for a user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// When the subject was exempted (ISO 8601).
+    pub created_at: String,
+}
+
+/// Response carrying the exemptions from the device exclusion rule.
+#[cfg(feature = "devices")]
+pub type GetDeviceExclusiveWhiteListRespDto = RespDto<
+    Vec<GetDeviceExclusiveWhiteListDataDto>,
+>;
+
+/// The devices, and optionally the user, to look up recent applications for.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryTerminalAppsDto {
+    /// Unique identifiers of the devices (`deviceUniqueId`, not record IDs).
+    pub device_ids: Vec<String>,
+    /// ID of a user; when given, only this user's sign-ins count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+/// An application the device exclusion rule can be enforced in.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DeviceExclusiveValidScopeAppDataDto {
+    /// ID of the application.
+    pub app_id: String,
+    /// Name of the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    /// URL of the application logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_logo: Option<String>,
+    /// Whether the application is in the scope by default, as the string `true` or `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<String>,
+}
+
+/// Response carrying applications the device exclusion rule can be enforced in.
+#[cfg(feature = "devices")]
+pub type GetDeviceExclusiveValidScopeAppRespDto = RespDto<
+    Vec<DeviceExclusiveValidScopeAppDataDto>,
+>;
+
+/// The application to take out of the scope of the device exclusion rule.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteDeviceExclusiveValidScopeSettingsByIdsDto {
+    /// ID of the application to remove from the scope.
+    pub app_id: String,
+}
+
+/// Applications for the scope of the device exclusion rule.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveDeviceExclusiveValidScopeSettingsDto {
+    /// IDs of the applications in which the rule is to be enforced.
+    pub app_ids: Vec<String>,
+}
+
+/// The user, the device and the end of the suspension.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuspendTerminalUserDto {
+    /// When the suspension ends, as Unix epoch milliseconds written as a string.
+    pub end_time: String,
+    /// ID of the user the device belongs to.
+    pub user_id: String,
+    /// Record ID of the device, as returned by `add-device`.
+    pub id: String,
+}
+
+/// New settings of the device exclusion rule.
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateDeviceExclusiveRuleDto {
+    /// Which condition triggers the rule:
+    /// - `disable`: the rule is off.
+    /// - `condition:device`: limit the number of devices (by unique identifier) a user is
+    /// signed in from at once; see `deviceRule`.
+    /// - `condition:ip`: limit the number of recent login IP addresses a user is signed in
+    /// from at once; see `ipRule`.
+    pub rule: Rule,
+    /// Device limit; give it when `rule` is `condition:device`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_rule: Option<DeviceRuleDto>,
+    /// IP address limit; give it when `rule` is `condition:ip`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_rule: Option<IpRuleDto>,
+}
+
+/// An IP address on the IP allow list or block list.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct IpListRespDto {
+    /// ID of the entry.
+    pub id: String,
+    /// The IP address.
+    pub ip: String,
+    /// `WHITE` (allow list) or `BLACK` (block list).
+    pub ip_type: String,
+    /// How the entry was added: `MANUAL` (by an administrator) or `SCHEDULE` (by a policy).
+    pub add_type: String,
+    /// How the entry is removed: `MANUAL` (by an administrator) or `SCHEDULE` (by a policy).
+    pub remove_type: String,
+    /// Restrictions for the address: `FORBID_LOGIN` (no sign-in), `FORBID_REGISTER` (no sign-up) or `SKIP_MFA` (multi-factor authentication is skipped).
+    pub limit_list: Vec<String>,
+}
+
+/// One page of IP list entries.
+#[cfg(feature = "risk_lists")]
+pub type IpListPagingDto = ListPagingDto<IpListRespDto>;
+
+/// Response carrying one page of IP list entries.
+#[cfg(feature = "risk_lists")]
+pub type IpListPaginatedRespDto = RespDto<IpListPagingDto>;
+
+/// IP addresses to put on the IP allow list or block list.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IpListCreateDto {
+    /// Time attached to the new entries, as an ISO 8601 date-time; the name says expiry, while GenAuth's SDKs describe it as the time of adding.
+    pub expire_at: String,
+    /// Restrictions for the listed addresses: `FORBID_LOGIN` (no sign-in), `FORBID_REGISTER` (no sign-up) or `SKIP_MFA` (multi-factor authentication is skipped).
+    pub limit_list: Vec<String>,
+    /// How the entries are removed: `MANUAL` (by an administrator) or `SCHEDULE` (by a policy).
+    pub remove_type: String,
+    /// How the entries are added: `MANUAL` (by an administrator) or `SCHEDULE` (by a policy).
+    pub add_type: String,
+    /// Which list to add to: `WHITE` (allow list) or `BLACK` (block list).
+    pub ip_type: String,
+    /// The IP addresses, separated by commas.
+    pub ips: String,
+}
+
+/// A risk policy.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RiskListPolicyRespDto {
+    /// ID of the risk policy.
+    pub id: String,
+    /// What the policy watches: `IP` addresses or `USER` accounts.
+    pub opt_object: OptObject,
+    /// Addresses the policy applies to: `ALL`, or `NOT_IN_WHITE_LIST` (addresses not on the IP allow list).
+    pub ip_range: IpRange,
+    /// Users the policy applies to: `ALL`, or `NOT_IN_WHITE_LIST` (users not on the user allow list).
+    pub user_range: UserRange,
+    /// How events are grouped when watching addresses: `ONE` counts the events of each single IP address; `NO_LIMIT` sets no condition.
+    pub ip_cond: IpCond,
+    /// How events are grouped when watching users: `ONE` counts the events of each single user; `NO_LIMIT` sets no condition.
+    pub user_cond: UserCond,
+    /// Length of the counting window, in minutes.
+    pub time_range: i64,
+    /// Number of counted events within the window that sets off the action.
+    pub count_thr: i64,
+    /// Failed sign-ins counted: `password_wrong` (wrong password) or `account_wrong` (unknown account).
+    pub event_state_type: EventStateType,
+    /// How listed entries are removed: `MANUAL` (by an administrator) or `SCHEDULE`.
+    pub remove_type: RemoveType,
+    /// What happens when the threshold is reached: `ADD_IP_BLACK_LIST` puts the IP address on the IP block list; `ADD_USER_BLACK_LIST` puts the user on the user block list.
+    pub action: Action,
+    /// Restriction for what the policy lists: `FORBID_LOGIN` (no sign-in) or `FORBID_REGISTER` (no sign-up).
+    pub limit_list: LimitList,
+    /// When the policy was created (ISO 8601).
+    pub created_at: String,
+}
+
+/// One page of risk policies.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RiskListPolicyPagingDto {
+    /// Total number of matching policies across all pages.
+    pub total_count: i64,
+    /// Policies of the current page.
+    pub list: Vec<RiskListPolicyRespDto>,
+}
+
+/// Response carrying one page of risk policies.
+#[cfg(feature = "risk_lists")]
+pub type UserListPolicyPaginatedRespDto = RespDto<RiskListPolicyPagingDto>;
+
+/// A new risk policy.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskListPolicyCreateDto {
+    /// Restriction for what the policy lists: `FORBID_LOGIN` (no sign-in) or `FORBID_REGISTER` (no sign-up).
+    pub limit_list: LimitList,
+    /// What happens when the threshold is reached: `ADD_IP_BLACK_LIST` puts the IP address on the IP block list; `ADD_USER_BLACK_LIST` puts the user on the user block list.
+    pub action: Action,
+    /// How listed entries are removed: `MANUAL` (by an administrator) or `SCHEDULE`; only `MANUAL` is supported at present.
+    pub remove_type: RemoveType,
+    /// Failed sign-ins to count: `password_wrong` (wrong password) or `account_wrong` (unknown account).
+    pub event_state_type: EventStateType,
+    /// Number of counted events within the window that sets off the action.
+    pub count_thr: i64,
+    /// Length of the counting window, in minutes.
+    pub time_range: i64,
+    /// How events are grouped when watching users: `ONE` counts the events of each single user; `NO_LIMIT` sets no condition. Used instead of `ipCond` when `optObject` is `USER`.
+    pub user_cond: UserCond,
+    /// How events are grouped when watching addresses: `ONE` counts the events of each single IP address; `NO_LIMIT` sets no condition. Used instead of `userCond` when `optObject` is `IP`.
+    pub ip_cond: IpCond,
+    /// Users the policy applies to: `ALL`, or `NOT_IN_WHITE_LIST` (users not on the user allow list). Used instead of `ipRange` when `optObject` is `USER`.
+    pub user_range: UserRange,
+    /// Addresses the policy applies to: `ALL`, or `NOT_IN_WHITE_LIST` (addresses not on the IP allow list). Used instead of `userRange` when `optObject` is `IP`.
+    pub ip_range: IpRange,
+    /// What the policy watches: `IP` addresses or `USER` accounts.
+    pub opt_object: OptObject,
+}
+
+/// A user on the user allow list or block list.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RiskListItemDto {
+    /// ID of the entry.
+    pub id: String,
+    /// ID of the user.
+    pub user_id: String,
+    /// How the entry was added: `MANUAL` (by an administrator) or `SCHEDULE` (by a policy).
+    pub add_type: String,
+    /// `WHITE` (allow list) or `BLACK` (block list).
+    pub user_list_type: String,
+    /// How the entry is removed: `MANUAL` (by an administrator) or `SCHEDULE` (by a policy).
+    pub remove_type: String,
+    /// Restrictions for the user: `FORBID_LOGIN` (no sign-in), `FORBID_REGISTER` (no sign-up) or `SKIP_MFA` (multi-factor authentication is skipped).
+    pub limit_list: Vec<String>,
+    /// When the user was put on the list (ISO 8601).
+    pub add_at: String,
+}
+
+/// One page of user list entries.
+#[cfg(feature = "risk_lists")]
+pub type UserListPagingDto = ListPagingDto<RiskListItemDto>;
+
+/// Response carrying one page of user list entries.
+#[cfg(feature = "risk_lists")]
+pub type UserListPaginatedRespDto = RespDto<UserListPagingDto>;
+
+/// Users to put on the user allow list or block list.
+#[cfg(feature = "risk_lists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserListCreateDto {
+    /// When the new entries expire (Unix epoch in milliseconds).
+    pub expire_at: i64,
+    /// Restrictions for the listed users: `FORBID_LOGIN` (no sign-in), `FORBID_REGISTER` (no sign-up) or `SKIP_MFA` (multi-factor authentication is skipped).
+    pub limit_list: Vec<String>,
+    /// How the entries are removed: `MANUAL` (by an administrator) or `SCHEDULE` (by a policy).
+    pub remove_type: String,
+    /// How the entries are added: `MANUAL` (by an administrator) or `SCHEDULE` (by a policy).
+    pub add_type: String,
+    /// Which list to add to: `WHITE` (allow list) or `BLACK` (block list).
+    pub user_list_type: String,
+    /// IDs of the users.
+    pub user_ids: Vec<String>,
+}
+
+/// Entries to add to a registration whitelist.
+#[cfg(feature = "registration_whitelists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AddWhitelistDto {
+    /// Which whitelist to add to: `USERNAME` (usernames), `EMAIL` (email addresses) or `PHONE` (phone numbers).
+    pub r#type: AddWhitelistOfAppDtoType,
+    /// The usernames, email addresses or phone numbers to add, matching `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<Vec<String>>,
+}
+
+/// Entries to remove from a registration whitelist.
+#[cfg(feature = "registration_whitelists")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteWhitelistDto {
+    /// Which whitelist to remove from: `USERNAME` (usernames), `EMAIL` (email addresses) or `PHONE` (phone numbers).
+    pub r#type: AddWhitelistOfAppDtoType,
+    /// The usernames, email addresses or phone numbers to remove, matching `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<Vec<String>>,
+}
+
+/// An invitation policy and one department, post, role or group to link to it.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddInvitationPolicyUserAttributionDto {
+    /// Kind of target.
+    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    /// Identifier of the target: the ID of a department, or the code of a post, role or group.
+    pub target_identifier: String,
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// Code of the permission space the role belongs to; required when `targetType` is `role`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// A department linked to an invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationDepartmentRespDto {
+    /// Code of the organisation the department belongs to.
+    pub organization_code: String,
+    /// ID of the department.
+    pub department_id: String,
+    /// When the department was created (ISO 8601).
+    pub created_at: String,
+    /// When the department was last changed (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Custom (open) department ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_department_id: Option<String>,
+    /// Name of the department.
+    pub name: String,
+    /// IDs of the users who lead the department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader_user_ids: Option<Vec<String>>,
+    /// ID of the parent department.
+    pub parent_department_id: String,
+    /// Code of the department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Code of the parent department.
+    pub parent_department_code: String,
+    /// Number of direct members of the department.
+    pub members_count: i64,
+    /// True if the department has sub-departments.
+    pub has_children: bool,
+    /// True if the department is a virtual node used for grouping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_virtual_node: Option<bool>,
+    /// Translations of the department name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<DepartmentI18nDto>,
+    /// Values of the custom department fields, keyed by field name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<serde_json::Value>,
+    /// Posts (job positions) linked to the department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posts: Option<Vec<String>>,
+    /// IDs of the posts linked to the department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_id_list: Option<Vec<String>>,
+    /// True if the department is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<bool>,
+    /// Access restriction of the department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow: Option<String>,
+    /// ID of the department record.
+    pub id: String,
+    /// IDs of the departments from the root down to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_path: Option<Vec<String>>,
+    /// Names of the departments from the root down to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_path: Option<Vec<String>>,
+    /// Codes of the departments from the root down to this one, as one string; may be null.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "rt::nullable"
+    )]
+    pub code_path: Option<Option<String>>,
+}
+
+/// A post (job position) linked to an invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InvitationPostRespDto {
+    /// ID of the post.
+    pub id: String,
+    /// Code of the post.
+    pub code: String,
+    /// Name of the post.
+    pub name: String,
+}
+
+/// A link between an invitation policy and a department, post, role or group in which people who join through the policy are placed.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserAttributionDto {
+    /// ID of the attribution record.
+    pub id: String,
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// Identifier of the target: the ID of a department, or the code of a post, role or group.
+    pub target_identifier: String,
+    /// Code of the permission space of the role; set when `targetType` is `role`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Kind of target.
+    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    /// The target itself; present when asked for with `withTargetDetail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_detail: Option<UserAttributionDtoTargetDetail>,
+    /// When the link was created (ISO 8601).
+    pub created_at: String,
+    /// When the link was last changed (ISO 8601).
+    pub updated_at: String,
+}
+
+/// Response carrying one attribution record.
+#[cfg(feature = "invitations")]
+pub type UserAttributionSingleRespDto = RespDto<UserAttributionDto>;
+
+/// Targets of one kind to link to or unlink from an invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationPolicyUserAttributionListDto {
+    /// Identifiers of the targets, department IDs or the codes of posts, roles or groups.
+    pub target_identifiers: Vec<String>,
+    /// Code of the permission space the roles belong to; required when `targetType` is `role`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Kind of the targets.
+    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+}
+
+/// An invitation policy and the targets to link to it.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddInvitationPolicyUserAttributionsBatchDto {
+    /// The targets, grouped by kind.
+    pub targets: Vec<InvitationPolicyUserAttributionListDto>,
+    /// ID of the invitation policy.
+    pub policy_id: String,
+}
+
+/// The universal invitation applications to approve or reject.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalUniversalInvitationApplicantDto {
+    /// IDs of the applications (the `id` of each application record).
+    pub applicant_ids: Vec<String>,
+}
+
+/// Invitees to remove from a roster.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteRosterUsersDto {
+    /// IDs of the invitees.
+    pub invitee_ids: Vec<String>,
+    /// ID of the roster.
+    pub roster_id: String,
+}
+
+/// The invitation policy to copy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyInvitationPolicyDto {
+    /// ID of the invitation policy to copy.
+    pub policy_id: String,
+}
+
+/// An invitation policy, as far as GenAuth's SDK models it: the policy ID and two fields borrowed from the query of `get-invitation-policy`. The other policy settings the server returns (name, link and password rules and so on) are not described.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetInvitationPolicyDto {
+    /// ID of the invitation policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<serde_json::Value>,
+    /// ID of the roster whose snapshot of the policy this is, when read through a roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster_id: Option<serde_json::Value>,
+    /// Carried over from the query parameters; no meaning is documented for a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_creator_detail: Option<serde_json::Value>,
+}
+
+/// Response carrying an invitation policy.
+#[cfg(feature = "invitations")]
+pub type GetInvitationPolicyRespDto = RespDto<GetInvitationPolicyDto>;
+
+/// Validity rules for an invitation link and the sign-up page it opens.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationLinkConfigDto {
+    /// `period`: the link works until it expires; `afterFirstClick`: the link stops working once it has been opened.
+    pub invite_link_disuse_rule: InvitationLinkConfigDtoInviteLinkDisuseRule,
+    /// Unit in which the link's lifetime is chosen in the console; `forever` means the link never expires.
+    pub link_expired_time_unit: InvitationLinkConfigDtoLinkExpiredTimeUnit,
+    /// Lifetime of the link in seconds.
+    pub link_expired_time_of_second: i64,
+    /// Unit in which the sign-up page's time limit is chosen in the console.
+    pub page_expired_time_unit: InvitationLinkConfigDtoPageExpiredTimeUnit,
+    /// Time, in seconds, an invitee has to fill in the sign-up page once it is open; at most 2592000 (30 days).
+    pub page_expired_time_of_second: i64,
+}
+
+/// How the initial password of an invited user is set.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DefaultPasswordConfigDto {
+    /// `random`: the server generates the password; `custom`: the password given in `custom` is used.
+    pub r#type: DefaultPasswordConfigDtoType,
+    /// The initial password, used when `type` is `custom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+}
+
+/// Settings of a new invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateInvitationPolicyDto {
+    /// Name of the policy.
+    pub name: String,
+    /// How invitations are delivered; only `email` is available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_method: Option<InviteMethod>,
+    /// Validity rules for the invitation link and the sign-up page it opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_link_config: Option<InvitationLinkConfigDto>,
+    /// How the initial password of an invited user is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_password_config: Option<DefaultPasswordConfigDto>,
+    /// True to include the initial password in the invitation email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_password_in_invite_email: Option<bool>,
+    /// True to make invitees confirm their identity with a verification code before they sign up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_identifier_verify: Option<bool>,
+    /// Channel tried first for the verification code: `prioritySMS` (text message first) or `priorityEmail` (email first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_verify_code_method: Option<SendVerifyCodeMethod>,
+    /// True to ask invitees to complete extra fields while signing up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_info_fill: Option<bool>,
+    /// Prompt shown on the page where invitees complete the extra fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_info_fill_msg: Option<String>,
+    /// True to offer binding an account of an external identity provider while signing up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_ext_idp: Option<bool>,
+    /// True to let invitees skip the identity provider binding step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_skip_bind_ext_idp: Option<bool>,
+    /// Prompt shown on the identity provider binding page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_idp_bind_msg: Option<String>,
+    /// IDs of the identity provider connections offered for binding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_idp_conn_ids: Option<Vec<String>>,
+    /// Fields invitees are asked to complete, by field key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends_fields: Option<Vec<String>>,
+}
+
+/// A new invitation roster.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateInvitationRosterDto {
+    /// Name of the roster.
+    pub name: String,
+}
+
+/// Short profile of a user, such as a creator, inviter or approver.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CommonUserDto {
+    /// ID of the user.
+    pub id: String,
+    /// Name shown for the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Address of the user's avatar image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+}
+
+/// An invitation roster: a named list of people to invite.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct InvitationRosterDto {
+    /// ID of the roster.
+    pub roster_id: String,
+    /// Name of the roster.
+    pub name: String,
+    /// ID of the invitation policy bound to the roster, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// `editing`: the invitations have not been sent yet; `invited`: they have been sent.
+    pub status: InvitationRosterDtoStatus,
+    /// ID of the administrator who created the roster.
+    pub creator_id: String,
+    /// Profile of the creator; present when asked for with `withCreatorDetail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_detail: Option<CommonUserDto>,
+    /// When the roster was created (ISO 8601).
+    pub created_at: String,
+    /// When the roster was last changed (ISO 8601).
+    pub updated_at: String,
+    /// Number of invitees on the roster; present when asked for with `withUserCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_count: Option<i64>,
+    /// The invitation policy bound to the roster; present when asked for with `withAssignedPolicy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_policy: Option<GetInvitationPolicyDto>,
+}
+
+/// Response carrying one invitation roster.
+#[cfg(feature = "invitations")]
+pub type InvitationRosterSingleRespDto = RespDto<InvitationRosterDto>;
+
+/// Invitation policies to delete.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteInvitationPolicyByIdsDto {
+    /// IDs of the invitation policies.
+    pub policy_ids: Vec<String>,
+}
+
+/// The invitation roster to delete.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteInvitationRosterDto {
+    /// ID of the roster.
+    pub id: String,
+}
+
+/// Invitation rosters to delete.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteInvitationRosterBatchDto {
+    /// IDs of the rosters.
+    pub ids: Vec<String>,
+}
+
+/// One filter condition: a field, an operator and a value.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CombineFilterItemDto {
+    /// Key of the field to filter on.
+    pub r#type: String,
+    /// How the field is compared with `value`:
+    /// - `EQUAL`, `NOT_EQUAL`: equal or not equal.
+    /// - `CONTAINS`, `NOT_CONTAINS`: contains or does not contain the text.
+    /// - `IS_NULL`, `NOT_NULL`: has no value or has a value (`value` is not used).
+    /// - `IN`, `NOT_IN`: is or is not among the given values.
+    /// - `GREATER`, `LESSER`: greater or less than the value.
+    /// - `BETWEEN`: lies within the given range.
+    pub operator: CombineFilterItemDtoOperator,
+    /// Value to compare the field with, a string or a number.
+    pub value: CombineFilterItemDtoValue,
+}
+
+/// A set of filter conditions and the way they combine.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CombineFiltersBaseDto {
+    /// `and`: every condition must hold; `or`: any one condition is enough.
+    pub r#type: CombineFiltersBaseDtoType,
+    /// The conditions.
+    pub filters: Vec<CombineFilterItemDto>,
+}
+
+/// Which universal invitation applications to list.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaginationUniversalInvitationApplicantQueryDto {
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Text matched fuzzily against applicants' names, phone numbers and email addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// Further filter conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<CombineFiltersBaseDto>,
+    /// Also return the profile of each inviter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_invitor_detail: Option<bool>,
+    /// Also return the profile of each approver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_operator_detail: Option<bool>,
+}
+
+/// An application to join the user pool through a universal invitation link.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UniversalInvitationApplicantData {
+    /// ID of the application.
+    pub id: String,
+    /// Name of the applicant.
+    pub applicant: String,
+    /// Email address of the applicant.
+    pub email: String,
+    /// ID of the user whose link was used.
+    pub inviter_id: String,
+    /// ID of the administrator who approved or rejected the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_id: Option<String>,
+    /// `PENDING`: awaiting a decision; `PASSED`: approved; `REJECTED`: rejected.
+    pub status: UniversalInvitationApplicantDataStatus,
+    /// `MANUAL`: the applicant joins once an administrator approves; `AUTO`: the applicant joined without approval.
+    pub channel: UniversalInvitationApplicantDataChannel,
+    /// Profile of the inviter; present when asked for with `withInvitorDetail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inviter_detail: Option<CommonUserDto>,
+    /// Profile of the approver; present when asked for with `withOperatorDetail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_detail: Option<CommonUserDto>,
+}
+
+/// One page of universal invitation applications.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PaginationUniversalInvitationApplicantDataDto {
+    /// Total number of matching applications across all pages.
+    pub total_count: i64,
+    /// Applications of the current page.
+    pub list: Vec<UniversalInvitationApplicantData>,
+}
+
+/// Response carrying one page of universal invitation applications.
+#[cfg(feature = "invitations")]
+pub type PaginationUniversalInvitationApplicantRespDto = RespDto<
+    PaginationUniversalInvitationApplicantDataDto,
+>;
+
+/// A generated universal invitation link.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GenerateInvitationLinkDto {
+    /// The invitation link to share.
+    pub link: String,
+}
+
+/// Response carrying a new universal invitation link.
+#[cfg(feature = "invitations")]
+pub type GenerateInvitationLinkRespDto = RespDto<GenerateInvitationLinkDto>;
+
+/// Which email template of an invitation policy to read.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailTemplateQueryDto {
+    /// `INVITE`: the invitation email; `WELCOME`: the welcome email sent once the invitee has joined.
+    pub scene: EmailTemplateQueryDtoScene,
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// ID of a roster that has sent invitations under the policy; when given, the template is returned as it was when those invitations were sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster_id: Option<String>,
+    /// Type of email template to read, when the scene offers more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_type: Option<String>,
+}
+
+/// Response carrying an email template of an invitation policy.
+#[cfg(feature = "invitations")]
+pub type GetEmailTemplateRespDto = RespDto<EmailTemplateDto>;
+
+/// Rules applied to universal invitation links.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct InvitationConfigDto {
+    /// Number of days a link stays valid; -1 means it never expires.
+    pub expired_time_of_day: i64,
+    /// True to place people who join in the departments of the inviter.
+    pub join_same_department: bool,
+    /// IDs of the departments people who join are placed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_ids: Option<Vec<String>>,
+    /// True if an administrator must approve each application before the person joins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_admin_consent: Option<bool>,
+}
+
+/// Universal invitation settings of the user pool.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetUniversalInvitationDto {
+    /// Rules for links generated by administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_invitation_config: Option<InvitationConfigDto>,
+    /// Rules for links generated by members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_invitation_config: Option<InvitationConfigDto>,
+    /// True if user pool members may invite new members with a link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_member_invitation: Option<bool>,
+}
+
+/// Response carrying the universal invitation settings.
+#[cfg(feature = "invitations")]
+pub type GetUniversalInvitationRespDto = RespDto<GetUniversalInvitationDto>;
+
+/// The roster whose invitees to export.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportUsersDto {
+    /// ID of the roster.
+    pub roster_id: String,
+}
+
+/// A stored file: its storage key and the address to download it from.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportExportTemplateRespDto {
+    /// Storage key of the file.
+    pub key: String,
+    /// Address from which the file can be downloaded.
+    pub url: String,
+}
+
+/// Response carrying the key and download address of a stored file.
+#[cfg(feature = "invitations")]
+pub type GetImportExportTemplateRespDto = RespDto<ImportExportTemplateRespDto>;
+
+/// An uploaded spreadsheet and the roster to import its invitees into.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportUsersDto {
+    /// ID of the roster.
+    pub roster_id: String,
+    /// The uploaded spreadsheet, as returned by the upload operation.
+    pub file: String,
+}
+
+/// Outcome of an invitee import.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ImportInviteeDto {
+    /// True if the import ran.
+    pub success: bool,
+    /// Result flag of the operation, typed as a boolean by GenAuth's SDK.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<bool>,
+    /// Rows that failed the data checks; the shape of an item is not documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<Vec<serde_json::Value>>,
+    /// Results of writing the rows; the shape of an item is not documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insert_res: Option<Vec<serde_json::Value>>,
+}
+
+/// Response carrying the outcome of an invitee import.
+#[cfg(feature = "invitations")]
+pub type GetImportInviteeRespDto = RespDto<ImportInviteeDto>;
+
+/// Which invitees of a roster to list.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListInvitationUserDto {
+    /// ID of the roster.
+    pub roster_id: String,
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Text matched fuzzily against invitee IDs and the roster name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// Further filter conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<CombineFiltersBaseDto>,
+    /// Also return the profile of the administrator who added each invitee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_creator_detail: Option<bool>,
+}
+
+/// An invitee: one person on an invitation roster.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct InvitationUserDto {
+    /// ID of the roster the invitee is on.
+    pub roster_id: String,
+    /// ID of the invitee.
+    pub invitee_id: String,
+    /// Name of the invitee.
+    pub name: String,
+    /// International dialling code of the phone number, such as `+86`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// Phone number of the invitee, without the dialling code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Email address of the invitee; compared without regard to case.
+    pub email: String,
+    /// State of the invitation:
+    /// - `notInvited`: on the roster, but no invitation has been sent.
+    /// - `invited`: the invitation has been sent.
+    /// - `invitationSendFail`: the invitation could not be sent.
+    /// - `registering`: the invitee has opened the link and is signing up.
+    /// - `registered`: the invitee has signed up.
+    /// - `reverted`: the invitation was revoked.
+    /// - `expired`: the invitation expired before it was accepted.
+    /// - `joinedByOther`: the invitee joined the user pool by another way.
+    pub status: InvitationUserDtoStatus,
+    /// `manualCreate`: added by hand; `fileImport`: imported from a spreadsheet.
+    pub source: InvitationUserDtoSource,
+    /// ID of the administrator who added the invitee.
+    pub creator_id: String,
+    /// Profile of that administrator; present when asked for with `withCreatorDetail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_detail: Option<CommonUserDto>,
+    /// When the invitee was added (ISO 8601).
+    pub created_at: String,
+    /// When the invitee was last changed (ISO 8601).
+    pub updated_at: String,
+}
+
+/// One page of invitees.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct InvitationUserPaginationDto {
+    /// Total number of matching invitees across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Invitees of the current page.
+    pub list: Vec<InvitationUserDto>,
+}
+
+/// Response carrying one page of the invitees of a roster.
+#[cfg(feature = "invitations")]
+pub type InvitationUserPaginationRespDto = RespDto<InvitationUserPaginationDto>;
+
+/// Which invitation policies to list.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaginationInvitationPolicyQueryDto {
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Text matched fuzzily against policy names and IDs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// Further filter conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<CombineFiltersBaseDto>,
+    /// Also return the profile of each policy's creator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_creator_detail: Option<bool>,
+}
+
+/// One page of invitation policies.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PaginationInvitationPolicyDataDto {
+    /// Total number of matching policies across all pages.
+    pub total_count: i64,
+    /// Policies of the current page.
+    pub list: Vec<GetInvitationPolicyDto>,
+}
+
+/// Response carrying one page of invitation policies.
+#[cfg(feature = "invitations")]
+pub type PaginationInvitationPolicyRespDto = RespDto<PaginationInvitationPolicyDataDto>;
+
+/// Translations of the error message of a validation rule.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ErrMsgI18nDto {
+    /// Translated error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<LangUnit>,
+}
+
+/// Rule that the value entered in a sign-up field must pass.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AppValidateRuleDto {
+    /// Kind of check:
+    /// - `None`: no check.
+    /// - `regExp`: the value must match a regular expression.
+    /// - `phone`: the value must be a phone number.
+    /// - `email`: the value must be an email address.
+    /// - `isNumber`: the value must be a number.
+    pub r#type: AppValidateRuleDtoType,
+    /// Content of the rule, meant to hold the regular expression of a `regExp` rule; GenAuth's SDK restricts it to the same values as `type`.
+    pub content: AppValidateRuleDtoContent,
+    /// Message shown when the entered value fails the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// Translations of the error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<ErrMsgI18nDto>,
+}
+
+/// A field invitees are asked to complete while signing up under an invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtendsFieldDto {
+    /// `internal`: a built-in user field; `user`: a custom (extended) user field.
+    pub r#type: ExtendsFieldDtoType,
+    /// ID of the field; must be given for `user` fields.
+    pub id: String,
+    /// Key of the field.
+    pub name: String,
+    /// Name of the field shown to the invitee.
+    pub label: String,
+    /// True if the field is shown on the sign-up page.
+    pub show: bool,
+    /// True if the invitee may overwrite a value that is already filled in.
+    pub allow_rewrite: bool,
+    /// Data type and input control of the field, as in the custom field settings (for example `string`, `number`, `datetime`, `select` or `boolean`).
+    pub input_type: InputType,
+    /// Rule the entered value must pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validate_rules: Option<AppValidateRuleDto>,
+    /// Where the field comes from: `preset` (offered by default) or `manual_add` (added by an administrator).
+    pub source: ExtendsFieldDtoSource,
+    /// Translations of the field name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<CustomFieldI18n>,
+}
+
+/// The sign-up fields of an invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetExtendsFieldsDto {
+    /// The fields, in display order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends_fields: Option<Vec<ExtendsFieldDto>>,
+}
+
+/// Response carrying the sign-up fields of an invitation policy.
+#[cfg(feature = "invitations")]
+pub type GetExtendsFieldsRespDto = RespDto<GetExtendsFieldsDto>;
+
+/// One page of attribution records.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserAttributionPaginationDto {
+    /// Total number of matching records across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Records of the current page.
+    pub list: Vec<UserAttributionDto>,
+}
+
+/// Response carrying the attribution records of an invitation policy.
+#[cfg(feature = "invitations")]
+pub type UserAttributionPaginationRespDto = RespDto<Vec<UserAttributionPaginationDto>>;
+
+/// Which invitation rosters to list, and what to include.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListInvitationRosterDto {
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Text matched fuzzily against roster names and IDs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// Further filter conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<CombineFiltersBaseDto>,
+    /// Also return the profile of each roster's creator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_creator_detail: Option<bool>,
+    /// Also return the number of invitees on each roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_user_count: Option<bool>,
+    /// Also return the invitation policy bound to each roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_assigned_policy: Option<bool>,
+}
+
+/// One page of invitation rosters.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct InvitationRosterPaginationDto {
+    /// Total number of matching rosters across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Rosters of the current page.
+    pub list: Vec<InvitationRosterDto>,
+}
+
+/// Response carrying one page of invitation rosters.
+#[cfg(feature = "invitations")]
+pub type InvitationRosterPaginationRespDto = RespDto<InvitationRosterPaginationDto>;
+
+/// Which rosters of an invitation policy to list, and what to include.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListInvitationRosterByPolicyIdDto {
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Text matched fuzzily against roster names and IDs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// Further filter conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<CombineFiltersBaseDto>,
+    /// Also return the profile of each roster's creator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_creator_detail: Option<bool>,
+    /// Also return the number of invitees on each roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_user_count: Option<bool>,
+    /// Also return the invitation policy bound to each roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_assigned_policy: Option<bool>,
+}
+
+/// A search over the invitees of all rosters.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct QuickFilterInvitationUserDto {
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of items per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Text to search the invitees for, matched fuzzily.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// Further filter conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<CombineFiltersBaseDto>,
+}
+
+/// An invitee found by a search, with the roster it is on.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct QuickFilterInviteeRecordDto {
+    /// ID of the roster.
+    pub roster_id: String,
+    /// Name of the roster.
+    pub roster_name: String,
+    /// ID of the invitee.
+    pub invitee_id: String,
+    /// Name of the invitee.
+    pub invitee_name: String,
+    /// International dialling code of the phone number, such as `+86`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitee_phone_country_code: Option<String>,
+    /// Phone number of the invitee, without the dialling code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitee_phone: Option<String>,
+    /// Email address of the invitee; compared without regard to case.
+    pub invitee_email: String,
+    /// State of the invitation; the values mean the same as in `InvitationUserDto.status`.
+    pub invitee_status: QuickFilterInviteeRecordDtoInviteeStatus,
+    /// `manualCreate`: added by hand; `fileImport`: imported from a spreadsheet.
+    pub invitee_source: QuickFilterInviteeRecordDtoInviteeSource,
+}
+
+/// One page of invitee search results.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct QuickFilterInviteePaginationDto {
+    /// Total number of matching invitees across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// Invitees of the current page.
+    pub list: Vec<QuickFilterInviteeRecordDto>,
+}
+
+/// Response carrying one page of invitee search results.
+#[cfg(feature = "invitations")]
+pub type QuickFilterInviteePaginationRespDto = RespDto<QuickFilterInviteePaginationDto>;
+
+/// An invitation policy and one department, post, role or group to unlink from it.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveInvitationPolicyUserAttributionDto {
+    /// Kind of target.
+    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    /// Identifier of the target: the ID of a department, or the code of a post, role or group.
+    pub target_identifier: String,
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// Code of the permission space the role belongs to; required when `targetType` is `role`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// An invitation policy and the targets to unlink from it.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveInvitationPolicyUserAttributionsBatchDto {
+    /// The targets, grouped by kind.
+    pub targets: Vec<InvitationPolicyUserAttributionListDto>,
+    /// ID of the invitation policy.
+    pub policy_id: String,
+}
+
+/// The invitee whose invitation to revoke.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevertRosterInvitationDto {
+    /// ID of the invitee.
+    pub invitee_id: String,
+    /// ID of the roster the invitee is on.
+    pub roster_id: String,
+}
+
+/// Invitees whose invitations to revoke.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevertRosterInvitationBatchDto {
+    /// IDs of the invitees.
+    pub invitee_ids: Vec<String>,
+}
+
+/// The roster whose invitations to send.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendRosterInvitationDto {
+    /// ID of the roster.
+    pub roster_id: String,
+}
+
+/// Invitees of one roster to send invitations to.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendRosterInvitationBatchDto {
+    /// IDs of the invitees.
+    pub invitee_ids: Vec<String>,
+    /// ID of the roster the invitees are on.
+    pub roster_id: String,
+}
+
+/// New settings for an invitation policy; fields left out keep their values.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateInvitationPolicyDto {
+    /// ID of the invitation policy to change.
+    pub policy_id: String,
+    /// Name of the policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How invitations are delivered; only `email` is available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_method: Option<InviteMethod>,
+    /// Validity rules for the invitation link and the sign-up page it opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_link_config: Option<InvitationLinkConfigDto>,
+    /// How the initial password of an invited user is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_password_config: Option<DefaultPasswordConfigDto>,
+    /// True to include the initial password in the invitation email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_password_in_invite_email: Option<bool>,
+    /// True to make invitees confirm their identity with a verification code before they sign up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_identifier_verify: Option<bool>,
+    /// Channel tried first for the verification code: `prioritySMS` (text message first) or `priorityEmail` (email first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_verify_code_method: Option<SendVerifyCodeMethod>,
+    /// True to ask invitees to complete extra fields while signing up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_info_fill: Option<bool>,
+    /// Prompt shown on the page where invitees complete the extra fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_info_fill_msg: Option<String>,
+    /// True to offer binding an account of an external identity provider while signing up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_ext_idp: Option<bool>,
+    /// True to let invitees skip the identity provider binding step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_skip_bind_ext_idp: Option<bool>,
+    /// Prompt shown on the identity provider binding page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_idp_bind_msg: Option<String>,
+    /// IDs of the identity provider connections offered for binding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_idp_conn_ids: Option<Vec<String>>,
+    /// Fields invitees are asked to complete, by field key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends_fields: Option<Vec<String>>,
+    /// Type of the email template used for the invitation email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_email_template_type: Option<String>,
+    /// Type of the email template used for the welcome email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welcome_email_template_type: Option<String>,
+}
+
+/// A sign-up field of an invitation policy, as sent when changing the fields.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateExtendsFieldDto {
+    /// `internal`: a built-in user field; `user`: a custom (extended) user field.
+    pub r#type: ExtendsFieldDtoType,
+    /// ID of the field; must be given for `user` fields.
+    pub id: String,
+    /// Key of the field.
+    pub name: String,
+    /// Name of the field shown to the invitee.
+    pub label: String,
+    /// True if the field is shown on the sign-up page.
+    pub show: bool,
+    /// True if the invitee may overwrite a value that is already filled in.
+    pub allow_rewrite: bool,
+    /// Data type and input control of the field, as in the custom field settings (for example `string`, `number`, `datetime`, `select` or `boolean`).
+    pub input_type: InputType,
+    /// True if the invitee must fill in the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// Rule the entered value must pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validate_rules: Option<AppValidateRuleDto>,
+    /// Translations of the field name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<CustomFieldI18n>,
+}
+
+/// One change to the sign-up fields of an invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyExtendsFieldsDto {
+    /// The field to add, update or delete.
+    pub extends_field: UpdateExtendsFieldDto,
+    /// What to do: `add`, `update`, `delete` or `reorder`.
+    pub action: String,
+    /// ID of the invitation policy.
+    pub policy_id: String,
+    /// For `reorder`, the field IDs in their new order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_order: Option<Vec<String>>,
+}
+
+/// A new name or policy binding for an invitation roster.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateInvitationRosterDto {
+    /// ID of the roster to change.
+    pub roster_id: String,
+    /// New name of the roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// ID of the invitation policy to bind the roster to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+}
+
+/// Invitation rosters to bind to an invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchBindPolicy {
+    /// IDs of the rosters.
+    pub roster_ids: Vec<String>,
+    /// ID of the invitation policy to bind them to.
+    pub policy_id: String,
+}
+
+/// Invitation rosters to unbind from an invitation policy.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchUnbindPolicy {
+    /// IDs of the rosters.
+    pub roster_ids: Vec<String>,
+    /// ID of the invitation policy the rosters are bound to.
+    pub policy_id: String,
+}
+
+/// New universal invitation settings; fields left out keep their values.
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateUniversalInvitationDto {
+    /// Rules for links generated by administrators. GenAuth's SDK types this as a boolean, although the setting reads back as an object of rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_invitation_config: Option<bool>,
+    /// Rules for links generated by members. GenAuth's SDK types this as a boolean, although the setting reads back as an object of rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_invitation_config: Option<bool>,
+    /// True to let user pool members invite new members with a link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_member_invitation: Option<bool>,
+}
+
+/// Extension fields to add to a data resource.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchCreateDnefReq {
+    /// Code of the data resource, unique within its permission space.
+    pub resource_code: String,
+    /// Code of the permission space the data resource belongs to.
+    pub namespace_code: String,
+    /// The extension fields to create.
+    pub field_list: Vec<ExtendField>,
+}
+
+/// An extension field to add to a data resource.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateDnefReq {
+    /// Code of the data resource, unique within its permission space.
+    pub resource_code: String,
+    /// Code of the permission space the data resource belongs to.
+    pub namespace_code: String,
+    /// Name shown for the field.
+    pub label: String,
+    /// Kind of value the field holds:
+    /// - `STRING`: free text.
+    /// - `SELECT`: one of the options listed in `config`.
+    pub value_type: ValueType,
+    /// Identifier of the field: 1 to 64 characters, only letters, digits, `_` and `$`.
+    pub key: String,
+    /// Options of the field; required when `valueType` is `SELECT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Config>,
+}
+
+/// The extension field to delete.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteDnefReq {
+    /// Key of the extension field.
+    pub key: String,
+    /// Code of the data resource, unique within its permission space.
+    pub resource_code: String,
+    /// Code of the permission space the data resource belongs to.
+    pub namespace_code: String,
+}
+
+/// One slice of extension fields.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DnefPaginatedRespDto {
+    /// Index to pass as `startIndex` for the next slice; -1 after the last slice.
+    pub next_start_index: i64,
+    /// Whether more fields follow (true) or this is the last slice (false).
+    pub truncated: bool,
+    /// The extension fields of this slice.
+    pub list: Vec<ExtendField>,
+}
+
+/// Response carrying one slice of extension fields.
+#[cfg(feature = "data_objects")]
+pub type ListDnefPaginatedRespDto = RespDto<DnefPaginatedRespDto>;
+
+/// A custom operation of a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OperateModelDto {
+    /// ID of the operation.
+    pub id: String,
+    /// ID of the user pool.
+    pub user_pool_id: String,
+    /// ID of the data object the operation belongs to.
+    pub model_id: String,
+    /// Name shown for the operation.
+    pub operate_name: String,
+    /// What the operation does, for example `openPage`.
+    pub operate_key: String,
+    /// Whether the operation is shown in the console.
+    pub show: bool,
+    /// Whether the operation is one GenAuth provides rather than one you created.
+    pub is_default: bool,
+    /// When the operation was created (ISO 8601).
+    pub created_at: String,
+    /// When the operation was last changed (ISO 8601).
+    pub updated_at: String,
+}
+
+/// A custom operation to run, copy or delete.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionModelOperateIdDto {
+    /// Parameters for this run of the operation; ignored when copying or deleting.
+    pub custom_config: serde_json::Value,
+    /// ID of the data object.
+    pub model_id: String,
+    /// ID of the custom operation.
+    pub id: String,
+    /// ID of the field the operation is tied to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
+}
+
+/// Which row's relations to copy, and to which row.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyRowRelationDto {
+    /// ID of the row that receives the copied relations.
+    pub relation_row_id: String,
+    /// ID of the row whose relations are copied.
+    pub row_id: String,
+    /// ID of the data object both rows belong to.
+    pub model_id: String,
+}
+
+/// A page of relation values and their count.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RelationValueListDto {
+    /// Number of relation values in all.
+    pub total_count: i64,
+    /// The relation values.
+    pub list: Vec<String>,
+}
+
+/// Response carrying relation values.
+#[cfg(feature = "data_objects")]
+pub type RelationValueListResDto = RespDto<RelationValueListDto>;
+
+/// One filter condition on a field of a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Condition {
+    /// Key of the field to test.
+    pub key: String,
+    /// Value to compare with; an array for `in`.
+    pub value: serde_json::Value,
+    /// How the field is compared with `value`:
+    /// - `eq`: equal; `ne`: not equal;
+    /// - `co`: contains;
+    /// - `gt`, `gte`: greater than (or equal);
+    /// - `lt`, `lte`: less than (or equal);
+    /// - `in`: equal to one of the values of an array.
+    pub operator: String,
+}
+
+/// An option of an `Enum` field.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DropDownItemDto {
+    /// Value stored when the option is chosen.
+    pub key: String,
+    /// Text shown for the option.
+    pub label: String,
+}
+
+/// Definition of a new field of a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateFunctionModelFieldDto {
+    /// Whether users see the field in their personal center; only meaningful on data objects of type `user`.
+    pub user_visible: bool,
+    /// Condition limiting which rows a relation field may point at.
+    pub relation_optional_range: Condition,
+    /// Key of the field of the related rows to display for a relation.
+    pub relation_show_key: String,
+    /// Whether a relation field may point at several rows (one-to-many).
+    pub relation_multiple: bool,
+    /// Kind of relation, for relation fields; GenAuth documents no values.
+    pub relation_type: String,
+    /// Whether the field can serve as a sign-in identifier; only meaningful on data objects of type `user`.
+    pub for_login: bool,
+    /// Whether keyword searches match the field by substring.
+    pub fuzzy_search: bool,
+    /// Option of an `Enum` field.
+    pub drop_down: DropDownItemDto,
+    /// Display format code:
+    /// - `0`: the raw value;
+    /// - `31` to `34`: a number with 1 to 4 decimals;
+    /// - `35`, `36`: with thousands separators, without or with decimals;
+    /// - `37`, `38`: a percentage, without or with decimals;
+    /// - `50` `YYYY/MM/DD HH:mm:ss`, `51` `YYYY/MM/DD`, `52` `YYYY/MM/DD HH:mm`,
+    /// `53` `YYYY-MM-DD`, `54` `YYYY-MM-DD HH:mm`, `55` `MM-DD`,
+    /// `56` `MM/DD/YYYY`, `57` `DD/MM/YYYY`: a date.
+    pub format: f64,
+    /// Regular expression a text value must match.
+    pub regexp: String,
+    /// Smallest allowed value for a number, earliest allowed date for a date.
+    pub min: f64,
+    /// Largest allowed value for a number, latest allowed date for a date.
+    pub max: f64,
+    /// Longest allowed text, in characters.
+    pub max_length: i64,
+    /// Whether no two rows may hold the same value.
+    pub unique: bool,
+    /// Whether a value is required.
+    pub require: bool,
+    /// Value used when a row does not give one.
+    pub default: serde_json::Value,
+    /// Help text shown with the field.
+    pub help: String,
+    /// Whether the value can be edited after creation.
+    pub editable: bool,
+    /// Whether the field is shown.
+    pub show: bool,
+    /// Kind of value the field holds:
+    /// - `Text`: single-line text; `Textarea`: multi-line text;
+    /// - `Number`, `Boolean`, `Date`;
+    /// - `Enum`: one of the `dropDown` options;
+    /// - `Relation`: links to rows of another data object;
+    /// - `ReverseRelation`: shows the rows of other data objects that link here;
+    /// - `Array`: a list of values.
+    pub r#type: CreateFunctionModelFieldDtoType,
+    /// Identifier of the field, used as the key of its values in rows.
+    pub key: String,
+    /// Name shown for the field.
+    pub name: String,
+    /// ID of the data object to add the field to.
+    pub model_id: String,
+}
+
+/// Conditions limiting which rows a relation field may point at.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RelationOptionalRange {
+    /// How the conditions combine:
+    /// - `and`: all must hold;
+    /// - `or`: one is enough.
+    pub conjunction: String,
+    /// The condition the related rows must meet.
+    pub conditions: Condition,
+}
+
+/// A field of a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FunctionModelFieldDto {
+    /// ID of the field.
+    pub id: String,
+    /// ID of the data object the field belongs to.
+    pub model_id: String,
+    /// Name shown for the field.
+    pub name: String,
+    /// Identifier of the field, used as the key of its values in rows.
+    pub key: String,
+    /// Kind of value the field holds, as a number:
+    /// `1` single-line text, `2` multi-line text, `3` number, `4` boolean, `5` date,
+    /// `6` enum, `7` relation, `8` reverse relation.
+    pub r#type: f64,
+    /// Whether the field is shown.
+    pub show: bool,
+    /// Whether the value can be edited after creation.
+    pub editable: bool,
+    /// Help text shown with the field.
+    pub help: String,
+    /// Value used when a row does not give one.
+    pub default: String,
+    /// Whether a value is required.
+    pub require: bool,
+    /// Whether no two rows may hold the same value.
+    pub unique: bool,
+    /// Longest allowed text, in characters.
+    pub max_length: i64,
+    /// Largest allowed value for a number, latest allowed date for a date.
+    pub max: f64,
+    /// Smallest allowed value for a number, earliest allowed date for a date.
+    pub min: f64,
+    /// Regular expression a text value must match.
+    pub regexp: String,
+    /// Display format code (see the create-field call for the codes).
+    pub format: f64,
+    /// Options of an `Enum` field; GenAuth's SDK types this as a number.
+    pub drop_down: f64,
+    /// Kind of relation, for relation fields; GenAuth documents no values.
+    pub relation_type: String,
+    /// Whether a relation field may point at several rows (one-to-many).
+    pub relation_multiple: bool,
+    /// Key of the field of the related rows to display for a relation.
+    pub relation_show_key: String,
+    /// Conditions limiting which rows a relation field may point at.
+    pub relation_optional_range: RelationOptionalRange,
+    /// Whether users see the field in their personal center; only meaningful on data objects of type `user`.
+    pub user_visible: bool,
+}
+
+/// Response carrying one field of a data object.
+#[cfg(feature = "data_objects")]
+pub type FunctionModelFieldResDto = RespDto<FunctionModelFieldDto>;
+
+/// Definition of a new data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateFunctionModelDto {
+    /// Key of the console menu the data object is listed under; empty for the top level.
+    pub parent_key: String,
+    /// Whether the data object is in use (default true).
+    pub enable: Option<bool>,
+    /// Kind of data object:
+    /// - `user`, `post`, `group`, `department`, `organization`: extends users,
+    /// posts, groups, departments or organizations.
+    /// - `device`, `device_rely`: device data.
+    /// - `ueba`: user and entity behaviour events.
+    /// - `custom`: any other data.
+    pub r#type: CreateFunctionModelDtoType,
+    /// What the data object holds.
+    pub description: String,
+    /// Name of the data object.
+    pub name: String,
+    /// How the rows are organised:
+    /// - `list` (default): a flat list.
+    /// - `tree`: a tree, each row may have a parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<CreateFunctionModelDtoDataType>,
+}
+
+/// A data object (a custom data model) of the user pool.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FunctionModelDto {
+    /// ID of the data object.
+    pub id: String,
+    /// ID of the user pool that owns the data object.
+    pub user_pool_id: String,
+    /// Name of the data object.
+    pub name: String,
+    /// What the data object holds.
+    pub description: String,
+    /// How the rows are organised:
+    /// - `list`: a flat list.
+    /// - `tree`: a tree, each row may have a parent.
+    pub data_type: CreateFunctionModelDtoDataType,
+    /// Whether the data object is in use.
+    pub enable: bool,
+    /// Key of the console menu the data object is listed under.
+    pub parent_key: String,
+    /// When the data object was created (ISO 8601).
+    pub created_at: String,
+    /// When the data object was last changed (ISO 8601).
+    pub updated_at: String,
+    /// Kind of data object: `user`, `post`, `group`, `department`, `organization`, `device`, `device_rely`, `ueba` or `custom` (see the create call).
+    pub r#type: CreateFunctionModelDtoType,
+    /// Order in which the console shows the fields.
+    pub field_order: String,
+    /// Settings of the detail page in the console.
+    pub config: serde_json::Value,
+}
+
+/// Response carrying one data object.
+#[cfg(feature = "data_objects")]
+pub type FunctionModelResDto = RespDto<FunctionModelDto>;
+
+/// Definition of a new custom operation.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateOperateModelDto {
+    /// Whether the operation is shown in the console.
+    pub show: bool,
+    /// Icon of the operation.
+    pub icon: String,
+    /// Settings of the operation, such as the address of the page it opens.
+    pub config: serde_json::Value,
+    /// Name shown for the operation.
+    pub operate_name: String,
+    /// What the operation does:
+    /// - `openPage`: opens a web page.
+    pub operate_key: String,
+    /// ID of the data object the operation belongs to.
+    pub model_id: String,
+}
+
+/// A row to add to a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRowDto {
+    /// Values of the row, keyed by field key.
+    pub data: serde_json::Value,
+    /// ID of the data object.
+    pub model_id: String,
+    /// ID to give the row (at most 32 characters); generated when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_id: Option<String>,
+}
+
+/// One value of a row.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CellDto {
+    /// ID of the field the value belongs to.
+    pub field_id: String,
+    /// The value, typed as the field says.
+    pub value: serde_json::Value,
+}
+
+/// A row of a data object, as a list of cells.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RowDto {
+    /// ID of the row.
+    pub row_id: String,
+    /// The values of the row, one per field.
+    pub cell_list: Vec<CellDto>,
+}
+
+/// Response carrying one row of a data object.
+#[cfg(feature = "data_objects")]
+pub type FunctionModelValueResDto = RespDto2<RowDto>;
+
+/// Related rows to link to a row.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRelationValueDto {
+    /// IDs of the rows to link.
+    pub value_list: Vec<String>,
+    /// ID of the row that gets the relations.
+    pub row_id: String,
+    /// ID of the relation field.
+    pub field_id: String,
+    /// ID of the data object the row belongs to.
+    pub model_id: String,
+}
+
+/// Rows of a data object to export.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportModelDto {
+    /// IDs of the rows to export.
+    pub id_list: Vec<String>,
+    /// ID of the data object.
+    pub model_id: String,
+}
+
+/// The data object to export.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportMetadataDto {
+    /// ID of the data object.
+    pub model_id: String,
+}
+
+/// A row and one of its relation fields, used to narrow a search.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeDto {
+    /// ID of the data object the row belongs to.
+    pub model_id: String,
+    /// ID of the row.
+    pub id: String,
+    /// ID of the relation field.
+    pub field_id: String,
+}
+
+/// Which fields of related rows to return for one relation field.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Expand {
+    /// Key of the relation field.
+    pub field: String,
+    /// Keys of the fields of the related rows to return.
+    pub select: Vec<String>,
+}
+
+/// Search over the rows of a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FilterDto {
+    /// ID of the data object.
+    pub model_id: String,
+    /// Text matched against the fields that allow fuzzy search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// How the conditions combine:
+    /// - `and`: all must hold;
+    /// - `or`: one is enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conjunction: Option<String>,
+    /// Conditions the rows must meet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<Condition>>,
+    /// Sort order: a list of objects each mapping a field key to `asc` or `desc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<serde_json::Value>>,
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of rows per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Return all matching rows without paging; only for fetching the children of a node of a tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch_all: Option<bool>,
+    /// Also return the full path of each node; trees only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_path: Option<bool>,
+    /// Key the returned values by field ID instead of field key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_field_id: Option<bool>,
+    /// Also return a preview (the first three) of the rows each relation points at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_relation: Option<bool>,
+    /// Also return the details of related rows; only supported when they are users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get_relation_field_detail: Option<bool>,
+    /// Only search the rows linked to a given row through a given relation field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<ScopeDto>,
+    /// Leave out the rows linked to a given row through a given relation field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_relation: Option<ScopeDto>,
+    /// Fields of related rows to return, per relation field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<Expand>>,
+    /// Also return nested related data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get_nest_data: Option<bool>,
+}
+
+/// A page of rows and the number of rows in all.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FunctionModelValueListDto {
+    /// Number of matching rows in all.
+    pub total_count: i64,
+    /// The rows, each an object of field key (or ID) and value pairs.
+    pub list: Vec<serde_json::Value>,
+}
+
+/// Response carrying rows of a data object.
+#[cfg(feature = "data_objects")]
+pub type FunctionModelValueListResDto = RespDto2<FunctionModelValueListDto>;
+
+/// Conditions selecting the rows of a data object to return.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetAllRowDto {
+    /// ID of the data object.
+    pub model_id: String,
+    /// How the conditions combine:
+    /// - `and`: all must hold;
+    /// - `or`: one is enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conjunction: Option<String>,
+    /// Conditions the rows must meet; all rows when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<Condition>>,
+}
+
+/// Which batch of rows of a data object to read.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetAllRowVyScrollidDto {
+    /// Number of rows per batch (default 500, at most 5000).
+    pub size: i64,
+    /// ID of the data object.
+    pub model_id: String,
+    /// Scroll ID returned by the previous call; leave out for the first batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scroll_id: Option<String>,
+    /// ID of a single row to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Field key and value pairs the rows must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<serde_json::Value>,
+    /// Also return the details of related rows (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get_relation_details: Option<bool>,
+}
+
+/// One batch of rows and the scroll ID for the next batch.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetAllRowByScrollidDto {
+    /// Scroll ID to pass in the next call.
+    pub scroll_id: String,
+    /// The rows of this batch.
+    pub list: Vec<String>,
+}
+
+/// Response carrying one batch of rows.
+#[cfg(feature = "data_objects")]
+pub type GetAllRowByScrollidResDto = RespDto<GetAllRowByScrollidDto>;
+
+/// Response carrying the import template of a data object.
+#[cfg(feature = "data_objects")]
+pub type GetImportTemplateResDto = RespDto2<RowDto>;
+
+/// Rows whose details to fetch.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetRelationInfoDto {
+    /// IDs of the rows.
+    pub id_list: Vec<String>,
+    /// ID of the data object the rows belong to.
+    pub model_id: String,
+}
+
+/// Which group's associated rows to list, and how.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetadataGroupDto {
+    /// ID of the group.
+    pub group_id: String,
+    /// Text the rows must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    /// Sort order, a list of objects each mapping a field key to `asc` or `desc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<serde_json::Value>>,
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of rows per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Also return nested related data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get_nest_data: Option<bool>,
+}
+
+/// Rows to import into a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportModelDto {
+    /// Address (URL) of the Excel file holding the rows.
+    pub file: String,
+    /// ID of the data object.
+    pub model_id: String,
+}
+
+/// A data object definition to import.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportMetadataDto {
+    /// Address (URL) of the JSON file holding the definition.
+    pub file: String,
+}
+
+/// Response carrying the fields of a data object.
+#[cfg(feature = "data_objects")]
+pub type FunctionFieldListResDto = RespDto<Vec<FunctionModelFieldDto>>;
+
+/// Response carrying all data objects of the user pool in `list`.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FunctionModelListDto {
+    /// Business status code; 200 means the call succeeded, other values (such as 400, 403, 404 or 500) report a failure.
+    pub status_code: i64,
+    /// Human-readable outcome or error message.
+    pub message: String,
+    /// Detailed error code that pins down the kind of failure; usually present only when the call fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_code: Option<i64>,
+    /// ID of the request, useful when asking support to trace a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The data objects.
+    pub list: Vec<FunctionModelDto>,
+}
+
+/// Search among the rows a relation field can point at.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationSearchDto {
+    /// ID of the relation field.
+    pub field_id: String,
+    /// ID of the data object the field belongs to.
+    pub model_id: String,
+    /// Text the rows must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<String>,
+    /// Page number, starting at 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Number of rows per page (at most 50, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Key the returned values by field ID instead of field key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_field_id: Option<bool>,
+}
+
+/// The field to delete.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionModelFieldIdDto {
+    /// ID of the data object.
+    pub model_id: String,
+    /// ID of the field.
+    pub id: String,
+}
+
+/// The data object to delete.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FunctionModelIdDto {
+    /// ID of the data object.
+    pub id: String,
+}
+
+/// Rows of a data object to delete.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveRowDto {
+    /// IDs of the rows.
+    pub row_id_list: Vec<String>,
+    /// ID of the data object.
+    pub model_id: String,
+    /// Also delete the children of tree rows; when false (the default), deleting a row that has children fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recursive: Option<bool>,
+}
+
+/// A related row to unlink from a row.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveRelationValueDto {
+    /// ID of the related row to unlink.
+    pub value: String,
+    /// IDs of the relation fields to remove it from.
+    pub field_ids: Vec<String>,
+    /// ID of the row.
+    pub row_id: String,
+    /// ID of the data object the row belongs to.
+    pub model_id: String,
+}
+
+/// A user-behaviour event to record.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUebaDto {
+    /// The event, as field key and value pairs of the UEBA data object (for example app ID, time in milliseconds since the epoch, IP address, user agent, behaviour type).
+    pub data: serde_json::Value,
+    /// ID of the UEBA data object; when left out, the first data object of type `ueba` is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_id: Option<String>,
+}
+
+/// Response to an uploaded behaviour event.
+#[cfg(feature = "data_objects")]
+pub type CreateUebaRespDto = RespDto<serde_json::Value>;
+
+/// New settings of a field of a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateFunctionModelFieldDto {
+    /// Whether users see the field in their personal center; only meaningful on data objects of type `user`.
+    pub user_visible: bool,
+    /// Conditions limiting which rows a relation field may point at.
+    pub relation_optional_range: RelationOptionalRange,
+    /// Key of the field of the related rows to display for a relation.
+    pub relation_show_key: String,
+    /// Whether the field can serve as a sign-in identifier; only meaningful on data objects of type `user`.
+    pub for_login: bool,
+    /// Whether keyword searches match the field by substring.
+    pub fuzzy_search: bool,
+    /// Options of an `Enum` field, as their keys.
+    pub drop_down: Vec<String>,
+    /// Display format code (see the create-field call for the codes).
+    pub format: f64,
+    /// Regular expression a text value must match.
+    pub regexp: String,
+    /// Smallest allowed value for a number, earliest allowed date for a date.
+    pub min: f64,
+    /// Largest allowed value for a number, latest allowed date for a date.
+    pub max: f64,
+    /// Longest allowed text, in characters.
+    pub max_length: i64,
+    /// Whether no two rows may hold the same value.
+    pub unique: bool,
+    /// Whether a value is required.
+    pub require: bool,
+    /// Value used when a row does not give one.
+    pub default: serde_json::Value,
+    /// Help text shown with the field.
+    pub help: String,
+    /// Whether the value can be edited after creation.
+    pub editable: bool,
+    /// Whether the field is shown.
+    pub show: bool,
+    /// Name shown for the field.
+    pub name: String,
+    /// ID of the data object.
+    pub model_id: String,
+    /// ID of the field to update.
+    pub id: String,
+}
+
+/// New settings of a data object; every setting is replaced.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateFunctionModelDto {
+    /// Key of the field whose value names a row when it is displayed.
+    pub show_field_key: String,
+    /// Settings of the detail page in the console.
+    pub config: serde_json::Value,
+    /// Order in which the console shows the fields.
+    pub field_order: String,
+    /// Kind of data object: `user`, `post`, `group`, `department`, `organization`, `device`, `device_rely`, `ueba` or `custom` (see the create call).
+    pub r#type: CreateFunctionModelDtoType,
+    /// Key of the console menu the data object is listed under.
+    pub parent_key: String,
+    /// Whether the data object is in use.
+    pub enable: bool,
+    /// What the data object holds.
+    pub description: String,
+    /// Name of the data object.
+    pub name: String,
+    /// ID of the data object to update.
+    pub id: String,
+}
+
+/// New settings of a custom operation.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOperateModelDto {
+    /// Icon of the operation.
+    pub icon: String,
+    /// Settings of the operation, such as the address of the page it opens.
+    pub config: serde_json::Value,
+    /// Name shown for the operation.
+    pub operate_name: String,
+    /// What the operation does, for example `openPage`.
+    pub operate_key: String,
+    /// Whether the operation is shown in the console.
+    pub show: bool,
+    /// ID of the data object.
+    pub model_id: String,
+    /// ID of the operation to update.
+    pub id: String,
+    /// ID of the field the operation is tied to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
+}
+
+/// New values of a row of a data object.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateRowDto {
+    /// New values, keyed by field key.
+    pub data: serde_json::Value,
+    /// ID of the row.
+    pub row_id: String,
+    /// ID of the data object.
+    pub model_id: String,
+    /// Key the returned values by field ID instead of field key (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_field_id: Option<bool>,
+}
+
+/// New settings of an extension field.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateDnefReq {
+    /// Key of the extension field to update.
+    pub key: String,
+    /// Code of the data resource, unique within its permission space.
+    pub resource_code: String,
+    /// Code of the permission space the data resource belongs to.
+    pub namespace_code: String,
+    /// New name shown for the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// New options of the field; required when its type is `SELECT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Config>,
+}
+
+/// Rows of a data object to fetch.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetRowBatchDto {
+    /// IDs of the rows.
+    pub row_ids: Vec<String>,
+    /// ID of the data object.
+    pub model_id: String,
+}
+
+/// Response carrying several rows of a data object.
+#[cfg(feature = "data_objects")]
+pub type MetadataListResDto = RespDto2<Vec<RowDto>>;
+
+/// The kind of access key to create and whom it belongs to.
+#[cfg(feature = "access_keys")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAccessKeyDto {
+    /// Kind of key, such as `userpool` for a key that works on the whole user pool.
+    pub r#type: String,
+    /// ID of the administrator (user) the key is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// ID of the tenant the key belongs to, for a key scoped to one tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+}
+
+/// A newly created access key pair.
+#[cfg(feature = "access_keys")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CreateAccessKeyRespDto {
+    /// Access key ID, the public half of the key pair.
+    pub access_key_id: String,
+    /// Access key secret, the private half of the key pair; keep it confidential.
+    pub access_key_secret: String,
+    /// ID of the administrator (user) the key belongs to.
+    pub user_id: String,
+    /// When the key was created (ISO 8601 date-time).
+    pub created_at: String,
+    /// State of the key: `activated` (in use), `staging` (being rotated) or `revoked` (withdrawn).
+    pub status: String,
+    /// When the key was last used (ISO 8601 date-time).
+    pub last_date: String,
+    /// ID of the user pool the key gives access to.
+    pub user_pool_id: String,
+    /// True while the key is switched on and can sign calls.
+    pub enable: bool,
+}
+
+/// Response carrying a newly created access key.
+#[cfg(feature = "access_keys")]
+pub type CreateAccessKeyResponseDto = RespDto<Vec<CreateAccessKeyRespDto>>;
+
+/// The access key to delete.
+#[cfg(feature = "access_keys")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteAccessKeyDto {
+    /// Access key ID of the key pair to delete.
+    pub access_key_id: String,
+}
+
+/// Details of an access key pair.
+#[cfg(feature = "access_keys")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetAccessKeyRespDto {
+    /// Access key ID, the public half of the key pair.
+    pub access_key_id: String,
+    /// Access key secret, the private half of the key pair; keep it confidential.
+    pub access_key_secret: String,
+    /// ID of the administrator (user) the key belongs to.
+    pub user_id: String,
+    /// When the key was created (ISO 8601 date-time).
+    pub created_at: String,
+    /// State of the key: `activated` (in use), `staging` (being rotated) or `revoked` (withdrawn).
+    pub status: String,
+    /// When the key was last used (ISO 8601 date-time).
+    pub last_date: String,
+    /// ID of the user pool the key gives access to.
+    pub user_pool_id: String,
+    /// True while the key is switched on and can sign calls.
+    pub enable: bool,
+}
+
+/// Response carrying the details of an access key.
+#[cfg(feature = "access_keys")]
+pub type GetAccessKeyResponseDto = RespDto<Vec<GetAccessKeyRespDto>>;
+
+/// An access key pair in a list of keys.
+#[cfg(feature = "access_keys")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListAccessKeyRespDto {
+    /// Access key ID, the public half of the key pair.
+    pub access_key_id: String,
+    /// Access key secret, the private half of the key pair; keep it confidential.
+    pub access_key_secret: String,
+    /// ID of the administrator (user) the key belongs to.
+    pub user_id: String,
+    /// When the key was created (ISO 8601 date-time).
+    pub created_at: String,
+    /// State of the key: `activated` (in use), `staging` (being rotated) or `revoked` (withdrawn).
+    pub status: String,
+    /// When the key was last used (ISO 8601 date-time).
+    pub last_date: String,
+    /// ID of the user pool the key gives access to.
+    pub user_pool_id: String,
+    /// True while the key is switched on and can sign calls.
+    pub enable: bool,
+}
+
+/// Response carrying a list of access keys.
+#[cfg(feature = "access_keys")]
+pub type ListAccessKeyResponseDto = RespDto<Vec<ListAccessKeyRespDto>>;
+
+/// The access key to switch on or off.
+#[cfg(feature = "access_keys")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateAccessKeyDto {
+    /// True to switch the key on, false to switch it off.
+    pub enable: bool,
+    /// Access key ID of the key pair to change.
+    pub access_key_id: String,
 }
 
 /// Access key pair to exchange for a management token.
@@ -1766,10 +11676,6 @@ pub struct GetManagementAccessTokenDto {
     pub access_key_secret: String,
 }
 
-/// Response carrying a management token.
-#[cfg(feature = "auth")]
-pub type GetManagementTokenRespDto = RespDto<AccessTokenResDto>;
-
 /// A management token and its lifetime.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1781,125 +11687,11 @@ pub struct AccessTokenResDto {
     pub expires_in: i64,
 }
 
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// Comparison to perform.
-    pub enum ListUsersAdvancedFilterItemDtoOperator {
-        Equal = "EQUAL",
-        NotEqual = "NOT_EQUAL",
-        Contains = "CONTAINS",
-        NotContains = "NOT_CONTAINS",
-        IsNull = "IS_NULL",
-        NotNull = "NOT_NULL",
-        In = "IN",
-        Greater = "GREATER",
-        Lesser = "LESSER",
-        Between = "BETWEEN",
-    }
-}
+/// Response carrying a management token.
+#[cfg(feature = "auth")]
+pub type GetManagementTokenRespDto = RespDto<AccessTokenResDto>;
 
-#[cfg(feature = "users")]
-rt::string_enum! {
-    pub enum ListUsersOptionsDtoFuzzySearchOn {
-        Id = "id",
-        Phone = "phone",
-        Email = "email",
-        Name = "name",
-        Username = "username",
-        ExternalId = "externalId",
-        Nickname = "nickname",
-        Company = "company",
-        GivenName = "givenName",
-        FamilyName = "familyName",
-        MiddleName = "middleName",
-        Profile = " profile",
-        PreferredUsername = "preferredUsername",
-        Website = "website",
-        Address = "address",
-        Formatted = "formatted",
-        StreetAddress = "streetAddress",
-        PostalCode = "postalCode",
-        IdentityNumber = "identityNumber",
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// Attribute to sort by.
-    pub enum SortingDtoField {
-        Id = "id",
-        CreatedAt = "createdAt",
-        UpdatedAt = "updatedAt",
-        Email = "email",
-        Username = "username",
-        ExternalId = "externalId",
-        Phone = "phone",
-        Status = "status",
-        StatusChangedAt = "statusChangedAt",
-        PasswordLastSetAt = "passwordLastSetAt",
-        LoginsCount = "loginsCount",
-        Gender = "gender",
-        LastLogin = "lastLogin",
-        UserSourceType = "userSourceType",
-        LastMfaTime = "lastMfaTime",
-        PasswordSecurityLevel = "passwordSecurityLevel",
-        PhoneCountryCode = "phoneCountryCode",
-        LastIp = "lastIp",
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// Sort direction.
-    pub enum SortingDtoOrder {
-        Desc = "desc",
-        Asc = "asc",
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// Account state of the user.
-    pub enum Status default Activated {
-        Suspended = "Suspended",
-        Resigned = "Resigned",
-        Activated = "Activated",
-        Archived = "Archived",
-        Deactivated = "Deactivated",
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
-    pub enum UserDtoWorkStatus {
-        Closed = "Closed",
-        Active = "Active",
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// Gender: `M` (male), `F` (female) or `U` (not known).
-    pub enum Gender default U {
-        M = "M",
-        F = "F",
-        U = "U",
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// How the account entered the user pool: spreadsheet import, self sign-up, created by an administrator, or synchronised from another system.
-    pub enum UserDtoUserSourceType {
-        Excel = "excel",
-        Register = "register",
-        AdminCreated = "adminCreated",
-        Sync = "sync",
-    }
-}
-
-#[cfg(feature = "users")]
+#[cfg(any(feature = "users", feature = "groups", feature = "roles", feature = "applications", feature = "public_accounts", feature = "invitations"))]
 rt::string_enum! {
     /// Kind of identity provider.
     pub enum Provider {
@@ -1947,10 +11739,10 @@ rt::string_enum! {
     }
 }
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "users", feature = "public_accounts"))]
 rt::string_enum! {
     /// How the values in `departmentIds` are to be read.
-    pub enum CreateUserOptionsDtoDepartmentIdType default DepartmentId {
+    pub enum DepartmentIdType default DepartmentId {
         DepartmentId = "department_id",
         OpenDepartmentId = "open_department_id",
         SyncRelation = "sync_relation",
@@ -1959,7 +11751,7 @@ rt::string_enum! {
     }
 }
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "users", feature = "public_accounts"))]
 rt::string_enum! {
     /// How `password` is encrypted in the request: `sm2`, `rsa`, or `none` for clear text.
     pub enum PasswordEncryptType default None {
@@ -1969,7 +11761,49 @@ rt::string_enum! {
     }
 }
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "users", feature = "groups", feature = "roles", feature = "applications", feature = "public_accounts", feature = "invitations"))]
+rt::string_enum! {
+    /// Initial account state.
+    pub enum CreateUserReqDtoStatus default Activated {
+        Suspended = "Suspended",
+        Resigned = "Resigned",
+        Activated = "Activated",
+        Archived = "Archived",
+        Deactivated = "Deactivated",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "groups", feature = "roles", feature = "applications", feature = "public_accounts", feature = "invitations"))]
+rt::string_enum! {
+    /// Gender: `M` (male), `F` (female) or `U` (not known).
+    pub enum Gender default U {
+        M = "M",
+        F = "F",
+        U = "U",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "groups", feature = "roles", feature = "applications", feature = "public_accounts", feature = "invitations"))]
+rt::string_enum! {
+    /// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
+    pub enum WorkStatus {
+        Closed = "Closed",
+        Active = "Active",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "groups", feature = "roles", feature = "applications", feature = "public_accounts", feature = "invitations"))]
+rt::string_enum! {
+    /// How the account entered the user pool: spreadsheet import, self sign-up, created by an administrator, or synchronised from another system.
+    pub enum UserSourceType {
+        Excel = "excel",
+        Register = "register",
+        AdminCreated = "adminCreated",
+        Sync = "sync",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "applications", feature = "public_accounts"))]
 rt::string_enum! {
     /// Tells the server how to read the user identifier. Allowed values:
     /// - `user_id` (default): the user ID assigned by GenAuth.
@@ -2005,28 +11839,7 @@ rt::string_enum! {
     }
 }
 
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// Kind of resource.
-    pub enum ResourceType {
-        Data = "DATA",
-        Api = "API",
-        Menu = "MENU",
-        Button = "BUTTON",
-        Ui = "UI",
-    }
-}
-
-#[cfg(feature = "users")]
-rt::string_enum! {
-    /// Whether the permission grants or denies access.
-    pub enum AuthorizedResourceDtoEffect {
-        Allow = "ALLOW",
-        Deny = "DENY",
-    }
-}
-
-#[cfg(feature = "users")]
+#[cfg(any(feature = "users", feature = "groups", feature = "resources"))]
 rt::string_enum! {
     /// Request attribute the condition looks at.
     pub enum PolicyConditionParam {
@@ -2056,7 +11869,7 @@ rt::string_enum! {
     }
 }
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "users", feature = "groups", feature = "resources"))]
 rt::string_enum! {
     /// How the attribute is compared with `value`.
     pub enum PolicyConditionOperator {
@@ -2085,6 +11898,1591 @@ rt::string_enum! {
     }
 }
 
+#[cfg(any(feature = "users", feature = "groups", feature = "roles", feature = "resources"))]
+rt::string_enum! {
+    /// Kind of resource.
+    pub enum AuthorizedResourceDtoResourceType {
+        Data = "DATA",
+        Api = "API",
+        Menu = "MENU",
+        Button = "BUTTON",
+        Ui = "UI",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "groups", feature = "resources", feature = "data_permissions", feature = "applications"))]
+rt::string_enum! {
+    /// Whether the permission grants or denies access.
+    pub enum Effect {
+        Allow = "ALLOW",
+        Deny = "DENY",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "public_accounts"))]
+rt::string_enum! {
+    /// Comparison to perform.
+    pub enum ListUsersAdvancedFilterItemDtoOperator {
+        Equal = "EQUAL",
+        NotEqual = "NOT_EQUAL",
+        Contains = "CONTAINS",
+        NotContains = "NOT_CONTAINS",
+        IsNull = "IS_NULL",
+        NotNull = "NOT_NULL",
+        In = "IN",
+        Greater = "GREATER",
+        Lesser = "LESSER",
+        Between = "BETWEEN",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "public_accounts"))]
+rt::string_enum! {
+    /// Attribute to sort by.
+    pub enum SortingDtoField {
+        Id = "id",
+        CreatedAt = "createdAt",
+        UpdatedAt = "updatedAt",
+        Email = "email",
+        Username = "username",
+        ExternalId = "externalId",
+        Phone = "phone",
+        Status = "status",
+        StatusChangedAt = "statusChangedAt",
+        PasswordLastSetAt = "passwordLastSetAt",
+        LoginsCount = "loginsCount",
+        Gender = "gender",
+        LastLogin = "lastLogin",
+        UserSourceType = "userSourceType",
+        LastMfaTime = "lastMfaTime",
+        PasswordSecurityLevel = "passwordSecurityLevel",
+        PhoneCountryCode = "phoneCountryCode",
+        LastIp = "lastIp",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "public_accounts"))]
+rt::string_enum! {
+    /// Sort direction.
+    pub enum SortingDtoOrder {
+        Desc = "desc",
+        Asc = "asc",
+    }
+}
+
+#[cfg(any(feature = "users", feature = "public_accounts"))]
+rt::string_enum! {
+    pub enum FuzzySearchOn {
+        Id = "id",
+        Phone = "phone",
+        Email = "email",
+        Name = "name",
+        Username = "username",
+        ExternalId = "externalId",
+        Nickname = "nickname",
+        Company = "company",
+        GivenName = "givenName",
+        FamilyName = "familyName",
+        MiddleName = "middleName",
+        Profile = " profile",
+        PreferredUsername = "preferredUsername",
+        Website = "website",
+        Address = "address",
+        Formatted = "formatted",
+        StreetAddress = "streetAddress",
+        PostalCode = "postalCode",
+        IdentityNumber = "identityNumber",
+    }
+}
+
+#[cfg(any(feature = "roles", feature = "custom_fields", feature = "resources", feature = "applications"))]
+rt::string_enum! {
+    /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
+    pub enum TargetDtoTargetType {
+        User = "USER",
+        Role = "ROLE",
+        Group = "GROUP",
+        Department = "DEPARTMENT",
+    }
+}
+
+#[cfg(feature = "custom_fields")]
+rt::string_enum! {
+    /// Data type of the field; it cannot change once set:
+    /// - `STRING`: text;
+    /// - `NUMBER`: a number;
+    /// - `DATETIME`: a date and time;
+    /// - `BOOLEAN`: true or false;
+    /// - `ENUM`: one of `options`.
+    pub enum CustomFieldDtoDataType {
+        String = "STRING",
+        Number = "NUMBER",
+        Datetime = "DATETIME",
+        Boolean = "BOOLEAN",
+        Enum = "ENUM",
+    }
+}
+
+#[cfg(feature = "resources")]
+rt::string_enum! {
+    /// Kind of resource:
+    /// - `DATA`: a data resource.
+    /// - `API`: an API, identified by its URL.
+    /// - `MENU`: a menu entry.
+    /// - `BUTTON`: a button.
+    /// - `UI`: another element of a user interface.
+    pub enum CreateResourceDtoType {
+        Data = "DATA",
+        Api = "API",
+        Menu = "MENU",
+        Button = "BUTTON",
+        Ui = "UI",
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+rt::string_enum! {
+    /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
+    pub enum SubjectDtoType {
+        User = "USER",
+        Org = "ORG",
+        Group = "GROUP",
+        Role = "ROLE",
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+rt::string_enum! {
+    /// Kind of device: `PC` (desktop) or `Mobile`.
+    pub enum AuthEnvParamsDeviceType {
+        Pc = "PC",
+        Mobile = "Mobile",
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+rt::string_enum! {
+    /// Operating system of the device.
+    pub enum AuthEnvParamsSystemType {
+        Windows = "Windows",
+        MacOs = "MacOS",
+        Android = "Android",
+        IOs = "iOS",
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+rt::string_enum! {
+    /// Browser that sent the request; `Safe360` is 360 Secure Browser, `QQBrowser` is Tencent's QQ Browser.
+    pub enum AuthEnvParamsBrowserType {
+        Ie = "IE",
+        Chrome = "Chrome",
+        Firefox = "Firefox",
+        Safari = "Safari",
+        Edge = "Edge",
+        Opera = "Opera",
+        Safe360 = "Safe360",
+        QqBrowser = "QQBrowser",
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+rt::string_enum! {
+    /// Type of the resource; `ARRAY` for this call.
+    pub enum CreateArrayDataResourceRespDtoType {
+        Tree = "TREE",
+        String = "STRING",
+        Array = "ARRAY",
+    }
+}
+
+#[cfg(any(feature = "data_permissions", feature = "data_objects"))]
+rt::string_enum! {
+    /// Kind of value: `STRING` for free text, `SELECT` for one of the choices listed in `config`.
+    pub enum ValueType {
+        String = "STRING",
+        Select = "SELECT",
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CreateDataResourceDtoStruct {
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
+    StringList(Vec<String>),
+    String(String),
+}
+
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CreateDataResourceRespDtoStruct {
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
+    StringList(Vec<String>),
+    String(String),
+}
+
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum GetDataResourceRespDtoStruct {
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
+    StringList(Vec<String>),
+    String(String),
+}
+
+#[cfg(feature = "data_permissions")]
+rt::string_enum! {
+    /// Type of the resource; tells which of `strResourceAuthAction`, `arrResourceAuthAction` and `treeResourceAuthAction` is filled.
+    pub enum GetExternalUserResourceStructDataDtoResourceType {
+        Tree = "TREE",
+        String = "STRING",
+        Array = "ARRAY",
+    }
+}
+
+#[cfg(any(feature = "data_permissions", feature = "applications"))]
+rt::string_enum! {
+    /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
+    pub enum DataSubjectRespDtoTargetType {
+        User = "USER",
+        Org = "ORG",
+        Group = "GROUP",
+        Role = "ROLE",
+    }
+}
+
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum UpdateDataResourceDtoStruct {
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
+    StringList(Vec<String>),
+    String(String),
+}
+
+#[cfg(feature = "data_permissions")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum UpdateDataResourceRespDtoStruct {
+    DataResourceTreeStructsList(Vec<DataResourceTreeStructs>),
+    StringList(Vec<String>),
+    String(String),
+}
+
+#[cfg(any(feature = "applications", feature = "registration_whitelists"))]
+rt::string_enum! {
+    /// Kind of the values in `list`:
+    /// - `USERNAME`: usernames.
+    /// - `EMAIL`: email addresses (not case-sensitive).
+    /// - `PHONE`: phone numbers.
+    pub enum AddWhitelistOfAppDtoType {
+        Username = "USERNAME",
+        Email = "EMAIL",
+        Phone = "PHONE",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Kind of default login method:
+    /// - `PASSWORD`: phone number, email address or username with a password,
+    /// depending on the basic login methods enabled.
+    /// - `PASSCODE`: phone number or email address with a one-time code.
+    /// - `QRCODE`: scanning a QR code (set `qrcodeType` and `qrcodeExtIdpConnId`).
+    /// - `LDAP`: an LDAP directory (set `ldapExtIdpConnId`).
+    /// - `AD`: Active Directory (set `adExtIdpConnId`).
+    pub enum ConnectionType {
+        Passcode = "PASSCODE",
+        Password = "PASSWORD",
+        Qrcode = "QRCODE",
+        Ldap = "LDAP",
+        Ad = "AD",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Required for `QRCODE`: the kind of QR code login.
+    /// - `SELF_BUILT_APP`: scanning with your own mobile app.
+    /// - `WECHAT_OFFICIAL_ACCOUNT`: scanning to follow a WeChat official account.
+    /// - `WECHAT_MINI_PROGRAM`: scanning with a WeChat mini program.
+    pub enum QrcodeType {
+        SelfBuiltApp = "SELF_BUILT_APP",
+        WechatOfficialAccount = "WECHAT_OFFICIAL_ACCOUNT",
+        WechatMiniProgram = "WECHAT_MINI_PROGRAM",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    pub enum EnabledBasicLoginMethods {
+        PhoneCode = "PHONE_CODE",
+        EmailCode = "EMAIL_CODE",
+        PhonePassword = "PHONE_PASSWORD",
+        EmailPassword = "EMAIL_PASSWORD",
+        UsernamePassword = "USERNAME_PASSWORD",
+        SelfBuiltAppQrcode = "SELF_BUILT_APP_QRCODE",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    pub enum EnabledBasicRegisterMethods {
+        PhoneCode = "PHONE_CODE",
+        EmailCode = "EMAIL_CODE",
+        EmailPassword = "EMAIL_PASSWORD",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Registration method the page opens with: `PASSWORD` (email address and password) or `PASSCODE` (phone number or email address with a one-time code).
+    pub enum DefaultRegisterMethod {
+        Passcode = "PASSCODE",
+        Password = "PASSWORD",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Edition of the login box (Guard): `Advanced` or `Classical`.
+    pub enum GuardVersion default Advanced {
+        Advanced = "Advanced",
+        Classical = "Classical",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Language the login page starts in: `zh-CN` (Simplified Chinese), `zh-TW` (Traditional Chinese), `en-US` (English) or `ja-JP` (Japanese). Without it the page follows the browser's language.
+    pub enum DefaultLanguage {
+        ZhCn = "zh-CN",
+        EnUs = "en-US",
+        ZhTw = "zh-TW",
+        JaJp = "ja-JP",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Kind of application: `web` (server-side web app, the default), `spa` (single-page app), `native` (mobile or desktop app), `api` (back-end service), `mfa`, `mini-program`, `gateway-app` or `gateway-agent`.
+    pub enum CreateApplicationDtoAppType default Web {
+        Web = "web",
+        Spa = "spa",
+        Native = "native",
+        Api = "api",
+        Mfa = "mfa",
+        MiniProgram = "mini-program",
+        GatewayApp = "gateway-app",
+        GatewayAgent = "gateway-agent",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Protocol the application signs users in with by default: `oidc`, `oauth` (OAuth 2.0), `saml`, `cas` or `asa` (form filling with stored credentials).
+    pub enum DefaultProtocol {
+        Oidc = "oidc",
+        Oauth = "oauth",
+        Saml = "saml",
+        Cas = "cas",
+        Asa = "asa",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Kind of identity provider.
+    pub enum ApplicationEnabledExtIdpConnDtoExtIdpType {
+        Oidc = "oidc",
+        Oauth2 = "oauth2",
+        Saml = "saml",
+        Ldap = "ldap",
+        Ad = "ad",
+        Cas = "cas",
+        AzureAd = "azure-ad",
+        Wechat = "wechat",
+        Google = "google",
+        Qq = "qq",
+        Wechatwork = "wechatwork",
+        Dingtalk = "dingtalk",
+        Weibo = "weibo",
+        Github = "github",
+        Alipay = "alipay",
+        Apple = "apple",
+        Baidu = "baidu",
+        Lark = "lark",
+        Gitlab = "gitlab",
+        Twitter = "twitter",
+        Facebook = "facebook",
+        Slack = "slack",
+        Linkedin = "linkedin",
+        Yidun = "yidun",
+        Qingcloud = "qingcloud",
+        Gitee = "gitee",
+        Instagram = "instagram",
+        Welink = "welink",
+        Huawei = "huawei",
+        Honor = "honor",
+        Xiaomi = "xiaomi",
+        Oppo = "oppo",
+        Aws = "aws",
+        Amazon = "amazon",
+        Douyin = "douyin",
+        Kuaishou = "kuaishou",
+        Line = "line",
+        Sdbz = "sdbz",
+        Zjzwfw = "zjzwfw",
+        Zzding = "zzding",
+        Seeyona8v5 = "seeyona8v5",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Kind of connection, i.e. the provider and the login flow it uses.
+    pub enum ApplicationEnabledExtIdpConnDtoExtIdpConnType {
+        Oidc = "oidc",
+        Oauth = "oauth",
+        Saml = "saml",
+        Ldap = "ldap",
+        Ad = "ad",
+        Cas = "cas",
+        AzureAd = "azure-ad",
+        Alipay = "alipay",
+        Facebook = "facebook",
+        FacebookMobile = "facebook:mobile",
+        Twitter = "twitter",
+        GoogleMobile = "google:mobile",
+        Google = "google",
+        WechatPc = "wechat:pc",
+        WechatMobile = "wechat:mobile",
+        WechatWebpageAuthorization = "wechat:webpage-authorization",
+        WechatmpQrcode = "wechatmp-qrcode",
+        WechatMiniprogramDefault = "wechat:miniprogram:default",
+        WechatMiniprogramQrconnect = "wechat:miniprogram:qrconnect",
+        WechatMiniprogramAppLaunch = "wechat:miniprogram:app-launch",
+        Github = "github",
+        GithubMobile = "github:mobile",
+        Qq = "qq",
+        QqMobile = "qq:mobile",
+        WechatworkCorpQrconnect = "wechatwork:corp:qrconnect",
+        WechatworkAgencyQrconnect = "wechatwork:agency:qrconnect",
+        WechatworkServiceProviderQrconnect = "wechatwork:service-provider:qrconnect",
+        WechatworkMobile = "wechatwork:mobile",
+        WechatworkAgencyMobile = "wechatwork:agency:mobile",
+        Dingtalk = "dingtalk",
+        DingtalkMobile = "dingtalk:mobile",
+        DingtalkProvider = "dingtalk:provider",
+        Weibo = "weibo",
+        WeiboMobile = "weibo:mobile",
+        Apple = "apple",
+        AppleWeb = "apple:web",
+        Baidu = "baidu",
+        BaiduMobile = "baidu:mobile",
+        LarkInternal = "lark-internal",
+        LarkPublic = "lark-public",
+        LarkBlock = "lark-block",
+        Gitlab = "gitlab",
+        GitlabMobile = "gitlab:mobile",
+        Linkedin = "linkedin",
+        LinkedinMobile = "linkedin:mobile",
+        Slack = "slack",
+        SlackMobile = "slack:mobile",
+        Yidun = "yidun",
+        Qingcloud = "qingcloud",
+        Gitee = "gitee",
+        GiteeMobile = "gitee:mobile",
+        Instagram = "instagram",
+        Welink = "welink",
+        AdKerberos = "ad-kerberos",
+        Huawei = "huawei",
+        HuaweiMobile = "huawei:mobile",
+        Honor = "honor",
+        Xiaomi = "xiaomi",
+        XiaomiMobile = "xiaomi:mobile",
+        Aws = "aws",
+        Amazon = "amazon",
+        AmazonMobile = "amazon:mobile",
+        DouyinMobile = "douyin:mobile",
+        DouyinMiniprogramDefault = "douyin:miniprogram:default",
+        KuaishouMobile = "kuaishou:mobile",
+        LineMobile = "line:mobile",
+        OppoMobile = "oppo:mobile",
+        WechatworkQrconnectOfGenauthAgency = "wechatwork:qrconnect:of:genauth:agency",
+        Sdbz = "sdbz",
+        ZjzwfwQrcode = "zjzwfw-qrcode",
+        Zzding = "zzding",
+        Seeyona8v5 = "seeyona8v5",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    pub enum ApplicationAgreementDtoDisplayAt {
+        LoginPage = "LoginPage",
+        RegisterPage = "RegisterPage",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Language the agreement is for: `zh-CN` (Simplified Chinese), `zh-TW` (Traditional Chinese), `en-US` (English) or `ja-JP` (Japanese).
+    pub enum ApplicationAgreementDtoLang {
+        ZhCn = "zh-CN",
+        EnUs = "en-US",
+        ZhTw = "zh-TW",
+        JaJp = "ja-JP",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// `ALLOW_ALL`: users without an explicit grant may access the application; `DENY_ALL`: only users with an allowing grant may.
+    pub enum PermissionStrategy {
+        AllowAll = "ALLOW_ALL",
+        DenyAll = "DENY_ALL",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Kind of the subject asked about: `USER`, `ROLE`, `GROUP`, `ORG` (organization node) or `AK_SK` (access key).
+    pub enum GetSubjectAuthDataDtoReqTargetType {
+        User = "USER",
+        Role = "ROLE",
+        Group = "GROUP",
+        Org = "ORG",
+        AkSk = "AK_SK",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Kind of the subject the deciding grant names, which can differ from the subject asked about (for example the group of a user).
+    pub enum GetSubjectAuthDataDtoTargetType {
+        User = "USER",
+        Role = "ROLE",
+        Group = "GROUP",
+        Org = "ORG",
+        AkSk = "AK_SK",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Where the access comes from:
+    /// - `DEFAULT`: the application's default access policy.
+    /// - `ALL`: a grant that covers everyone.
+    /// - `SELF`: a grant naming the subject itself.
+    /// - `SUBJECT`: a grant naming another subject that covers this one.
+    pub enum GetSubjectAuthDataDtoAuthType {
+        Default = "DEFAULT",
+        All = "ALL",
+        SelfValue = "SELF",
+        Subject = "SUBJECT",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// `ALL` for a record that covers everyone, `SUBJECT` for one that names a subject.
+    pub enum ListApplicationAuthDataDtoPermissionType {
+        All = "ALL",
+        Subject = "SUBJECT",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    /// Kind of application: `INTEGRATED` (from a marketplace template), `SELFBUILT` (self-built) or `APP_PANEL` (the application panel).
+    pub enum ListApplicationSubjectDataDtoAppType {
+        Integrated = "INTEGRATED",
+        Selfbuilt = "SELFBUILT",
+        AppPanel = "APP_PANEL",
+    }
+}
+
+#[cfg(any(feature = "applications", feature = "security_settings"))]
+rt::string_enum! {
+    pub enum EnabledFactors {
+        Otp = "OTP",
+        Sms = "SMS",
+        Email = "EMAIL",
+        Face = "FACE",
+    }
+}
+
+#[cfg(feature = "applications")]
+rt::string_enum! {
+    pub enum UpdateApplicationMfaSettingsDtoDisabledFactors {
+        Otp = "OTP",
+        Sms = "SMS",
+        Email = "EMAIL",
+        Face = "FACE",
+    }
+}
+
+#[cfg(feature = "identity_sources")]
+rt::string_enum! {
+    /// Kind of identity provider, such as `oidc`, `saml`, `ldap`, `wechat` or `github`; the connections added later must suit it.
+    pub enum CreateExtIdpDtoType {
+        Oidc = "oidc",
+        Oauth2 = "oauth2",
+        Saml = "saml",
+        Ldap = "ldap",
+        Ad = "ad",
+        Cas = "cas",
+        AzureAd = "azure-ad",
+        Wechat = "wechat",
+        Google = "google",
+        Qq = "qq",
+        Wechatwork = "wechatwork",
+        Dingtalk = "dingtalk",
+        Weibo = "weibo",
+        Github = "github",
+        Alipay = "alipay",
+        Apple = "apple",
+        Baidu = "baidu",
+        Lark = "lark",
+        Gitlab = "gitlab",
+        Twitter = "twitter",
+        Facebook = "facebook",
+        Slack = "slack",
+        Linkedin = "linkedin",
+        Yidun = "yidun",
+        Qingcloud = "qingcloud",
+        Gitee = "gitee",
+        Instagram = "instagram",
+        Welink = "welink",
+        Huawei = "huawei",
+        Honor = "honor",
+        Xiaomi = "xiaomi",
+        Oppo = "oppo",
+        Aws = "aws",
+        Amazon = "amazon",
+        Douyin = "douyin",
+        Kuaishou = "kuaishou",
+        Line = "line",
+        Sdbz = "sdbz",
+        Zjzwfw = "zjzwfw",
+        Zzding = "zzding",
+        Seeyona8v5 = "seeyona8v5",
+    }
+}
+
+#[cfg(feature = "identity_sources")]
+rt::string_enum! {
+    /// Connection type: the provider and how users sign in with it, such as `wechat:pc` (QR code on a website), `wechat:mobile` (WeChat app sign-in inside a mobile app), `github`, `oidc` or `saml`.
+    pub enum CreateExtIdpConnDtoType {
+        Oidc = "oidc",
+        Oauth = "oauth",
+        Saml = "saml",
+        Ldap = "ldap",
+        Ad = "ad",
+        Cas = "cas",
+        AzureAd = "azure-ad",
+        Alipay = "alipay",
+        Facebook = "facebook",
+        FacebookMobile = "facebook:mobile",
+        Twitter = "twitter",
+        GoogleMobile = "google:mobile",
+        Google = "google",
+        WechatPc = "wechat:pc",
+        WechatMobile = "wechat:mobile",
+        WechatWebpageAuthorization = "wechat:webpage-authorization",
+        WechatmpQrcode = "wechatmp-qrcode",
+        WechatMiniprogramDefault = "wechat:miniprogram:default",
+        WechatMiniprogramQrconnect = "wechat:miniprogram:qrconnect",
+        WechatMiniprogramAppLaunch = "wechat:miniprogram:app-launch",
+        Github = "github",
+        GithubMobile = "github:mobile",
+        Qq = "qq",
+        QqMobile = "qq:mobile",
+        WechatworkCorpQrconnect = "wechatwork:corp:qrconnect",
+        WechatworkAgencyQrconnect = "wechatwork:agency:qrconnect",
+        WechatworkServiceProviderQrconnect = "wechatwork:service-provider:qrconnect",
+        WechatworkMobile = "wechatwork:mobile",
+        WechatworkAgencyMobile = "wechatwork:agency:mobile",
+        Dingtalk = "dingtalk",
+        DingtalkMobile = "dingtalk:mobile",
+        DingtalkProvider = "dingtalk:provider",
+        Weibo = "weibo",
+        WeiboMobile = "weibo:mobile",
+        Apple = "apple",
+        AppleWeb = "apple:web",
+        Baidu = "baidu",
+        BaiduMobile = "baidu:mobile",
+        LarkInternal = "lark-internal",
+        LarkPublic = "lark-public",
+        LarkBlock = "lark-block",
+        Gitlab = "gitlab",
+        GitlabMobile = "gitlab:mobile",
+        Linkedin = "linkedin",
+        LinkedinMobile = "linkedin:mobile",
+        Slack = "slack",
+        SlackMobile = "slack:mobile",
+        Yidun = "yidun",
+        Qingcloud = "qingcloud",
+        Gitee = "gitee",
+        GiteeMobile = "gitee:mobile",
+        Instagram = "instagram",
+        Welink = "welink",
+        AdKerberos = "ad-kerberos",
+        Huawei = "huawei",
+        HuaweiMobile = "huawei:mobile",
+        Honor = "honor",
+        Xiaomi = "xiaomi",
+        XiaomiMobile = "xiaomi:mobile",
+        Aws = "aws",
+        Amazon = "amazon",
+        AmazonMobile = "amazon:mobile",
+        DouyinMobile = "douyin:mobile",
+        DouyinMiniprogramDefault = "douyin:miniprogram:default",
+        KuaishouMobile = "kuaishou:mobile",
+        LineMobile = "line:mobile",
+        OppoMobile = "oppo:mobile",
+        WechatworkQrconnectOfGenauthAgency = "wechatwork:qrconnect:of:genauth:agency",
+        Sdbz = "sdbz",
+        ZjzwfwQrcode = "zjzwfw-qrcode",
+        Zzding = "zzding",
+        Seeyona8v5 = "seeyona8v5",
+    }
+}
+
+#[cfg(feature = "identity_sources")]
+rt::string_enum! {
+    /// How a first sign-in through the connection is matched to an existing account:
+    /// - `none`: no matching; the external identity gets its own account.
+    /// - `field`: linked automatically to the account whose field (such as the email address)
+    /// matches.
+    /// - `challenge`: the user proves ownership of the existing account, in one of the ways
+    /// in `challengeBindingMethods`, before it is linked.
+    pub enum ExtIdpConnDetailAssociationMode {
+        None = "none",
+        Field = "field",
+        Challenge = "challenge",
+    }
+}
+
+#[cfg(feature = "security_settings")]
+rt::string_enum! {
+    pub enum MfaDisableSettingsDtoDisableFactors {
+        Otp = "OTP",
+        Sms = "SMS",
+        Email = "EMAIL",
+        Face = "FACE",
+    }
+}
+
+#[cfg(feature = "security_settings")]
+rt::string_enum! {
+    /// Deprecated, but still required: what happens when a failure limit is reached, `captcha` (ask for a CAPTCHA) or `block-account` (lock the account; only the wrong-password limit applies then). Newer settings use `robotVerify` and `accountLock` instead; any value will do when they are used.
+    pub enum LoginAnomalyDetectionConfigDtoLoginFailStrategy default Captcha {
+        Captcha = "captcha",
+        BlockAccount = "block-account",
+    }
+}
+
+#[cfg(feature = "security_settings")]
+rt::string_enum! {
+    /// How users prove who they are: `captcha` (a verification code) or `password-captcha` (their current password plus a verification code).
+    pub enum SelfUnlockAccountConfigDtoStrategy default Captcha {
+        Captcha = "captcha",
+        PasswordCaptcha = "password-captcha",
+    }
+}
+
+#[cfg(feature = "messaging")]
+rt::string_enum! {
+    /// Which service sends the emails:
+    /// - `custom`: your own SMTP server (`smtpConfig`);
+    /// - `ali`: Alibaba enterprise mail (`aliExmailConfig`);
+    /// - `qq`: Tencent enterprise mail (`tencentExmailConfig`);
+    /// - `sendgrid`: SendGrid (`sendGridConfig`).
+    pub enum ConfigEmailProviderDtoType {
+        Ali = "ali",
+        Qq = "qq",
+        Sendgrid = "sendgrid",
+        Custom = "custom",
+    }
+}
+
+#[cfg(any(feature = "messaging", feature = "invitations"))]
+rt::string_enum! {
+    /// Which email the template is for:
+    /// - `WELCOME_EMAIL`: welcome message after sign-up.
+    /// - `FIRST_CREATED_USER`: notice that an account was created for the user.
+    /// - `REGISTER_VERIFY_CODE`, `LOGIN_VERIFY_CODE`, `MFA_VERIFY_CODE`: verification
+    /// code for sign-up, sign-in or a multi-factor check.
+    /// - `INFORMATION_COMPLETION_VERIFY_CODE`: verification code for completing the
+    /// profile after sign-up.
+    /// - `FIRST_EMAIL_LOGIN_VERIFY`: confirmation of the address at the first sign-in
+    /// by email.
+    /// - `CONSOLE_CONDUCTED_VERIFY`: address confirmation started from the console.
+    /// - `USER_PASSWORD_UPDATE_REMIND`: reminder that the password is about to expire.
+    /// - `ADMIN_RESET_USER_PASSWORD_NOTIFICATION`: notice that an administrator reset
+    /// the password.
+    /// - `USER_PASSWORD_RESET_NOTIFICATION`: notice that the user reset the password.
+    /// - `RESET_PASSWORD_VERIFY_CODE`: verification code for a password reset.
+    /// - `SELF_UNLOCKING_VERIFY_CODE`: verification code for unlocking a locked account.
+    /// - `EMAIL_BIND_VERIFY_CODE`, `EMAIL_UNBIND_VERIFY_CODE`: verification code for
+    /// binding or unbinding an email address.
+    pub enum EmailTemplateDtoType {
+        WelcomeEmail = "WELCOME_EMAIL",
+        FirstCreatedUser = "FIRST_CREATED_USER",
+        RegisterVerifyCode = "REGISTER_VERIFY_CODE",
+        LoginVerifyCode = "LOGIN_VERIFY_CODE",
+        MfaVerifyCode = "MFA_VERIFY_CODE",
+        InformationCompletionVerifyCode = "INFORMATION_COMPLETION_VERIFY_CODE",
+        FirstEmailLoginVerify = "FIRST_EMAIL_LOGIN_VERIFY",
+        ConsoleConductedVerify = "CONSOLE_CONDUCTED_VERIFY",
+        UserPasswordUpdateRemind = "USER_PASSWORD_UPDATE_REMIND",
+        AdminResetUserPasswordNotification = "ADMIN_RESET_USER_PASSWORD_NOTIFICATION",
+        UserPasswordResetNotification = "USER_PASSWORD_RESET_NOTIFICATION",
+        ResetPasswordVerifyCode = "RESET_PASSWORD_VERIFY_CODE",
+        SelfUnlockingVerifyCode = "SELF_UNLOCKING_VERIFY_CODE",
+        EmailBindVerifyCode = "EMAIL_BIND_VERIFY_CODE",
+        EmailUnbindVerifyCode = "EMAIL_UNBIND_VERIFY_CODE",
+    }
+}
+
+#[cfg(any(feature = "messaging", feature = "invitations"))]
+rt::string_enum! {
+    /// Template engine that renders `subject`, `sender` and `content`: `handlebar` (Handlebars syntax, the default) or `ejs` (EJS syntax).
+    pub enum TplEngine default Handlebar {
+        Handlebar = "handlebar",
+        Ejs = "ejs",
+    }
+}
+
+#[cfg(feature = "pipeline")]
+rt::string_enum! {
+    /// Point of the registration or sign-in flow at which the function runs:
+    /// - `PRE_REGISTER`, `POST_REGISTER`: before or after a user registers.
+    /// - `PRE_AUTHENTICATION`, `POST_AUTHENTICATION`: before or after a user
+    /// authenticates.
+    /// - `PRE_OIDC_ID_TOKEN_ISSUED`: before an OIDC ID token is issued.
+    /// - `PRE_OIDC_ACCESS_TOKEN_ISSUED`: before an OIDC access token is issued.
+    /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
+    /// information.
+    /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
+    pub enum CreatePipelineFunctionDtoScene {
+        PreRegister = "PRE_REGISTER",
+        PostRegister = "POST_REGISTER",
+        PreAuthentication = "PRE_AUTHENTICATION",
+        PostAuthentication = "POST_AUTHENTICATION",
+        PreOidcIdTokenIssued = "PRE_OIDC_ID_TOKEN_ISSUED",
+        PreOidcAccessTokenIssued = "PRE_OIDC_ACCESS_TOKEN_ISSUED",
+        PreCompleteUserInfo = "PRE_COMPLETE_USER_INFO",
+        PreMfaVerify = "PRE_MFA_VERIFY",
+        PostMfaVerify = "POST_MFA_VERIFY",
+    }
+}
+
+#[cfg(feature = "pipeline")]
+rt::string_enum! {
+    /// Upload state of the function: `uploading`, `success` or `failed`.
+    pub enum PipelineFunctionDtoStatus {
+        Uploading = "uploading",
+        Success = "success",
+        Failed = "failed",
+    }
+}
+
+#[cfg(feature = "webhooks")]
+rt::string_enum! {
+    /// Unit of `delay`: `Second`, `Minute`, `Hour` or `Day`.
+    pub enum WebhookRetryConfigV3DtoDelayUnit {
+        Second = "Second",
+        Minute = "Minute",
+        Hour = "Hour",
+        Day = "Day",
+    }
+}
+
+#[cfg(feature = "webhooks")]
+rt::string_enum! {
+    /// Format of the body of each callback request: `application/json` or `application/x-www-form-urlencoded`.
+    pub enum ContentType {
+        ApplicationJson = "application/json",
+        ApplicationXWwwFormUrlencoded = "application/x-www-form-urlencoded",
+    }
+}
+
+#[cfg(feature = "webhooks")]
+rt::string_enum! {
+    pub enum Events {
+        Test = "test",
+        Register = "register",
+        Login = "login",
+        MfaVerified = "mfa:verified",
+        Kick = "kick",
+        UserCreated = "user:created",
+        UserPasswordChanged = "user:password-changed",
+        UserUpdated = "user:updated",
+        UserEmailVerified = "user:email-verified",
+        UserArchived = "user:archived",
+        UserUnarchived = "user:unarchived",
+        UserBlocked = "user:blocked",
+        UserUnblocked = "user:unblocked",
+        UserDeleted = "user:deleted",
+        UserRegisterWhitelistAdded = "user:register-whitelist-added",
+        UserRegisterWhitelistDeleted = "user:register-whitelist-deleted",
+        UserUdvChanged = "user:udv-changed",
+        UserLinkAccount = "user:link-account",
+        UserPasswordUpdateRemind = "user:password-update-remind",
+        UserOrganizationNodeUpdate = "user:organization-node-update",
+        PermissionRevoke = "permission:revoke",
+        PermissionAdd = "permission:add",
+        ResourceCreated = "resource:created",
+        ResourceDelete = "resource:delete",
+        ResourceUpdated = "resource:updated",
+        RoleCreated = "role:created",
+        RoleUpdated = "role:updated",
+        RoleDeleted = "role:deleted",
+        RoleDisable = "role:disable",
+        RoleAssigned = "role:assigned",
+        SubjectRemove = "subject:remove",
+        RoleUnassigned = "role:unassigned",
+        RoleUdvChanged = "role:udv-changed",
+        ApplicationMfaEnabled = "application:mfa:enabled",
+        ApplicationMfaDisabled = "application:mfa:disabled",
+        GroupCreated = "group:created",
+        GroupUpdated = "group:updated",
+        GroupDeleted = "group:deleted",
+        GroupMemberAdded = "group:member-added",
+        GroupMemberRemoved = "group:member-removed",
+        OrganizationCreated = "organization:created",
+        OrganizationImported = "organization:imported",
+        OrganizationDeleted = "organization:deleted",
+        OrganizationNodeAdded = "organization:node-added",
+        OrganizationNodeUpdated = "organization:node-updated",
+        OrganizationTreeUpdated = "organization:tree-updated",
+        OrganizationNodeDeleted = "organization:node-deleted",
+        OrganizationNodeMoved = "organization:node-moved",
+        OrganizationMemberAdded = "organization:member-added",
+        OrganizationMemberRemoved = "organization:member-removed",
+        OrganizationUdvChanged = "organization:udv-changed",
+        PrivilegeNamespaceCreated = "privilege-namespace:created",
+        PrivilegeNamespaceUpdated = "privilege-namespace:updated",
+        PrivilegeNamespaceDeleted = "privilege-namespace:deleted",
+        UserPoolCooperatorAdded = "user-pool:cooperator-added",
+        UserPoolCooperatorRemoved = "user-pool:cooperator-removed",
+        UserPoolSecretRefreshed = "user-pool:secret-refreshed",
+        UserPoolUpdated = "user-pool:updated",
+        UserPoolUdfAdded = "user-pool:udf-added",
+        UserPoolUdfDeleted = "user-pool:udf-deleted",
+        UserPoolEnvAdded = "user-pool:env-added",
+        UserPoolEnvDeleted = "user-pool:env-deleted",
+        UserPoolEnvUpdated = "user-pool:env-updated",
+        UserPoolLaunchpadAppInstalled = "user-pool:launchpad-app-installed",
+        UserPoolLaunchpadAppUninstalled = "user-pool:launchpad-app-uninstalled",
+        ApplicationCreated = "application:created",
+        ApplicationUpdated = "application:updated",
+        ApplicationDeleted = "application:deleted",
+        ApplicationSecretRefreshed = "application:secret-refreshed",
+        DataResourceCreated = "data-resource:created",
+        DataResourceUpdated = "data-resource:updated",
+        DataResourceDeleted = "data-resource:deleted",
+        DataStrategyPermissionRevoke = "data-strategy-permission:revoke",
+        DataStrategyPermissionAdd = "data-strategy-permission:add",
+        UnusualLocationLogin = "unusual-location:login",
+        RefreshToken = "refresh-token",
+    }
+}
+
+#[cfg(feature = "audit_logs")]
+rt::string_enum! {
+    /// Kind of operation, such as `create`, `update`, `delete`, `import`, `export`, `sync`, `invite`, `resign` (a user was marked as having left), `recover`, `enable`, `disable`, `activate`, `deactivate`, `add`, `remove`, `query`, `sendInvitation`, `revertInvitation`, `approval` or `reject`; `all` stands for any kind.
+    pub enum AdminAuditLogDtoOperationType {
+        All = "all",
+        Create = "create",
+        Delete = "delete",
+        Import = "import",
+        Export = "export",
+        Update = "update",
+        Refresh = "refresh",
+        Sync = "sync",
+        Invite = "invite",
+        Resign = "resign",
+        Recover = "recover",
+        Disable = "disable",
+        Enable = "enable",
+        Activate = "activate",
+        Deactivate = "deactivate",
+        Add = "add",
+        Remove = "remove",
+        Query = "query",
+        SendInvitation = "sendInvitation",
+        RevertInvitation = "revertInvitation",
+        Approval = "approval",
+        Reject = "reject",
+    }
+}
+
+#[cfg(feature = "audit_logs")]
+rt::string_enum! {
+    /// Kind of resource the operation touched; `all` stands for any kind. By area:
+    /// - users: `user`, `userLoginState`, `userAccountState`, `userGroup`,
+    /// `fieldEncryptState`, `cooperator` (a collaborating administrator).
+    /// - user pool and organisation: `userpool`, `tenant`, `org`, `customDomain`,
+    /// `syncTask`, `customDatabase`.
+    /// - identity providers: `socialConnection`, `enterpriseConnection`.
+    /// - applications: `application`.
+    /// - permissions: `resourceNamespace`, `permitSpace`, `resource`, `generalResource`,
+    /// `generalResourceAuthorization`, `role`, `roleAssign`, `roleSubject`,
+    /// `subjectOfRole`, `policy`, `dataResource`, `dataPolicy`, `authorization`,
+    /// `userAuthorization`.
+    /// - administrator permissions: `adminPermissionRole`, `adminPermissionAdmin`,
+    /// `adminPermissionPolicy`.
+    /// - invitations: `universalInvitation`, `policyInvitation`, `invitationRoster`,
+    /// `invitationUser`, `invitationPolicy`, `applicant`.
+    pub enum AdminAuditLogDtoResourceType {
+        All = "all",
+        User = "user",
+        Userpool = "userpool",
+        Tenant = "tenant",
+        UserLoginState = "userLoginState",
+        UserAccountState = "userAccountState",
+        UserGroup = "userGroup",
+        FieldEncryptState = "fieldEncryptState",
+        SyncTask = "syncTask",
+        SocialConnection = "socialConnection",
+        EnterpriseConnection = "enterpriseConnection",
+        CustomDatabase = "customDatabase",
+        Org = "org",
+        Cooperator = "cooperator",
+        Application = "application",
+        ResourceNamespace = "resourceNamespace",
+        Resource = "resource",
+        Role = "role",
+        RoleAssign = "roleAssign",
+        Policy = "policy",
+        CustomDomain = "customDomain",
+        PermitSpace = "permitSpace",
+        GeneralResource = "generalResource",
+        GeneralResourceAuthorization = "generalResourceAuthorization",
+        RoleSubject = "roleSubject",
+        SubjectOfRole = "subjectOfRole",
+        DataResource = "dataResource",
+        DataPolicy = "dataPolicy",
+        Authorization = "authorization",
+        UserAuthorization = "userAuthorization",
+        AdminPermissionRole = "adminPermissionRole",
+        AdminPermissionAdmin = "adminPermissionAdmin",
+        AdminPermissionPolicy = "adminPermissionPolicy",
+        UniversalInvitation = "universalInvitation",
+        PolicyInvitation = "policyInvitation",
+        InvitationRoster = "invitationRoster",
+        InvitationUser = "invitationUser",
+        InvitationPolicy = "invitationPolicy",
+        Applicant = "applicant",
+    }
+}
+
+#[cfg(feature = "audit_logs")]
+rt::string_enum! {
+    /// What the user did:
+    /// - `login`, `logout`, `register`: signed in, signed out, signed up.
+    /// - `verifyMfa`: passed a multi-factor authentication check.
+    /// - `updateUserPrefile` (spelled so by the server): changed their profile.
+    /// - `updateUserPassword`, `updateUserEmail`, `updateUserPhone`: changed their
+    /// password, email address or phone number.
+    /// - `bindMfa`, `bindEmail`, `bindPhone`: added an MFA factor, an email address or a
+    /// phone number.
+    /// - `unbindMFA`, `unbindEmail`, `unbindPhone`: removed one of those.
+    /// - `refreshUserTokenBySelf`: refreshed their own token.
+    /// - `deleteAccount`: deleted their account.
+    /// - `verifyFirstLogin`: passed the verification of a first sign-in.
+    /// - `securityResourceAccess`: accessed a resource under security control.
+    pub enum UserActionLogDtoEventType {
+        Login = "login",
+        Logout = "logout",
+        Register = "register",
+        VerifyMfa = "verifyMfa",
+        UpdateUserPrefile = "updateUserPrefile",
+        UpdateUserPassword = "updateUserPassword",
+        UpdateUserEmail = "updateUserEmail",
+        UpdateUserPhone = "updateUserPhone",
+        BindMfa = "bindMfa",
+        BindEmail = "bindEmail",
+        BindPhone = "bindPhone",
+        UnbindPhone = "unbindPhone",
+        UnbindEmail = "unbindEmail",
+        UnbindMfa = "unbindMFA",
+        RefreshUserTokenBySelf = "refreshUserTokenBySelf",
+        DeleteAccount = "deleteAccount",
+        VerifyFirstLogin = "verifyFirstLogin",
+        SecurityResourceAccess = "securityResourceAccess",
+    }
+}
+
+#[cfg(feature = "devices")]
+rt::string_enum! {
+    /// Kind of device: `Browser`, `Mobile` (phone or tablet) or `Desktop` (desktop application or computer).
+    pub enum CreateTerminalDtoType {
+        Browser = "Browser",
+        Mobile = "Mobile",
+        Desktop = "Desktop",
+    }
+}
+
+#[cfg(feature = "devices")]
+rt::string_enum! {
+    /// State of the device:
+    /// - `activated`: in use.
+    /// - `suspended`: suspended until a set time.
+    /// - `deactivated`: disabled.
+    pub enum DeviceStatusResponseDataDtoStatus {
+        Activated = "activated",
+        Suspended = "suspended",
+        Deactivated = "deactivated",
+    }
+}
+
+#[cfg(feature = "devices")]
+rt::string_enum! {
+    /// Which condition triggers the rule:
+    /// - `disable`: the rule is off.
+    /// - `condition:device`: limit the number of devices (by unique identifier) a user is
+    /// signed in from at once; see `deviceRule`.
+    /// - `condition:ip`: limit the number of recent login IP addresses a user is signed in
+    /// from at once; see `ipRule`.
+    pub enum Rule {
+        Disable = "disable",
+        ConditionDevice = "condition:device",
+        ConditionIp = "condition:ip",
+    }
+}
+
+#[cfg(any(feature = "custom_fields", feature = "resources", feature = "devices"))]
+rt::string_enum! {
+    /// Kind of subject: `USER`, `GROUP` or `ROLE`.
+    pub enum GetDeviceExclusiveWhiteListDataDtoTargetType {
+        User = "USER",
+        Group = "GROUP",
+        Role = "ROLE",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// What the policy watches: `IP` addresses or `USER` accounts.
+    pub enum OptObject {
+        Ip = "IP",
+        User = "USER",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// Addresses the policy applies to: `ALL`, or `NOT_IN_WHITE_LIST` (addresses not on the IP allow list).
+    pub enum IpRange {
+        All = "ALL",
+        NotInWhiteList = "NOT_IN_WHITE_LIST",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// Users the policy applies to: `ALL`, or `NOT_IN_WHITE_LIST` (users not on the user allow list).
+    pub enum UserRange {
+        All = "ALL",
+        NotInWhiteList = "NOT_IN_WHITE_LIST",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// How events are grouped when watching addresses: `ONE` counts the events of each single IP address; `NO_LIMIT` sets no condition.
+    pub enum IpCond {
+        NoLimit = "NO_LIMIT",
+        One = "ONE",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// How events are grouped when watching users: `ONE` counts the events of each single user; `NO_LIMIT` sets no condition.
+    pub enum UserCond {
+        NoLimit = "NO_LIMIT",
+        One = "ONE",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// Failed sign-ins counted: `password_wrong` (wrong password) or `account_wrong` (unknown account).
+    pub enum EventStateType {
+        PasswordWrong = "password_wrong",
+        AccountWrong = "account_wrong",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// How listed entries are removed: `MANUAL` (by an administrator) or `SCHEDULE`.
+    pub enum RemoveType {
+        Manual = "MANUAL",
+        Schedule = "SCHEDULE",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// What happens when the threshold is reached: `ADD_IP_BLACK_LIST` puts the IP address on the IP block list; `ADD_USER_BLACK_LIST` puts the user on the user block list.
+    pub enum Action {
+        AddIpBlackList = "ADD_IP_BLACK_LIST",
+        AddUserBlackList = "ADD_USER_BLACK_LIST",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    /// Restriction for what the policy lists: `FORBID_LOGIN` (no sign-in) or `FORBID_REGISTER` (no sign-up).
+    pub enum LimitList {
+        ForbidLogin = "FORBID_LOGIN",
+        ForbidRegister = "FORBID_REGISTER",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// Kind of target.
+    pub enum AddInvitationPolicyUserAttributionDtoTargetType {
+        Department = "department",
+        Post = "post",
+        Role = "role",
+        Group = "group",
+    }
+}
+
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum UserAttributionDtoTargetDetail {
+    InvitationDepartmentRespDto(InvitationDepartmentRespDto),
+    GroupDto(GroupDto),
+    RoleDto(RoleDto),
+    InvitationPostRespDto(InvitationPostRespDto),
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `period`: the link works until it expires; `afterFirstClick`: the link stops working once it has been opened.
+    pub enum InvitationLinkConfigDtoInviteLinkDisuseRule {
+        Period = "period",
+        AfterFirstClick = "afterFirstClick",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// Unit in which the link's lifetime is chosen in the console; `forever` means the link never expires.
+    pub enum InvitationLinkConfigDtoLinkExpiredTimeUnit {
+        Forever = "forever",
+        Day = "day",
+        Hour = "hour",
+        Minute = "minute",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// Unit in which the sign-up page's time limit is chosen in the console.
+    pub enum InvitationLinkConfigDtoPageExpiredTimeUnit {
+        Minute = "minute",
+        Hour = "hour",
+        Day = "day",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `random`: the server generates the password; `custom`: the password given in `custom` is used.
+    pub enum DefaultPasswordConfigDtoType {
+        Random = "random",
+        Custom = "custom",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// How invitations are delivered; only `email` is available.
+    pub enum InviteMethod {
+        Email = "email",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// Channel tried first for the verification code: `prioritySMS` (text message first) or `priorityEmail` (email first).
+    pub enum SendVerifyCodeMethod {
+        PrioritySms = "prioritySMS",
+        PriorityEmail = "priorityEmail",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `editing`: the invitations have not been sent yet; `invited`: they have been sent.
+    pub enum InvitationRosterDtoStatus {
+        Editing = "editing",
+        Invited = "invited",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// How the field is compared with `value`:
+    /// - `EQUAL`, `NOT_EQUAL`: equal or not equal.
+    /// - `CONTAINS`, `NOT_CONTAINS`: contains or does not contain the text.
+    /// - `IS_NULL`, `NOT_NULL`: has no value or has a value (`value` is not used).
+    /// - `IN`, `NOT_IN`: is or is not among the given values.
+    /// - `GREATER`, `LESSER`: greater or less than the value.
+    /// - `BETWEEN`: lies within the given range.
+    pub enum CombineFilterItemDtoOperator {
+        Equal = "EQUAL",
+        NotEqual = "NOT_EQUAL",
+        Contains = "CONTAINS",
+        NotContains = "NOT_CONTAINS",
+        IsNull = "IS_NULL",
+        NotNull = "NOT_NULL",
+        In = "IN",
+        NotIn = "NOT_IN",
+        Greater = "GREATER",
+        Lesser = "LESSER",
+        Between = "BETWEEN",
+    }
+}
+
+#[cfg(feature = "invitations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CombineFilterItemDtoValue {
+    Number(f64),
+    String(String),
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `and`: every condition must hold; `or`: any one condition is enough.
+    pub enum CombineFiltersBaseDtoType {
+        And = "and",
+        Or = "or",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `PENDING`: awaiting a decision; `PASSED`: approved; `REJECTED`: rejected.
+    pub enum UniversalInvitationApplicantDataStatus {
+        Pending = "PENDING",
+        Passed = "PASSED",
+        Rejected = "REJECTED",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `MANUAL`: the applicant joins once an administrator approves; `AUTO`: the applicant joined without approval.
+    pub enum UniversalInvitationApplicantDataChannel {
+        Manual = "MANUAL",
+        Auto = "AUTO",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `INVITE`: the invitation email; `WELCOME`: the welcome email sent once the invitee has joined.
+    pub enum EmailTemplateQueryDtoScene {
+        Invite = "INVITE",
+        Welcome = "WELCOME",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// State of the invitation:
+    /// - `notInvited`: on the roster, but no invitation has been sent.
+    /// - `invited`: the invitation has been sent.
+    /// - `invitationSendFail`: the invitation could not be sent.
+    /// - `registering`: the invitee has opened the link and is signing up.
+    /// - `registered`: the invitee has signed up.
+    /// - `reverted`: the invitation was revoked.
+    /// - `expired`: the invitation expired before it was accepted.
+    /// - `joinedByOther`: the invitee joined the user pool by another way.
+    pub enum InvitationUserDtoStatus {
+        Invited = "invited",
+        Registering = "registering",
+        Registered = "registered",
+        Reverted = "reverted",
+        NotInvited = "notInvited",
+        Expired = "expired",
+        InvitationSendFail = "invitationSendFail",
+        JoinedByOther = "joinedByOther",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `manualCreate`: added by hand; `fileImport`: imported from a spreadsheet.
+    pub enum InvitationUserDtoSource {
+        ManualCreate = "manualCreate",
+        FileImport = "fileImport",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// Kind of check:
+    /// - `None`: no check.
+    /// - `regExp`: the value must match a regular expression.
+    /// - `phone`: the value must be a phone number.
+    /// - `email`: the value must be an email address.
+    /// - `isNumber`: the value must be a number.
+    pub enum AppValidateRuleDtoType {
+        None = "None",
+        RegExp = "regExp",
+        Phone = "phone",
+        Email = "email",
+        IsNumber = "isNumber",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// Content of the rule, meant to hold the regular expression of a `regExp` rule; GenAuth's SDK restricts it to the same values as `type`.
+    pub enum AppValidateRuleDtoContent {
+        None = "None",
+        RegExp = "regExp",
+        Phone = "phone",
+        Email = "email",
+        IsNumber = "isNumber",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `internal`: a built-in user field; `user`: a custom (extended) user field.
+    pub enum ExtendsFieldDtoType {
+        User = "user",
+        Internal = "internal",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// Data type and input control of the field, as in the custom field settings (for example `string`, `number`, `datetime`, `select` or `boolean`).
+    pub enum InputType {
+        Image = "image",
+        Number = "number",
+        Date = "date",
+        DateTime = "dateTime",
+        Datetime = "datetime",
+        Select = "select",
+        Dropdown = "dropdown",
+        Boolean = "boolean",
+        String = "string",
+        Text = "text",
+        Gender = "gender",
+        Country = "country",
+        Username = "username",
+        Phone = "phone",
+        Email = "email",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// Where the field comes from: `preset` (offered by default) or `manual_add` (added by an administrator).
+    pub enum ExtendsFieldDtoSource {
+        Preset = "preset",
+        ManualAdd = "manual_add",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// State of the invitation; the values mean the same as in `InvitationUserDto.status`.
+    pub enum QuickFilterInviteeRecordDtoInviteeStatus {
+        Invited = "invited",
+        Registering = "registering",
+        Registered = "registered",
+        Reverted = "reverted",
+        NotInvited = "notInvited",
+        Expired = "expired",
+        InvitationSendFail = "invitationSendFail",
+        JoinedByOther = "joinedByOther",
+    }
+}
+
+#[cfg(feature = "invitations")]
+rt::string_enum! {
+    /// `manualCreate`: added by hand; `fileImport`: imported from a spreadsheet.
+    pub enum QuickFilterInviteeRecordDtoInviteeSource {
+        ManualCreate = "manualCreate",
+        FileImport = "fileImport",
+    }
+}
+
+#[cfg(feature = "data_objects")]
+rt::string_enum! {
+    /// Kind of value the field holds:
+    /// - `Text`: single-line text; `Textarea`: multi-line text;
+    /// - `Number`, `Boolean`, `Date`;
+    /// - `Enum`: one of the `dropDown` options;
+    /// - `Relation`: links to rows of another data object;
+    /// - `ReverseRelation`: shows the rows of other data objects that link here;
+    /// - `Array`: a list of values.
+    pub enum CreateFunctionModelFieldDtoType {
+        Text = "Text",
+        Textarea = "Textarea",
+        Number = "Number",
+        Boolean = "Boolean",
+        Date = "Date",
+        Enum = "Enum",
+        Relation = "Relation",
+        ReverseRelation = "ReverseRelation",
+        Array = "Array",
+    }
+}
+
+#[cfg(feature = "data_objects")]
+rt::string_enum! {
+    /// Kind of data object:
+    /// - `user`, `post`, `group`, `department`, `organization`: extends users,
+    /// posts, groups, departments or organizations.
+    /// - `device`, `device_rely`: device data.
+    /// - `ueba`: user and entity behaviour events.
+    /// - `custom`: any other data.
+    pub enum CreateFunctionModelDtoType {
+        Ueba = "ueba",
+        User = "user",
+        Post = "post",
+        Group = "group",
+        Department = "department",
+        Organization = "organization",
+        Device = "device",
+        DeviceRely = "device_rely",
+        Custom = "custom",
+    }
+}
+
+#[cfg(feature = "data_objects")]
+rt::string_enum! {
+    /// How the rows are organised:
+    /// - `list` (default): a flat list.
+    /// - `tree`: a tree, each row may have a parent.
+    pub enum CreateFunctionModelDtoDataType default List {
+        List = "list",
+        Tree = "tree",
+    }
+}
+
 #[cfg(feature = "users")]
 rt::string_enum! {
     pub enum GetUserDepartmentsSortBy default JoinDepartmentAt {
@@ -2100,5 +13498,48 @@ rt::string_enum! {
     pub enum GetUserDepartmentsOrderBy default Desc {
         Asc = "Asc",
         Desc = "Desc",
+    }
+}
+
+#[cfg(feature = "roles")]
+rt::string_enum! {
+    pub enum ListRoleAssignmentsTargetType {
+        User = "USER",
+    }
+}
+
+#[cfg(feature = "custom_fields")]
+rt::string_enum! {
+    pub enum ListCustFieldsDataType {
+        String = "STRING",
+        Number = "NUMBER",
+        Datetime = "DATETIME",
+        Boolean = "BOOLEAN",
+        Object = "OBJECT",
+        Select = "SELECT",
+    }
+}
+
+#[cfg(feature = "identity_sources")]
+rt::string_enum! {
+    pub enum ExtIdpConnStateByAppsType {
+        Social = "social",
+        Enterprise = "enterprise",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    pub enum FindIpListIpType {
+        Black = "BLACK",
+        White = "WHITE",
+    }
+}
+
+#[cfg(feature = "risk_lists")]
+rt::string_enum! {
+    pub enum FindUserListUserListType {
+        Black = "BLACK",
+        White = "WHITE",
     }
 }

@@ -116,3 +116,40 @@ fn method_names_agree_with_the_current_genauth_sdk() {
     let known = ["POST /api/v3/metadata/export: GenAuth SDK `exportMetadata`, ours `export_meatdata`"];
     assert_eq!(differ, known, "{}", differ.join("\n"));
 }
+
+#[test]
+fn our_description_has_every_genauth_operation_with_its_sdk_name() {
+    let (ir, _) = Builder::new()
+        .spec(genauth_tests::repo_root().join("specs/genauth-v3.yaml"))
+        .ir()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ir.operations.len(), 372, "our description should hold all 372 operations");
+    let Some(shared) = shared_dir() else { return };
+    let ours: BTreeMap<(String, String), &str> = ir
+        .operations
+        .iter()
+        .map(|op| ((op.method.to_ascii_uppercase(), op.path.clone()), op.ident.trim_start_matches("r#")))
+        .collect();
+    let tsv = std::fs::read_to_string(shared.join("genauth/genauth-operations.tsv")).unwrap();
+    let mut theirs = BTreeMap::new();
+    for line in tsv.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (Some(name), Some(verb), Some(path)) = (cols.first(), cols.get(1), cols.get(2)) else { continue };
+        theirs.insert((verb.to_string(), path.to_string()), official_snake(name));
+    }
+    assert_eq!(theirs.len(), 372);
+    let mut problems = Vec::new();
+    for (route, name) in &theirs {
+        match ours.get(route) {
+            None => problems.push(format!("{} {}: `{name}` is missing from our description", route.0, route.1)),
+            Some(ident) if ident != name => problems.push(format!("{} {}: ours `{ident}`, GenAuth's SDK `{name}`", route.0, route.1)),
+            Some(_) => {}
+        }
+    }
+    for (route, ident) in &ours {
+        if !theirs.contains_key(route) {
+            problems.push(format!("{} {}: `{ident}` is not an operation of GenAuth's SDK", route.0, route.1));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

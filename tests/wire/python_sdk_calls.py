@@ -1,93 +1,186 @@
-"""Makes every User Management call of the official GenAuth Python SDK (genauth 5.1.0)
-against a loopback server, in a fixed order, with the same arguments as the Rust side of
-tests/tests/wire_compat.rs. Prints the call labels, in order, as a JSON array.
+"""Drives the official GenAuth Python SDK (genauth 5.1.0) from a table of calls written by
+tests/tests/wire_compat.rs, against the loopback server whose URL it is given.
 
-Usage: python python_sdk_calls.py <base url> <access key id> <access key secret>
+Usage: python python_sdk_calls.py <base url> <access key id> <access key secret> <calls.json>
+
+calls.json is a list of {"method", "inputs", "known"}: the SDK method to call, its inputs
+keyed by wire name (query parameters, or the top-level fields of the JSON body), and every
+wire name our description knows for the operation.
+
+Wire names are turned into the method's keyword arguments by reading the method's source:
+its body hands `{'wireName': argument, ...}` to `params=` or `json=` of
+`self.http_client.request(...)`, and names path parameters as `{name}` in `url=`.
+
+Prints one JSON object on stdout:
+  "sdk":     every public method of ManagementClient that sends a request: {verb, url}
+  "calls":   in call order, per call: method, how many HTTP requests it made, the error it
+             raised (if any), the inputs it had no argument for ("unmapped"), the wire names
+             it sends that our description lacks ("extra"), the required arguments it was
+             given None for ("filled"), and the path parameters its URL leaves as
+             `{name}` ("unformatted")
+  "skipped": the methods of the table that the SDK does not have (or that send no HTTP
+             request), each with why
+  "before_calls": how many requests were made before the first call (the token)
+and, on stderr, which methods it called and which it skipped.
 """
 
+import ast
+import inspect
 import json
 import sys
 
+import requests
+
 from genauth import ManagementClient
 
-url, ak, sk = sys.argv[1], sys.argv[2], sys.argv[3]
-c = ManagementClient(access_key_id=ak, access_key_secret=sk, host=url)
+url, ak, sk, table = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 
-IDENTITY = {
-    "extIdpId": "62f20932716fbcc10d966ee5",
-    "provider": "lark",
-    "type": "open_id",
-    "userIdInIdp": "ou_8bae746eac07cd2564654140d2a9ac61",
-    "userInfoInIdp": {"name": "Alice"},
-    "originConnIds": ["conn1"],
-}
+# Count the requests each call makes. Both the SDK's HTTP client and its token provider
+# call `requests.request` through the module, so wrapping it here sees every request
+# without changing what is sent.
+sent = [0]
+_request = requests.request
 
-CALLS = [
-    ("list_users", lambda: c.list_users(
-        keywords="张三",
-        advanced_filter=[{"field": "lastLogin", "operator": "BETWEEN", "value": [1700000000000, 1700600000000]}],
-        options={
-            "pagination": {"page": 2, "limit": 20},
-            "sort": [{"field": "createdAt", "order": "desc"}],
-            "fuzzySearchOn": ["email", "phone"],
-            "withCustomData": True,
+
+def counting_request(*args, **kwargs):
+    sent[0] += 1
+    return _request(*args, **kwargs)
+
+
+requests.request = counting_request
+
+
+def method_sources():
+    """The methods of ManagementClient as AST nodes, by name, parsed from its module's
+    source (methods one by one do not parse: some docstrings are not indented)."""
+    tree = ast.parse(inspect.getsource(inspect.getmodule(ManagementClient)))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "ManagementClient":
+            return {f.name: f for f in node.body if isinstance(f, ast.FunctionDef)}
+    return {}
+
+
+def request_keywords(fn_node):
+    """The keyword arguments (AST nodes) of the `self.http_client.request(...)` call in a
+    method; None when it makes no such call."""
+    for node in ast.walk(fn_node):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "request"
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "http_client"
+        ):
+            return {k.arg: k.value for k in node.keywords}
+    return None
+
+
+def literal(node):
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def argument_of(node):
+    """The argument name a dict value passes on as is; None for anything computed."""
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def describe(fn, fn_node):
+    """What the method sends: verb, URL template, and wire name -> argument name."""
+    kw = request_keywords(fn_node)
+    if kw is None:
+        return None
+    wires = {}
+    for where in ("params", "json"):
+        d = kw.get(where)
+        if isinstance(d, ast.Dict):
+            for k, v in zip(d.keys, d.values):
+                name = literal(k)
+                if isinstance(name, str):
+                    wires[name] = argument_of(v)
+    template = literal(kw.get("url")) or ""
+    parameters = inspect.signature(fn).parameters
+    # A `{name}` in a literal URL is never filled in; the argument of that name (if any)
+    # takes the input, which then goes nowhere.
+    unformatted = []
+    for piece in template.split("{")[1:]:
+        name = piece.split("}")[0]
+        unformatted.append(name)
+        if name in parameters and name not in wires:
+            wires[name] = name
+    return {
+        "verb": (literal(kw.get("method")) or "").upper(),
+        "url": template,
+        "wires": wires,
+        "unformatted": unformatted,
+        "parameters": parameters,
+    }
+
+
+sdk = {}
+nodes = method_sources()
+for name, fn in inspect.getmembers(ManagementClient, inspect.isfunction):
+    if name.startswith("_") or name not in nodes:
+        continue
+    d = describe(fn, nodes[name])
+    if d is not None:
+        sdk[name] = d
+
+client = ManagementClient(access_key_id=ak, access_key_secret=sk, host=url)
+# The token first, on its own, so that each call below makes exactly its own request.
+client.http_client.token_provider.get_access_token()
+before_calls = sent[0]
+
+calls, skipped = [], []
+with open(table, encoding="utf-8") as f:
+    entries = json.load(f)
+for entry in entries:
+    method, inputs, known = entry["method"], entry["inputs"], set(entry["known"])
+    d = sdk.get(method)
+    if d is None:
+        why = "not in the SDK" if not hasattr(ManagementClient, method) else "sends no HTTP request"
+        skipped.append({"method": method, "why": why})
+        continue
+    kwargs, unmapped = {}, []
+    for wire, value in inputs.items():
+        arg = d["wires"].get(wire)
+        if arg is None or arg not in d["parameters"]:
+            unmapped.append(wire)
+        else:
+            kwargs[arg] = value
+    filled = []
+    for pname, p in d["parameters"].items():
+        if pname != "self" and p.default is inspect.Parameter.empty and pname not in kwargs:
+            kwargs[pname] = None
+            filled.append(pname)
+    before, error = sent[0], None
+    try:
+        getattr(client, method)(**kwargs)
+    except Exception as e:  # reported, and the Rust side fails on it
+        error = "%s: %s" % (type(e).__name__, e)
+    calls.append(
+        {
+            "method": method,
+            "requests": sent[0] - before,
+            "error": error,
+            "unmapped": unmapped,
+            "extra": sorted(w for w in d["wires"] if w not in known and w not in d["unformatted"]),
+            "filled": filled,
+            "unformatted": d["unformatted"],
+        }
+    )
+
+sys.stderr.write(
+    "called %d methods: %s\nskipped %d (not in the SDK or no HTTP request): %s\n"
+    % (len(calls), " ".join(c["method"] for c in calls), len(skipped), " ".join(s["method"] for s in skipped))
+)
+print(
+    json.dumps(
+        {
+            "sdk": {n: {"verb": d["verb"], "url": d["url"]} for n, d in sorted(sdk.items())},
+            "calls": calls,
+            "skipped": skipped,
+            "before_calls": before_calls,
         },
-    )),
-    ("list_users_legacy", lambda: c.list_users_legacy(
-        page=2, limit=20, status="Activated", updated_at_start=1700000000, with_custom_data=True, with_identities=False)),
-    ("get_user", lambda: c.get_user(user_id="alice@example.com", user_id_type="email", with_post=True)),
-    ("get_user_minimal", lambda: c.get_user(user_id="u1")),
-    ("get_user_batch", lambda: c.get_user_batch(
-        user_ids=["u1", "u2", "u3"], user_id_type="external_id", flat_custom_data=True)),
-    ("create_user", lambda: c.create_user(
-        status="Activated", email="alice@example.com", phone="13800000000", phone_country_code="+86",
-        username="alice", gender="F", email_verified=True, birthdate="2000-01-01", password="p@ssw0rd",
-        tenant_ids=["t1"], otp={"secret": "JBSWY3DPEHPK3PXP"}, custom_data={"school": "北大", "age": 20},
-        identities=[IDENTITY],
-        options={"keepPassword": True, "departmentIdType": "open_department_id",
-                 "sendNotification": {"sendEmailNotification": True, "appId": "app1"}},
-    )),
-    ("create_users_batch", lambda: c.create_users_batch(
-        list=[{"email": "a@example.com", "password": "x"}, {"phone": "13900000000", "name": "Bob"}],
-        options={"resetPasswordOnFirstLogin": True, "passwordEncryptType": "rsa"},
-    )),
-    ("update_user", lambda: c.update_user(
-        user_id="u1", nickname="Ally", status="Suspended", phone_verified=False, custom_data={"level": 3},
-        options={"userIdType": "username", "sendPasswordResetedNotification": {"sendDefaultEmailNotification": True}},
-    )),
-    ("update_user_batch", lambda: c.update_user_batch(
-        list=[{"userId": "u1", "name": "A"}, {"userId": "u2", "gender": "M"}],
-        options={"autoGeneratePassword": True},
-    )),
-    ("delete_users_batch", lambda: c.delete_users_batch(user_ids=["u1", "u2"], options={"userIdType": "phone"})),
-    ("get_user_identities", lambda: c.get_user_identities(user_id="u1", user_id_type="identity")),
-    ("get_user_roles", lambda: c.get_user_roles(user_id="u1", namespace="default")),
-    ("get_user_principal_authentication_info", lambda: c.get_user_principal_authentication_info(user_id="u1")),
-    ("reset_user_principal_authentication_info", lambda: c.reset_user_principal_authentication_info(
-        user_id="13800000000", options={"userIdType": "phone"})),
-    ("get_user_groups", lambda: c.get_user_groups(user_id="u1", user_id_type="sync_relation")),
-    ("get_user_mfa_info", lambda: c.get_user_mfa_info(user_id="u1")),
-    ("list_archived_users", lambda: c.list_archived_users(page=3, limit=50, start_at=1700000000)),
-    ("kick_users", lambda: c.kick_users(app_ids=["app1", "app2"], user_id="u1", options={"userIdType": "user_id"})),
-    ("is_user_exists", lambda: c.is_user_exists(email="alice@example.com", external_id="ext-1")),
-    ("get_user_accessible_apps", lambda: c.get_user_accessible_apps(user_id="u1")),
-    ("get_user_authorized_apps", lambda: c.get_user_authorized_apps(user_id="u1", user_id_type="custom_field")),
-    ("has_any_role", lambda: c.has_any_role(
-        roles=[{"code": "admin"}, {"namespace": "ns1", "code": "editor"}], user_id="u1")),
-    ("get_user_login_history", lambda: c.get_user_login_history(
-        user_id="u1", app_id="app1", client_ip="127.0.0.1", start=1700000000000, end=1700600000000, page=1, limit=5)),
-    ("get_user_loggedin_apps", lambda: c.get_user_loggedin_apps(user_id="u1")),
-    ("get_user_loggedin_identities", lambda: c.get_user_loggedin_identities(user_id="u1", user_id_type="email")),
-    ("resign_user", lambda: c.resign_user(user_id="u1", user_id_type="external_id")),
-    ("resign_user_batch", lambda: c.resign_user_batch(user_ids=["u1", "u2"])),
-    ("get_user_authorized_resources", lambda: c.get_user_authorized_resources(
-        user_id="u1", namespace="default", resource_type="API")),
-    ("check_session_status", lambda: c.check_session_status(app_id="app1", user_id="u1")),
-    ("import_otp", lambda: c.import_otp(list=[{"userId": "u1", "otp": {"secret": "JBSWY3DPEHPK3PXP", "recoveryCode": "r-1"}}])),
-]
-
-done = []
-for label, call in CALLS:
-    call()
-    done.append(label)
-print(json.dumps(done))
+        ensure_ascii=False,
+    )
+)
