@@ -37,6 +37,8 @@ pub(super) enum Origin {
         prop: Option<String>,
         parent: String,
         uses: usize,
+        /// The `title` of the first occurrence that has one: the type's name, when given.
+        title: Option<String>,
     },
 }
 
@@ -50,7 +52,8 @@ pub(super) struct Draft {
     pub(super) examples: Vec<Value>,
 }
 
-/// Inline enums with the same property name and the same set of values are one type.
+/// Inline enums with the same property name (or `title`) and the same set of values are one
+/// type.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct EnumKey {
     pub(super) prop: String,

@@ -1,6 +1,6 @@
 //! String enums: variants named from the values (the name `Unknown` stays free for values
 //! this SDK does not know), the spec's default, and inline enums shared by properties of the
-//! same name and values.
+//! same name and values. An inline enum's `title` (on any of its occurrences) names the type.
 
 use std::collections::BTreeSet;
 
@@ -55,20 +55,32 @@ impl<'a> Lowerer<'a> {
 
     pub(super) fn inline_enum(&mut self, values: &[String], schema: &'a oa::Schema, ctx: &Ctx, pointer: &str) -> TypeRef {
         let default = schema.schema_data.default.as_ref();
-        let key = ctx.prop.as_ref().map(|prop| {
-            let mut sorted: Vec<String> = values.to_vec();
-            sorted.sort();
-            sorted.dedup();
-            EnumKey {
-                prop: prop.clone(),
-                values: sorted,
-            }
-        });
-        if let Some(id) = key.as_ref().and_then(|k| self.enums.get(k)).copied() {
+        // Occurrences are one type when they share a property name, or a `title`, and the
+        // values; a titled type is found under both keys.
+        let mut sorted: Vec<String> = values.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        let key_of = |name: &String| EnumKey {
+            prop: name.clone(),
+            values: sorted.clone(),
+        };
+        let title_key = schema.schema_data.title.as_ref().map(key_of);
+        let prop_key = ctx.prop.as_ref().map(key_of);
+        let found = [&title_key, &prop_key]
+            .into_iter()
+            .flatten()
+            .find_map(|k| self.enums.get(k).copied());
+        if let (Some(id), Some(k)) = (found, &title_key) {
+            self.enums.entry(k.clone()).or_insert(id);
+        }
+        if let Some(id) = found {
             let mut merged_default = None;
             if let Some(d) = self.drafts.get_mut(id.0) {
-                if let Origin::Enum { uses, .. } = &mut d.origin {
+                if let Origin::Enum { uses, title, .. } = &mut d.origin {
                     *uses += 1;
+                    if title.is_none() {
+                        title.clone_from(&schema.schema_data.title);
+                    }
                 }
                 if d.doc.is_none() {
                     d.doc = schema.schema_data.description.clone();
@@ -93,14 +105,15 @@ impl<'a> Lowerer<'a> {
                 prop: ctx.prop.clone(),
                 parent: ctx.parent.clone(),
                 uses: 1,
+                title: schema.schema_data.title.clone(),
             },
             pointer,
             schema.schema_data.description.clone(),
         );
         let kind = self.enum_def(values, default, pointer);
         self.set_kind(id, kind);
-        if let Some(k) = key {
-            self.enums.insert(k, id);
+        for k in [title_key, prop_key].into_iter().flatten() {
+            self.enums.entry(k).or_insert(id);
         }
         TypeRef::Named(id)
     }

@@ -29,7 +29,8 @@ impl<'a> Lowerer<'a> {
             let candidate = match &d.origin {
                 Origin::Component(name) => naming::type_name(name),
                 Origin::Inline => naming::type_name(&d.candidate),
-                Origin::Enum { prop: Some(prop), uses, parent } => {
+                Origin::Enum { title: Some(title), .. } if !naming::type_name(title).is_empty() => naming::type_name(title),
+                Origin::Enum { prop: Some(prop), uses, parent, .. } => {
                     if *uses > 1 && per_prop.get(prop).copied() == Some(1) {
                         naming::type_name(prop)
                     } else {

@@ -40,6 +40,9 @@ pub mod types {
         /// A different value set under the same name as the query parameter `kind`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kind: Option<ItemKind>,
+        /// A value set shared with `ItemList.state` under a name that also has another value set (`Archive.state`); its `title` names the shared type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub state: Option<ItemState>,
         /// Values that need care to become Rust names.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub awkward: Option<ItemAwkward>,
@@ -51,6 +54,15 @@ pub mod types {
         pub items: Vec<Item>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub orders: Option<Vec<ItemListOrders>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub state: Option<ItemState>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct Archive {
+        /// Same property name, other values, no title.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub state: Option<ArchiveState>,
     }
 
     rt::string_enum! {
@@ -67,6 +79,14 @@ pub mod types {
             X = "x",
             Y = "y",
             Z = "z",
+        }
+    }
+
+    rt::string_enum! {
+        /// A value set shared with `ItemList.state` under a name that also has another value set (`Archive.state`); its `title` names the shared type.
+        pub enum ItemState {
+            Open = "open",
+            Closed = "closed",
         }
     }
 
@@ -90,6 +110,14 @@ pub mod types {
         pub enum ItemListOrders {
             Asc = "asc",
             Desc = "desc",
+        }
+    }
+
+    rt::string_enum! {
+        /// Same property name, other values, no title.
+        pub enum ArchiveState {
+            Kept = "kept",
+            Purged = "purged",
         }
     }
 
