@@ -6801,7 +6801,7 @@ pub struct GetUserAuthorizedResourcesParams {
     /// Only consider this permission space (by code).
     pub namespace: Option<String>,
     /// Only return resources of this kind.
-    pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+    pub resource_type: Option<ResourceType>,
 }
 
 #[cfg(feature = "users")]
@@ -7338,7 +7338,7 @@ pub struct ListUsersLegacyParams {
     /// Defaults to `10`.
     pub limit: Option<i64>,
     /// Only return users in this account state.
-    pub status: Option<CreateUserReqDtoStatus>,
+    pub status: Option<UserStatus>,
     /// Only return users modified at or after this time (Unix epoch in milliseconds).
     pub updated_at_start: Option<i64>,
     /// Only return users modified at or before this time (Unix epoch in milliseconds).
@@ -7454,7 +7454,7 @@ pub struct GetGroupAuthorizedResourcesParams {
     /// Only return resources of the permission space with this code.
     pub namespace: Option<String>,
     /// Only return resources of this type.
-    pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+    pub resource_type: Option<ResourceType>,
 }
 
 #[cfg(feature = "groups")]
@@ -7592,7 +7592,7 @@ pub struct GetRoleAuthorizedResourcesParams {
     /// Code of the permission space the role belongs to; the default space when left out.
     pub namespace: Option<String>,
     /// Only return resources of this kind: `DATA`, `API`, `MENU`, `BUTTON` or `UI`.
-    pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+    pub resource_type: Option<ResourceType>,
 }
 
 #[cfg(feature = "roles")]
@@ -7737,7 +7737,7 @@ pub struct GetCustomDataParams {
     /// - `USER`: a user;
     /// - `ROLE`: a role;
     /// - `GROUP`: a group.
-    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    pub target_type: WhitelistTargetType,
     /// Identifier of the target: the user ID for a user, the role code for a role, the group code for a group.
     pub target_identifier: String,
     /// Code of the permission space the role belongs to; needed when `targetType` is `ROLE`, ignored otherwise.
@@ -7750,7 +7750,7 @@ pub struct GetCustomDataParams {
 impl GetCustomDataParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(
-        target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+        target_type: WhitelistTargetType,
         target_identifier: impl Into<String>,
     ) -> Self {
         Self {
@@ -7768,7 +7768,7 @@ impl GetCustomDataParams {
 #[non_exhaustive]
 pub struct GetCustomFieldsParams {
     /// Kind of target whose fields to return: `USER`, `ROLE` or `GROUP`. GenAuth's SDKs note that groups are not supported yet.
-    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    pub target_type: WhitelistTargetType,
     /// ID of the tenant whose field definitions to read; leave out for the user pool itself.
     pub tenant_id: Option<String>,
 }
@@ -7776,7 +7776,7 @@ pub struct GetCustomFieldsParams {
 #[cfg(feature = "custom_fields")]
 impl GetCustomFieldsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new(target_type: GetDeviceExclusiveWhiteListDataDtoTargetType) -> Self {
+    pub fn new(target_type: WhitelistTargetType) -> Self {
         Self {
             target_type,
             tenant_id: None,
@@ -7790,12 +7790,12 @@ impl GetCustomFieldsParams {
 #[non_exhaustive]
 pub struct ListCustFieldsParams {
     /// Kind of target whose fields to list: `USER`, `ROLE` or `GROUP`. GenAuth's SDKs note that groups are not supported yet.
-    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    pub target_type: WhitelistTargetType,
     /// Data type of the fields to list:
     /// - `STRING`, `NUMBER`, `DATETIME`, `BOOLEAN`: text, number, date-time, boolean;
     /// - `OBJECT`: a structured value;
     /// - `SELECT`: a value picked from options.
-    pub data_type: ListCustFieldsDataType,
+    pub data_type: CustomFieldDataType,
     /// Page number, starting at 1.
     ///
     /// Defaults to `1`.
@@ -7822,8 +7822,8 @@ pub struct ListCustFieldsParams {
 impl ListCustFieldsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(
-        target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
-        data_type: ListCustFieldsDataType,
+        target_type: WhitelistTargetType,
+        data_type: CustomFieldDataType,
     ) -> Self {
         Self {
             target_type,
@@ -7846,12 +7846,12 @@ impl ListCustFieldsParams {
 #[non_exhaustive]
 pub struct ListUserBaseFieldsParams {
     /// Kind of target: `USER`, `ROLE` or `GROUP`. Built-in fields belong to users, so pass `USER`.
-    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    pub target_type: WhitelistTargetType,
     /// Data type of the fields to list:
     /// - `STRING`, `NUMBER`, `DATETIME`, `BOOLEAN`: text, number, date-time, boolean;
     /// - `OBJECT`: a structured value;
     /// - `SELECT`: a value picked from options.
-    pub data_type: ListCustFieldsDataType,
+    pub data_type: CustomFieldDataType,
     /// Page number, starting at 1.
     ///
     /// Defaults to `1`.
@@ -7878,8 +7878,8 @@ pub struct ListUserBaseFieldsParams {
 impl ListUserBaseFieldsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(
-        target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
-        data_type: ListCustFieldsDataType,
+        target_type: WhitelistTargetType,
+        data_type: CustomFieldDataType,
     ) -> Self {
         Self {
             target_type,
@@ -7902,13 +7902,13 @@ impl ListUserBaseFieldsParams {
 #[non_exhaustive]
 pub struct GetAuthorizedResourcesParams {
     /// Kind of subject: `USER` (a user), `ROLE` (a role) or `GROUP` (a group).
-    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    pub target_type: WhitelistTargetType,
     /// Identifier of the subject: the user ID for `USER`, the role code for `ROLE`, the group code for `GROUP`.
     pub target_identifier: String,
     /// Only consider this permission space (by code); the default space when omitted.
     pub namespace: Option<String>,
     /// Only return resources of this kind (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
-    pub resource_type: Option<AuthorizedResourceDtoResourceType>,
+    pub resource_type: Option<ResourceType>,
     /// Only return these resources (1 to 50). Entries match by prefix:
     /// - `books:*` matches a grant on `books:123`;
     /// - `books:fictions_` matches a grant on `books:fictions_123`.
@@ -7923,7 +7923,7 @@ pub struct GetAuthorizedResourcesParams {
 impl GetAuthorizedResourcesParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(
-        target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+        target_type: WhitelistTargetType,
         target_identifier: impl Into<String>,
     ) -> Self {
         Self {
@@ -8127,7 +8127,7 @@ pub struct ListResourcesParams {
     /// Only consider this permission space (by code); the default space when omitted.
     pub namespace: Option<String>,
     /// Only return resources of this kind (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
-    pub r#type: Option<CreateResourceDtoType>,
+    pub r#type: Option<ResourceType>,
     /// Page number, starting at 1.
     ///
     /// Defaults to `1`.
@@ -8334,7 +8334,7 @@ pub struct ListDataPolicyTargetsParams {
     /// Keyword matched against subject names.
     pub query: Option<String>,
     /// Only return subjects of these kinds (`USER`, `ORG`, `GROUP`, `ROLE`); repeat the parameter for several.
-    pub target_type: Option<Vec<DataSubjectRespDtoTargetType>>,
+    pub target_type: Option<Vec<DataSubjectType>>,
 }
 
 #[cfg(feature = "data_permissions")]
@@ -8645,7 +8645,7 @@ pub struct GetAssignedAccountParams {
     /// - `ROLE`: a role.
     /// - `GROUP`: a group.
     /// - `DEPARTMENT`: a department.
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// Identifies the subject according to `targetType`: the user ID for `USER`, the role code for `ROLE`, the group code for `GROUP`, the department ID for `DEPARTMENT`.
     pub target_identifier: String,
 }
@@ -8655,7 +8655,7 @@ impl GetAssignedAccountParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(
         app_id: impl Into<String>,
-        target_type: TargetDtoTargetType,
+        target_type: AuthorizationTargetType,
         target_identifier: impl Into<String>,
     ) -> Self {
         Self {
@@ -8718,7 +8718,7 @@ pub struct DetailAuthSubjectParams {
     /// - `GROUP`: a group.
     /// - `ORG`: an organization node.
     /// - `AK_SK`: an access key (programmatic access).
-    pub target_type: GetSubjectAuthDataDtoTargetType,
+    pub target_type: SubjectAuthTargetType,
     /// ID of the application.
     pub app_id: String,
 }
@@ -8728,7 +8728,7 @@ impl DetailAuthSubjectParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(
         target_id: impl Into<String>,
-        target_type: GetSubjectAuthDataDtoTargetType,
+        target_type: SubjectAuthTargetType,
         app_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -8882,7 +8882,7 @@ pub struct ListWhitelistsOfAppParams {
     /// - `USERNAME`: usernames.
     /// - `EMAIL`: email addresses.
     /// - `PHONE`: phone numbers.
-    pub r#type: AddWhitelistOfAppDtoType,
+    pub r#type: WhitelistType,
     /// ID of the application.
     pub app_id: String,
 }
@@ -8890,7 +8890,7 @@ pub struct ListWhitelistsOfAppParams {
 #[cfg(feature = "applications")]
 impl ListWhitelistsOfAppParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new(r#type: AddWhitelistOfAppDtoType, app_id: impl Into<String>) -> Self {
+    pub fn new(r#type: WhitelistType, app_id: impl Into<String>) -> Self {
         Self {
             r#type,
             app_id: app_id.into(),
@@ -9059,13 +9059,13 @@ impl GetPipelineLogsParams {
 #[non_exhaustive]
 pub struct ListPipelineFunctionsParams {
     /// Trigger point whose functions are returned; see `scene` in `PipelineFunctionDto` for the values.
-    pub scene: CreatePipelineFunctionDtoScene,
+    pub scene: PipelineScene,
 }
 
 #[cfg(feature = "pipeline")]
 impl ListPipelineFunctionsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new(scene: CreatePipelineFunctionDtoScene) -> Self {
+    pub fn new(scene: PipelineScene) -> Self {
         Self { scene }
     }
 }
@@ -9586,13 +9586,13 @@ impl FindUserListParams {
 #[non_exhaustive]
 pub struct ListWhitelistsParams {
     /// Which whitelist to list: `USERNAME`, `EMAIL` or `PHONE`.
-    pub r#type: AddWhitelistOfAppDtoType,
+    pub r#type: WhitelistType,
 }
 
 #[cfg(feature = "registration_whitelists")]
 impl ListWhitelistsParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
-    pub fn new(r#type: AddWhitelistOfAppDtoType) -> Self {
+    pub fn new(r#type: WhitelistType) -> Self {
         Self { r#type }
     }
 }
@@ -9737,7 +9737,7 @@ pub struct ListPolicyUserAttributionDetailParams {
     /// Also return each department, post, role or group in `targetDetail`.
     pub with_target_detail: Option<bool>,
     /// Kind of target to list: `department`, `post`, `role` or `group`.
-    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    pub target_type: AttributionTargetType,
 }
 
 #[cfg(feature = "invitations")]
@@ -9745,7 +9745,7 @@ impl ListPolicyUserAttributionDetailParams {
     /// The required parameters; optional ones start at the API's defaults (or unset).
     pub fn new(
         policy_id: impl Into<String>,
-        target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+        target_type: AttributionTargetType,
     ) -> Self {
         Self {
             page: Some(1),

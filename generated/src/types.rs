@@ -190,7 +190,7 @@ pub struct CreateUserOptionsDto {
 pub struct CreateUserReqDto {
     /// Initial account state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateUserReqDtoStatus>,
+    pub status: Option<UserStatus>,
     /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -371,7 +371,7 @@ pub struct UserDto {
     /// When the account was last modified (ISO 8601 date-time).
     pub updated_at: String,
     /// Account state of the user.
-    pub status: CreateUserReqDtoStatus,
+    pub status: UserStatus,
     /// Employment state: `Active` while the person works for the organisation, `Closed` after leaving.
     pub work_status: WorkStatus,
     /// The user's ID in an outside system.
@@ -539,7 +539,7 @@ pub type UserSingleRespDto = RespDto<UserDto>;
 pub struct CreateUserInfoDto {
     /// Initial account state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateUserReqDtoStatus>,
+    pub status: Option<UserStatus>,
     /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -898,7 +898,7 @@ pub struct AuthorizedResourceDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Vec<PolicyCondition>>,
     /// Kind of resource.
-    pub resource_type: AuthorizedResourceDtoResourceType,
+    pub resource_type: ResourceType,
     /// API path or URL the resource stands for.
     pub api_identifier: String,
     /// Actions granted on the resource.
@@ -1897,7 +1897,7 @@ pub struct UpdateUserReqDto {
     pub external_id: Option<String>,
     /// Account state of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateUserReqDtoStatus>,
+    pub status: Option<UserStatus>,
     /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
@@ -2016,7 +2016,7 @@ pub struct UpdateUserInfoDto {
     pub external_id: Option<String>,
     /// Account state of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateUserReqDtoStatus>,
+    pub status: Option<UserStatus>,
     /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
@@ -2327,7 +2327,7 @@ pub struct UpdateGroupReqDto {
 #[serde(rename_all = "camelCase")]
 pub struct TargetDto {
     /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// Identifies the subject according to `targetType`: a user ID, a role code, a group code or a department ID.
     pub target_identifier: String,
 }
@@ -2535,7 +2535,7 @@ pub struct RoleAuthorizedResourcesRespDto {
     /// Code of the resource.
     pub resource_code: String,
     /// Kind of resource: `DATA`, `API`, `MENU`, `BUTTON` or `UI`.
-    pub resource_type: AuthorizedResourceDtoResourceType,
+    pub resource_type: ResourceType,
     /// Actions the role may perform on the resource.
     pub actions: Vec<String>,
     /// API identifier linked to the resource; empty when there is none.
@@ -2678,7 +2678,7 @@ pub struct UpdateRoleDto {
 #[serde(rename_all = "camelCase")]
 pub struct DeleteCustomFieldDto {
     /// Kind of target the field belongs to: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// Key of the field.
     pub key: String,
 }
@@ -2728,7 +2728,7 @@ pub struct CustomFieldDto {
     /// - `ROLE`: roles;
     /// - `GROUP`: groups;
     /// - `DEPARTMENT`: departments.
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// When the field was defined (ISO 8601); built-in fields have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -2840,7 +2840,7 @@ pub struct SetCustomDataReqDto {
     /// - `ROLE`: a role;
     /// - `GROUP`: a group;
     /// - `DEPARTMENT`: a department.
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// ID of the tenant the target belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
@@ -2859,7 +2859,7 @@ pub struct SetCustomFieldDto {
     /// - `ROLE`: roles;
     /// - `GROUP`: groups;
     /// - `DEPARTMENT`: departments.
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// Key of the field, distinct from the built-in keys; an existing key updates that field. It cannot change once set.
     pub key: String,
     /// Data type of the field; it cannot change once set:
@@ -2965,7 +2965,7 @@ pub struct ResourceItemDto {
     /// Actions granted on the resource (up to 50).
     pub actions: Vec<String>,
     /// Kind of resource (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
-    pub resource_type: AuthorizedResourceDtoResourceType,
+    pub resource_type: ResourceType,
 }
 
 /// One grant: a kind of subject, the subjects, and the resources and actions they receive.
@@ -2974,7 +2974,7 @@ pub struct ResourceItemDto {
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizeResourceItem {
     /// Kind of subject: `USER` (a user), `ROLE` (a role), `GROUP` (a group) or `DEPARTMENT` (a department).
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// Subjects to grant to (up to 100): user IDs for `USER`, role codes for `ROLE`, group codes for `GROUP`, department IDs for `DEPARTMENT`.
     pub target_identifiers: Vec<String>,
     /// Resources to grant, each with the actions granted on it.
@@ -3069,7 +3069,7 @@ pub struct CreateResourceDto {
     /// - `MENU`: a menu entry.
     /// - `BUTTON`: a button.
     /// - `UI`: another element of a user interface.
-    pub r#type: CreateResourceDtoType,
+    pub r#type: ResourceType,
     /// Code of the resource, unique within its permission space.
     pub code: String,
     /// Description of the resource.
@@ -3108,7 +3108,7 @@ pub struct ResourceDto {
     /// - `MENU`: a menu entry.
     /// - `BUTTON`: a button.
     /// - `UI`: another element of a user interface.
-    pub r#type: CreateResourceDtoType,
+    pub r#type: ResourceType,
     /// Actions that may be granted on the resource (up to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ResourceAction>>,
@@ -3146,7 +3146,7 @@ pub struct CreateResourceBatchItemDto {
     /// - `MENU`: a menu entry.
     /// - `BUTTON`: a button.
     /// - `UI`: another element of a user interface.
-    pub r#type: CreateResourceDtoType,
+    pub r#type: ResourceType,
     /// Actions that may be granted on the resource (up to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ResourceAction>>,
@@ -3234,7 +3234,7 @@ pub struct GetResourceAuthorizedTargetsDto {
     pub namespace: Option<String>,
     /// Only return subjects of this kind: `USER` (users), `ROLE` (roles), `GROUP` (groups) or `DEPARTMENT` (departments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_type: Option<TargetDtoTargetType>,
+    pub target_type: Option<AuthorizationTargetType>,
     /// Page number, starting at 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -3249,7 +3249,7 @@ pub struct GetResourceAuthorizedTargetsDto {
 #[serde(default, rename_all = "camelCase")]
 pub struct ResourceAuthorizedTargetDto {
     /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// Identifier of the subject: user ID, role code, group code or department ID, depending on `targetType`.
     pub target_identifier: String,
     /// Actions the subject may perform on the resource.
@@ -3325,7 +3325,7 @@ pub struct CommonResourceDto {
     /// - `MENU`: a menu entry.
     /// - `BUTTON`: a button.
     /// - `UI`: another element of a user interface.
-    pub r#type: CreateResourceDtoType,
+    pub r#type: ResourceType,
     /// Actions that may be granted on the resource (up to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ResourceAction>>,
@@ -3501,7 +3501,7 @@ pub struct UpdateResourceDto {
     pub namespace: Option<String>,
     /// New kind of resource (`DATA`, `API`, `MENU`, `BUTTON` or `UI`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CreateResourceDtoType>,
+    pub r#type: Option<ResourceType>,
 }
 
 /// A subject to grant data policies to.
@@ -3802,7 +3802,7 @@ pub struct CreateArrayDataResourceRespDto {
     /// Code of the data resource; unique within its permission space.
     pub resource_code: String,
     /// Type of the resource; `ARRAY` for this call.
-    pub r#type: CreateArrayDataResourceRespDtoType,
+    pub r#type: DataResourceType,
     /// Values of the array resource.
     pub r#struct: Vec<String>,
     /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
@@ -3926,7 +3926,7 @@ pub struct CreateDataResourceDto {
     /// Structure of the resource, matching `type`: a string for `STRING`, an array of strings for `ARRAY`, tree nodes for `TREE`.
     pub r#struct: CreateDataResourceDtoStruct,
     /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
-    pub r#type: CreateArrayDataResourceRespDtoType,
+    pub r#type: DataResourceType,
     /// Code of the new resource; unique within the permission space.
     pub resource_code: String,
     /// Name of the new resource; unique within the permission space.
@@ -3951,7 +3951,7 @@ pub struct CreateDataResourceRespDto {
     /// Code of the data resource; unique within its permission space.
     pub resource_code: String,
     /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
-    pub r#type: CreateArrayDataResourceRespDtoType,
+    pub r#type: DataResourceType,
     /// Structure of the resource, matching `type`: a string for `STRING`, an array of strings for `ARRAY`, tree nodes for `TREE`.
     pub r#struct: CreateDataResourceRespDtoStruct,
     /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
@@ -4067,7 +4067,7 @@ pub struct CreateStringDataResourceRespDto {
     /// Code of the data resource; unique within its permission space.
     pub resource_code: String,
     /// Type of the resource; `STRING` for this call.
-    pub r#type: CreateArrayDataResourceRespDtoType,
+    pub r#type: DataResourceType,
     /// Value the resource stands for.
     pub r#struct: String,
     /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
@@ -4114,7 +4114,7 @@ pub struct CreateTreeDataResourceRespDto {
     /// Code of the data resource; unique within its permission space.
     pub resource_code: String,
     /// Type of the resource; `TREE` for this call.
-    pub r#type: CreateArrayDataResourceRespDtoType,
+    pub r#type: DataResourceType,
     /// Top-level nodes of the tree, each with its children.
     pub r#struct: Vec<DataResourceTreeStructs>,
     /// Actions that can be performed on the resource, such as `read` or `write`; data policies grant some or all of them.
@@ -4199,7 +4199,7 @@ pub struct GetDataResourceRespDto {
     /// Code of the data resource; unique within its permission space.
     pub resource_code: String,
     /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
-    pub r#type: CreateArrayDataResourceRespDtoType,
+    pub r#type: DataResourceType,
     /// Structure of the resource, matching `type`: a string for `STRING`, an array of strings for `ARRAY`, tree nodes for `TREE`.
     pub r#struct: GetDataResourceRespDtoStruct,
     /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
@@ -4564,7 +4564,7 @@ pub struct DataSubjectRespDto {
     /// ID of the subject: a user, organization node, group or role ID, according to `targetType`.
     pub target_identifier: String,
     /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
-    pub target_type: DataSubjectRespDtoTargetType,
+    pub target_type: DataSubjectType,
     /// Name of the subject.
     pub target_name: String,
     /// When the policy was granted to the subject (ISO 8601).
@@ -4597,7 +4597,7 @@ pub struct ListDataResourcesRespDto {
     /// Code of the data resource; unique within its permission space.
     pub resource_code: String,
     /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
-    pub r#type: CreateArrayDataResourceRespDtoType,
+    pub r#type: DataResourceType,
     /// Code of the permission space the resource belongs to.
     pub namespace_code: String,
     /// Name of the permission space the resource belongs to.
@@ -4819,7 +4819,7 @@ pub type ListSimpleDataPoliciesPaginatedRespDto = RespDto<
 #[serde(rename_all = "camelCase")]
 pub struct DeleteAuthorizeDataPolicyDto {
     /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
-    pub target_type: DataSubjectRespDtoTargetType,
+    pub target_type: DataSubjectType,
     /// ID of the subject: a user, organization node, group or role ID, according to `targetType`.
     pub target_identifier: String,
     /// ID of the data policy to revoke.
@@ -4914,7 +4914,7 @@ pub struct UpdateDataResourceRespDto {
     /// Code of the data resource; unique within its permission space.
     pub resource_code: String,
     /// Type of the resource: `STRING` (a single value such as an API path), `ARRAY` (a list of values of one kind) or `TREE` (a hierarchy of nodes).
-    pub r#type: CreateArrayDataResourceRespDtoType,
+    pub r#type: DataResourceType,
     /// Structure of the resource, matching `type`: a string for `STRING`, an array of strings for `ARRAY`, tree nodes for `TREE`.
     pub r#struct: UpdateDataResourceRespDtoStruct,
     /// Extension fields defined on the resource; each tree node can carry values for them in `extendFieldValue`.
@@ -4995,7 +4995,7 @@ pub struct AddWhitelistOfAppDto {
     /// - `USERNAME`: usernames.
     /// - `EMAIL`: email addresses (not case-sensitive).
     /// - `PHONE`: phone numbers.
-    pub r#type: AddWhitelistOfAppDtoType,
+    pub r#type: WhitelistType,
     /// Values to add, all of the kind given by `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<String>>,
@@ -5022,7 +5022,7 @@ pub type WhitelistListRespDto = RespDto<WhitelistRespDto>;
 #[serde(rename_all = "camelCase")]
 pub struct AssignAsaAccountItem {
     /// Kind of subject: `USER` (user), `ROLE` (role), `GROUP` (group) or `DEPARTMENT` (department).
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// The subjects, according to `targetType`: user IDs for `USER`, role codes for `ROLE`, group codes for `GROUP`, department IDs for `DEPARTMENT`.
     pub target_identifiers: Vec<String>,
 }
@@ -5046,7 +5046,7 @@ pub struct AssignAsaAccountsDto {
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationPermissionRecordItem {
     /// Kind of subject: `USER` (user), `ROLE` (role), `GROUP` (group) or `ORG` (organization node).
-    pub target_type: DataSubjectRespDtoTargetType,
+    pub target_type: DataSubjectType,
     /// Code of the permission space the roles belong to; required when `targetType` is `ROLE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_code: Option<String>,
@@ -5246,7 +5246,7 @@ pub struct CreateApplicationDto {
     pub app_description: Option<String>,
     /// Kind of application: `web` (server-side web app, the default), `spa` (single-page app), `native` (mobile or desktop app), `api` (back-end service), `mfa`, `mini-program`, `gateway-app` or `gateway-agent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_type: Option<CreateApplicationDtoAppType>,
+    pub app_type: Option<AppType>,
     /// Protocol the application signs users in with by default: `oidc`, `oauth` (OAuth 2.0), `saml`, `cas` or `asa` (form filling with stored credentials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_protocol: Option<DefaultProtocol>,
@@ -5443,7 +5443,7 @@ pub struct CreateApplicationRespDataDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_description: Option<String>,
     /// Kind of application: `web` (server-side web app), `spa` (single-page app), `native` (mobile or desktop app), `api` (back-end service), `mfa`, `mini-program`, `gateway-app` or `gateway-agent`.
-    pub app_type: CreateApplicationDtoAppType,
+    pub app_type: AppType,
     /// ID of the user pool the application belongs to.
     pub user_pool_id: String,
     /// True for an integrated application (created from a marketplace template), false for a self-built one.
@@ -5585,7 +5585,7 @@ pub struct DeleteWhitelistOfAppDto {
     /// - `USERNAME`: usernames.
     /// - `EMAIL`: email addresses (not case-sensitive).
     /// - `PHONE`: phone numbers.
-    pub r#type: AddWhitelistOfAppDtoType,
+    pub r#type: WhitelistType,
     /// ID of the application.
     pub app_id: String,
     /// Values to remove, all of the kind given by `type`.
@@ -5707,7 +5707,7 @@ pub struct ApplicationSimpleInfoDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_description: Option<String>,
     /// Kind of application: `web` (server-side web app), `spa` (single-page app), `native` (mobile or desktop app), `api` (back-end service), `mfa`, `mini-program`, `gateway-app` or `gateway-agent`.
-    pub app_type: CreateApplicationDtoAppType,
+    pub app_type: AppType,
     /// True for an integrated application (created from a marketplace template), false for a self-built one.
     pub is_integrate_app: bool,
 }
@@ -5722,7 +5722,7 @@ pub type ApplicationSimpleInfoSingleRespDto = RespDto<ApplicationSimpleInfoDto>;
 #[serde(default, rename_all = "camelCase")]
 pub struct AsaAccountTargetDto {
     /// Kind of subject: `USER` (user), `ROLE` (role), `GROUP` (group) or `DEPARTMENT` (department).
-    pub target_type: TargetDtoTargetType,
+    pub target_type: AuthorizationTargetType,
     /// Identifies the subject according to `targetType`: the user ID for `USER`, the role code for `ROLE`, the group code for `GROUP`, the department ID for `DEPARTMENT`.
     pub target_identifier: String,
 }
@@ -5794,7 +5794,7 @@ pub struct GetSubjectAuthDataDto {
     /// Kind of the subject asked about: `USER`, `ROLE`, `GROUP`, `ORG` (organization node) or `AK_SK` (access key).
     pub req_target_type: GetSubjectAuthDataDtoReqTargetType,
     /// Kind of the subject the deciding grant names, which can differ from the subject asked about (for example the group of a user).
-    pub target_type: GetSubjectAuthDataDtoTargetType,
+    pub target_type: SubjectAuthTargetType,
     /// Name of the subject the deciding grant names.
     pub target_name: String,
     /// Where the access comes from:
@@ -5911,7 +5911,7 @@ pub struct ListApplicationAuthDataDto {
     /// Name of the subject.
     pub target_name: String,
     /// Kind of subject: `USER`, `ROLE`, `GROUP`, `ORG` (organization node) or `AK_SK` (access key).
-    pub target_type: GetSubjectAuthDataDtoTargetType,
+    pub target_type: SubjectAuthTargetType,
     /// `ALLOW` grants access, `DENY` refuses it.
     pub effect: Effect,
     /// True if the record is switched on and takes effect.
@@ -5958,7 +5958,7 @@ pub type AsaAccountPaginatedRespDto = RespDto<AsaAccountPaginatedDataDto>;
 #[serde(rename_all = "camelCase")]
 pub struct ListAuthSubjectDto {
     /// Kind of subject: `USER`, `ROLE`, `GROUP`, `ORG` (organization node) or `AK_SK` (access key).
-    pub target_type: GetSubjectAuthDataDtoTargetType,
+    pub target_type: SubjectAuthTargetType,
     /// ID of the subject.
     pub target_id: String,
     /// Only applications whose name matches this text.
@@ -6035,7 +6035,7 @@ pub type RefreshApplicationSecretRespDto = RespDto<RefreshApplicationSecretDataD
 #[serde(rename_all = "camelCase")]
 pub struct DeleteApplicationPermissionRecordItem {
     /// Kind of subject: `USER` (user), `ROLE` (role), `GROUP` (group) or `ORG` (organization node).
-    pub target_type: DataSubjectRespDtoTargetType,
+    pub target_type: DataSubjectType,
     /// Code of the permission space the roles belong to; required when `targetType` is `ROLE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_code: Option<String>,
@@ -6947,7 +6947,7 @@ pub struct EmailTemplateDto {
     /// - `SELF_UNLOCKING_VERIFY_CODE`: verification code for unlocking a locked account.
     /// - `EMAIL_BIND_VERIFY_CODE`, `EMAIL_UNBIND_VERIFY_CODE`: verification code for
     /// binding or unbinding an email address.
-    pub r#type: EmailTemplateDtoType,
+    pub r#type: EmailTemplateType,
     /// Name of the template.
     pub name: String,
     /// Subject line of the email; may contain template variables.
@@ -7019,7 +7019,7 @@ pub struct PreviewEmailTemplateDto {
     /// - `SELF_UNLOCKING_VERIFY_CODE`: verification code for unlocking a locked account;
     /// - `EMAIL_BIND_VERIFY_CODE`, `EMAIL_UNBIND_VERIFY_CODE`: verification code for
     /// linking or unlinking an email address.
-    pub r#type: EmailTemplateDtoType,
+    pub r#type: EmailTemplateType,
     /// Body template to render; the one configured in the user pool when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -7084,7 +7084,7 @@ pub struct UpdateEmailTemplateDto {
     /// - `SELF_UNLOCKING_VERIFY_CODE`: verification code for unlocking a locked account.
     /// - `EMAIL_BIND_VERIFY_CODE`, `EMAIL_UNBIND_VERIFY_CODE`: verification code for
     /// binding or unbinding an email address.
-    pub r#type: EmailTemplateDtoType,
+    pub r#type: EmailTemplateType,
     /// True to send this custom template; false to go back to the built-in one.
     pub customize_enabled: bool,
     /// Name of the template.
@@ -7126,7 +7126,7 @@ pub struct CreatePipelineFunctionDto {
     /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
     /// information.
     /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
-    pub scene: CreatePipelineFunctionDtoScene,
+    pub scene: PipelineScene,
     /// Name of the function.
     pub func_name: String,
     /// Description of the function.
@@ -7171,7 +7171,7 @@ pub struct PipelineFunctionDto {
     /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
     /// information.
     /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
-    pub scene: CreatePipelineFunctionDtoScene,
+    pub scene: PipelineScene,
     /// When the function was created (ISO 8601 date-time).
     pub created_at: String,
     /// When the function was last modified (ISO 8601 date-time).
@@ -7266,7 +7266,7 @@ pub struct UpdatePipelineOrderDto {
     /// IDs of the Pipeline functions, in the order they should run.
     pub order: Vec<String>,
     /// Trigger point whose functions are reordered; see `scene` in `PipelineFunctionDto` for the values.
-    pub scene: CreatePipelineFunctionDtoScene,
+    pub scene: PipelineScene,
 }
 
 /// How a webhook retries deliveries that failed.
@@ -8173,7 +8173,7 @@ pub struct CreatePublicAccountOptionsDto {
 pub struct CreatePublicAccountReqDto {
     /// Initial account state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateUserReqDtoStatus>,
+    pub status: Option<UserStatus>,
     /// Email address (not case-sensitive); unique in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -8302,7 +8302,7 @@ pub struct PublicAccountDto {
     /// When the account was last modified (ISO 8601 date-time).
     pub updated_at: String,
     /// Account state of the public account.
-    pub status: CreateUserReqDtoStatus,
+    pub status: UserStatus,
     /// Working state: `Active` while the account is in use, `Closed` once retired.
     pub work_status: WorkStatus,
     /// The account's ID in an outside system.
@@ -8723,7 +8723,7 @@ pub struct UpdatePublicAccountReqDto {
     pub external_id: Option<String>,
     /// Account state of the public account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateUserReqDtoStatus>,
+    pub status: Option<UserStatus>,
     /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
@@ -8840,7 +8840,7 @@ pub struct UpdatePublicAccountInfoDto {
     pub external_id: Option<String>,
     /// Account state of the public account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateUserReqDtoStatus>,
+    pub status: Option<UserStatus>,
     /// True once the email address has been confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
@@ -9178,7 +9178,7 @@ pub struct GetDeviceExclusiveWhiteListDataDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_path: Option<String>,
     /// Kind of subject: `USER`, `GROUP` or `ROLE`.
-    pub target_type: GetDeviceExclusiveWhiteListDataDtoTargetType,
+    pub target_type: WhitelistTargetType,
     /// ID of the user, group or role.
     pub target_id: String,
     /// URL of the avatar, for a user.
@@ -9457,7 +9457,7 @@ pub struct UserListCreateDto {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddWhitelistDto {
     /// Which whitelist to add to: `USERNAME` (usernames), `EMAIL` (email addresses) or `PHONE` (phone numbers).
-    pub r#type: AddWhitelistOfAppDtoType,
+    pub r#type: WhitelistType,
     /// The usernames, email addresses or phone numbers to add, matching `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<String>>,
@@ -9468,7 +9468,7 @@ pub struct AddWhitelistDto {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteWhitelistDto {
     /// Which whitelist to remove from: `USERNAME` (usernames), `EMAIL` (email addresses) or `PHONE` (phone numbers).
-    pub r#type: AddWhitelistOfAppDtoType,
+    pub r#type: WhitelistType,
     /// The usernames, email addresses or phone numbers to remove, matching `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<String>>,
@@ -9480,7 +9480,7 @@ pub struct DeleteWhitelistDto {
 #[serde(rename_all = "camelCase")]
 pub struct AddInvitationPolicyUserAttributionDto {
     /// Kind of target.
-    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    pub target_type: AttributionTargetType,
     /// Identifier of the target: the ID of a department, or the code of a post, role or group.
     pub target_identifier: String,
     /// ID of the invitation policy.
@@ -9588,7 +9588,7 @@ pub struct UserAttributionDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Kind of target.
-    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    pub target_type: AttributionTargetType,
     /// The target itself; present when asked for with `withTargetDetail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_detail: Option<UserAttributionDtoTargetDetail>,
@@ -9613,7 +9613,7 @@ pub struct InvitationPolicyUserAttributionListDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Kind of the targets.
-    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    pub target_type: AttributionTargetType,
 }
 
 /// An invitation policy and the targets to link to it.
@@ -10412,7 +10412,7 @@ pub type QuickFilterInviteePaginationRespDto = RespDto<QuickFilterInviteePaginat
 #[serde(rename_all = "camelCase")]
 pub struct RemoveInvitationPolicyUserAttributionDto {
     /// Kind of target.
-    pub target_type: AddInvitationPolicyUserAttributionDtoTargetType,
+    pub target_type: AttributionTargetType,
     /// Identifier of the target: the ID of a department, or the code of a post, role or group.
     pub target_identifier: String,
     /// ID of the invitation policy.
@@ -10942,7 +10942,7 @@ pub struct CreateFunctionModelDto {
     /// - `device`, `device_rely`: device data.
     /// - `ueba`: user and entity behaviour events.
     /// - `custom`: any other data.
-    pub r#type: CreateFunctionModelDtoType,
+    pub r#type: ModelType,
     /// What the data object holds.
     pub description: String,
     /// Name of the data object.
@@ -10980,7 +10980,7 @@ pub struct FunctionModelDto {
     /// When the data object was last changed (ISO 8601).
     pub updated_at: String,
     /// Kind of data object: `user`, `post`, `group`, `department`, `organization`, `device`, `device_rely`, `ueba` or `custom` (see the create call).
-    pub r#type: CreateFunctionModelDtoType,
+    pub r#type: ModelType,
     /// Order in which the console shows the fields.
     pub field_order: String,
     /// Settings of the detail page in the console.
@@ -11462,7 +11462,7 @@ pub struct UpdateFunctionModelDto {
     /// Order in which the console shows the fields.
     pub field_order: String,
     /// Kind of data object: `user`, `post`, `group`, `department`, `organization`, `device`, `device_rely`, `ueba` or `custom` (see the create call).
-    pub r#type: CreateFunctionModelDtoType,
+    pub r#type: ModelType,
     /// Key of the console menu the data object is listed under.
     pub parent_key: String,
     /// Whether the data object is in use.
@@ -11764,7 +11764,7 @@ rt::string_enum! {
 #[cfg(any(feature = "users", feature = "groups", feature = "roles", feature = "applications", feature = "public_accounts", feature = "invitations"))]
 rt::string_enum! {
     /// Initial account state.
-    pub enum CreateUserReqDtoStatus default Activated {
+    pub enum UserStatus default Activated {
         Suspended = "Suspended",
         Resigned = "Resigned",
         Activated = "Activated",
@@ -11901,7 +11901,7 @@ rt::string_enum! {
 #[cfg(any(feature = "users", feature = "groups", feature = "roles", feature = "resources"))]
 rt::string_enum! {
     /// Kind of resource.
-    pub enum AuthorizedResourceDtoResourceType {
+    pub enum ResourceType {
         Data = "DATA",
         Api = "API",
         Menu = "MENU",
@@ -11998,7 +11998,7 @@ rt::string_enum! {
 #[cfg(any(feature = "roles", feature = "custom_fields", feature = "resources", feature = "applications"))]
 rt::string_enum! {
     /// Kind of subject: `USER`, `ROLE`, `GROUP` or `DEPARTMENT`.
-    pub enum TargetDtoTargetType {
+    pub enum AuthorizationTargetType {
         User = "USER",
         Role = "ROLE",
         Group = "GROUP",
@@ -12020,23 +12020,6 @@ rt::string_enum! {
         Datetime = "DATETIME",
         Boolean = "BOOLEAN",
         Enum = "ENUM",
-    }
-}
-
-#[cfg(feature = "resources")]
-rt::string_enum! {
-    /// Kind of resource:
-    /// - `DATA`: a data resource.
-    /// - `API`: an API, identified by its URL.
-    /// - `MENU`: a menu entry.
-    /// - `BUTTON`: a button.
-    /// - `UI`: another element of a user interface.
-    pub enum CreateResourceDtoType {
-        Data = "DATA",
-        Api = "API",
-        Menu = "MENU",
-        Button = "BUTTON",
-        Ui = "UI",
     }
 }
 
@@ -12089,7 +12072,7 @@ rt::string_enum! {
 #[cfg(feature = "data_permissions")]
 rt::string_enum! {
     /// Type of the resource; `ARRAY` for this call.
-    pub enum CreateArrayDataResourceRespDtoType {
+    pub enum DataResourceType {
         Tree = "TREE",
         String = "STRING",
         Array = "ARRAY",
@@ -12145,7 +12128,7 @@ rt::string_enum! {
 #[cfg(any(feature = "data_permissions", feature = "applications"))]
 rt::string_enum! {
     /// Kind of subject: `USER` (a user), `ORG` (an organization node, i.e. a department), `GROUP` (a user group) or `ROLE` (a role).
-    pub enum DataSubjectRespDtoTargetType {
+    pub enum DataSubjectType {
         User = "USER",
         Org = "ORG",
         Group = "GROUP",
@@ -12177,7 +12160,7 @@ rt::string_enum! {
     /// - `USERNAME`: usernames.
     /// - `EMAIL`: email addresses (not case-sensitive).
     /// - `PHONE`: phone numbers.
-    pub enum AddWhitelistOfAppDtoType {
+    pub enum WhitelistType {
         Username = "USERNAME",
         Email = "EMAIL",
         Phone = "PHONE",
@@ -12268,7 +12251,7 @@ rt::string_enum! {
 #[cfg(feature = "applications")]
 rt::string_enum! {
     /// Kind of application: `web` (server-side web app, the default), `spa` (single-page app), `native` (mobile or desktop app), `api` (back-end service), `mfa`, `mini-program`, `gateway-app` or `gateway-agent`.
-    pub enum CreateApplicationDtoAppType default Web {
+    pub enum AppType default Web {
         Web = "web",
         Spa = "spa",
         Native = "native",
@@ -12462,7 +12445,7 @@ rt::string_enum! {
 #[cfg(feature = "applications")]
 rt::string_enum! {
     /// Kind of the subject the deciding grant names, which can differ from the subject asked about (for example the group of a user).
-    pub enum GetSubjectAuthDataDtoTargetType {
+    pub enum SubjectAuthTargetType {
         User = "USER",
         Role = "ROLE",
         Group = "GROUP",
@@ -12730,7 +12713,7 @@ rt::string_enum! {
     /// - `SELF_UNLOCKING_VERIFY_CODE`: verification code for unlocking a locked account.
     /// - `EMAIL_BIND_VERIFY_CODE`, `EMAIL_UNBIND_VERIFY_CODE`: verification code for
     /// binding or unbinding an email address.
-    pub enum EmailTemplateDtoType {
+    pub enum EmailTemplateType {
         WelcomeEmail = "WELCOME_EMAIL",
         FirstCreatedUser = "FIRST_CREATED_USER",
         RegisterVerifyCode = "REGISTER_VERIFY_CODE",
@@ -12769,7 +12752,7 @@ rt::string_enum! {
     /// - `PRE_COMPLETE_USER_INFO`: before the user fills in missing profile
     /// information.
     /// - `PRE_MFA_VERIFY`, `POST_MFA_VERIFY`: before or after a multi-factor check.
-    pub enum CreatePipelineFunctionDtoScene {
+    pub enum PipelineScene {
         PreRegister = "PRE_REGISTER",
         PostRegister = "POST_REGISTER",
         PreAuthentication = "PRE_AUTHENTICATION",
@@ -13061,7 +13044,7 @@ rt::string_enum! {
 #[cfg(any(feature = "custom_fields", feature = "resources", feature = "devices"))]
 rt::string_enum! {
     /// Kind of subject: `USER`, `GROUP` or `ROLE`.
-    pub enum GetDeviceExclusiveWhiteListDataDtoTargetType {
+    pub enum WhitelistTargetType {
         User = "USER",
         Group = "GROUP",
         Role = "ROLE",
@@ -13152,7 +13135,7 @@ rt::string_enum! {
 #[cfg(feature = "invitations")]
 rt::string_enum! {
     /// Kind of target.
-    pub enum AddInvitationPolicyUserAttributionDtoTargetType {
+    pub enum AttributionTargetType {
         Department = "department",
         Post = "post",
         Role = "role",
@@ -13459,7 +13442,7 @@ rt::string_enum! {
     /// - `device`, `device_rely`: device data.
     /// - `ueba`: user and entity behaviour events.
     /// - `custom`: any other data.
-    pub enum CreateFunctionModelDtoType {
+    pub enum ModelType {
         Ueba = "ueba",
         User = "user",
         Post = "post",
@@ -13510,7 +13493,7 @@ rt::string_enum! {
 
 #[cfg(feature = "custom_fields")]
 rt::string_enum! {
-    pub enum ListCustFieldsDataType {
+    pub enum CustomFieldDataType {
         String = "STRING",
         Number = "NUMBER",
         Datetime = "DATETIME",

@@ -57,7 +57,7 @@ async fn get_user_sends_query_with_spec_defaults() {
     params.with_identities = Some(true);
     let user = client.get_user(&params).await.unwrap();
     assert_eq!(user.data.user_id, "u1");
-    assert_eq!(user.data.status, Status::Activated);
+    assert_eq!(user.data.status, UserStatus::Activated);
 
     let req = &transport.requests()[0];
     assert_eq!(req.method, Method::Get);

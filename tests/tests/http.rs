@@ -27,7 +27,7 @@ fn user(id: &str) -> UserDto {
         user_id: id.into(),
         created_at: "2026-01-01T00:00:00.000Z".into(),
         updated_at: "2026-01-02T00:00:00.000Z".into(),
-        status: Status::Activated,
+        status: UserStatus::Activated,
         work_status: UserDtoWorkStatus::Active,
         external_id: None,
         email: None,
