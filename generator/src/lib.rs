@@ -39,6 +39,7 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+mod files;
 mod filter;
 pub mod ir;
 mod layout;
@@ -65,6 +66,8 @@ pub use timings::Timings;
 enum Spec {
     Path(PathBuf),
     Source { name: PathBuf, text: String },
+    /// A document and the files its `$ref`s name, as committed at a git revision.
+    Git { rev: String, path: PathBuf, dir: Option<PathBuf> },
 }
 
 /// Configures and runs the generator. Used by the CLI and by build scripts.
@@ -121,6 +124,20 @@ impl Builder {
         self.spec = Some(Spec::Source {
             name: name.into(),
             text: text.into(),
+        });
+        self
+    }
+
+    /// The OpenAPI document as committed at the git revision `rev` (`HEAD~1`, a tag, a
+    /// commit): `path` and every file its `$ref`s name are read with `git show` in the
+    /// repository of `dir` (the current directory when `None`), all from that revision.
+    /// `path` is relative to the repository root, or to `dir` when it starts with `./`.
+    /// For comparing a description with an earlier one (`genauth-codegen diff`).
+    pub fn spec_at_revision(mut self, rev: impl Into<String>, path: impl Into<PathBuf>, dir: Option<PathBuf>) -> Self {
+        self.spec = Some(Spec::Git {
+            rev: rev.into(),
+            path: path.into(),
+            dir,
         });
         self
     }
@@ -277,11 +294,27 @@ impl Builder {
             None => return Err(Error::NoSpec),
             Some(Spec::Path(p)) => (load::load_path_timed(p, timings)?, display_name(p), false),
             Some(Spec::Source { name, text }) => (load::load_str_timed(name, text, timings)?, display_name(name), true),
+            Some(Spec::Git { rev, path, dir }) => {
+                let files = files::Files::Git { rev: rev.clone(), dir: dir.clone() };
+                let label = PathBuf::from(format!("{rev}:{}", path.display()));
+                let bytes = files.read(path).map_err(|message| Error::Io {
+                    path: label.clone(),
+                    action: "cannot read the OpenAPI document from git",
+                    source: std::io::Error::other(message),
+                })?;
+                let text = load::utf8_text(&label, bytes)?;
+                (load::load_str_from(path, &text, &files, timings)?, display_name(path), true)
+            }
         };
         let start = Instant::now();
         // The files read: the spec (unless it was given as text), then every file an
         // external `$ref` named.
-        let sources: Vec<PathBuf> = doc.sources.iter().skip(usize::from(in_memory)).cloned().collect();
+        // (None for a document read from git: nothing on disk to watch.)
+        let sources: Vec<PathBuf> = if matches!(self.spec, Some(Spec::Git { .. })) {
+            Vec::new()
+        } else {
+            doc.sources.iter().skip(usize::from(in_memory)).cloned().collect()
+        };
         let mut warnings = doc.warnings.clone();
         let options = lower::LowerOptions {
             strict_responses: self.strict_responses,

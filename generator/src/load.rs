@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{pointer_push, Error, Location, Warning};
+use crate::files::Files;
 use crate::timings::Timings;
 use crate::{normalize, resolve};
 
@@ -51,23 +52,28 @@ pub fn load_str(file: &Path, text: &str) -> Result<Document, Error> {
 }
 
 pub(crate) fn load_str_timed(file: &Path, text: &str, timings: &mut Timings) -> Result<Document, Error> {
+    load_str_from(file, text, &Files::Disk, timings)
+}
+
+/// Loads a document from text, reading the files its `$ref`s name from `files`.
+pub(crate) fn load_str_from(file: &Path, text: &str, files: &Files, timings: &mut Timings) -> Result<Document, Error> {
     let start = Instant::now();
     let value = parse_text(file, text)?;
     timings.parse = start.elapsed();
-    load_value_timed(file, value, timings)
+    load_value_timed(file, value, files, timings)
 }
 
 /// Loads an already parsed document.
 pub fn load_value(file: &Path, value: Value) -> Result<Document, Error> {
-    load_value_timed(file, value, &mut Timings::default())
+    load_value_timed(file, value, &Files::Disk, &mut Timings::default())
 }
 
-fn load_value_timed(file: &Path, mut value: Value, timings: &mut Timings) -> Result<Document, Error> {
+fn load_value_timed(file: &Path, mut value: Value, files: &Files, timings: &mut Timings) -> Result<Document, Error> {
     let start = Instant::now();
     let mut warnings = Vec::new();
     let version = check_version(file, &value)?;
     let mut sources = vec![file.to_owned()];
-    sources.extend(resolve::resolve(file, &mut value, &mut warnings)?);
+    sources.extend(resolve::resolve(file, &mut value, files, &mut warnings)?);
     normalize::normalize(file, &version, &mut value, &mut warnings)?;
     timings.resolve = start.elapsed();
     let start = Instant::now();

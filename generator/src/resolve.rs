@@ -18,18 +18,21 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::{pointer_push, pointer_unescape, Error, Warning};
+use crate::files::Files;
 use crate::parse::parse_text;
 use crate::normalize::MAX_DEPTH;
 
 const SCHEMAS: &str = "#/components/schemas/";
 
 /// Resolves references in `root` (read from `file`); returns the other files read.
-pub fn resolve(file: &Path, root: &mut Value, warnings: &mut Vec<Warning>) -> Result<Vec<PathBuf>, Error> {
+/// Other files are read from `files`.
+pub fn resolve(file: &Path, root: &mut Value, files: &Files, warnings: &mut Vec<Warning>) -> Result<Vec<PathBuf>, Error> {
     if !needs_work(root) {
         return Ok(Vec::new());
     }
     let mut r = Resolver {
-        root_file: canonical(file),
+        root_file: files.identity(file),
+        source: files,
         display: file.to_owned(),
         files: BTreeMap::new(),
         hoisted: BTreeMap::new(),
@@ -80,12 +83,9 @@ fn needs_work(v: &Value) -> bool {
     }
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_owned())
-}
-
 struct Resolver<'w> {
     root_file: PathBuf,
+    source: &'w Files,
     display: PathBuf,
     /// Parsed documents by canonical path.
     files: BTreeMap<PathBuf, Value>,
@@ -121,14 +121,9 @@ impl Resolver<'_> {
                 reference.split_once('#').map_or(reference, |(file, _)| file)
             ),
         };
-        // Only regular files: a reference to a device or a FIFO (`/dev/zero`, `/dev/stdin`)
-        // must not hang the generator or exhaust its memory.
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_file() => {}
-            Ok(_) => return Err(unreadable("not a regular file".to_owned())),
-            Err(e) => return Err(unreadable(e.to_string())),
-        }
-        let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+        // Only regular files (see `Files::read`): a reference to a device or a FIFO
+        // (`/dev/zero`, `/dev/stdin`) must not hang the generator or exhaust its memory.
+        let bytes = self.source.read(path).map_err(unreadable)?;
         let text = crate::parse::utf8_text(path, bytes)?;
         let value = parse_text(path, &text)?;
         self.order.push(path.to_owned());
@@ -155,7 +150,7 @@ impl Resolver<'_> {
             base.to_owned()
         } else {
             let dir = base.parent().unwrap_or_else(|| Path::new("."));
-            canonical(&dir.join(file_part))
+            self.source.identity(&dir.join(file_part))
         };
         (file, fragment)
     }

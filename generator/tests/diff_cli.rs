@@ -102,6 +102,51 @@ fn bad_input_exits_2() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A description split over files (a root and a module file it joins by `$ref`), as ours
+/// is: `REV:PATH` reads every file from that revision, not the module from the working tree.
+#[test]
+fn rev_path_reads_every_file_of_a_split_description_from_the_revision() {
+    let dir = git_repo("split");
+    std::fs::create_dir_all(dir.join("specs/api")).unwrap();
+    let root = "openapi: 3.0.3\ninfo: {title: Split, version: '1'}\npaths:\n  /users/{id}:\n    $ref: 'api/users.yaml#/paths/~1users~1{id}'\n";
+    let module = |extra: &str| {
+        format!(
+            "paths:\n  /users/{{id}}:\n    get:\n      operationId: getUser\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/User'}}\ncomponents:\n  schemas:\n    User:\n      type: object\n      required: [id]\n      properties:\n        id: {{type: string}}\n{extra}"
+        )
+    };
+    std::fs::write(dir.join("specs/api.yaml"), root).unwrap();
+    std::fs::write(dir.join("specs/api/users.yaml"), module("        email: {type: string}\n")).unwrap();
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "first"]);
+    // Only the module file changes; the root document stays the same.
+    std::fs::write(dir.join("specs/api/users.yaml"), module("")).unwrap();
+    git(&dir, &["commit", "-q", "-am", "second"]);
+    // An uncommitted edit that a reader of the working tree would pick up.
+    std::fs::write(dir.join("specs/api/users.yaml"), module("        nickname: {type: string}\n")).unwrap();
+
+    let run = |old: &str, new: &str, cwd: &Path| bin().args(["diff", "--old", old, "--new", new]).current_dir(cwd).output().unwrap();
+    for (old, new, cwd) in [
+        ("HEAD~1:specs/api.yaml", "HEAD:specs/api.yaml", dir.clone()),
+        ("HEAD~1:./api.yaml", "HEAD:./api.yaml", dir.join("specs")),
+    ] {
+        let out = run(old, new, &cwd);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{old} {new}: {}", text(&out.stderr));
+        assert!(stdout.contains("User.email: field removed"), "{stdout}");
+        assert!(!stdout.contains("nickname"), "the working tree's module file was read:\n{stdout}");
+    }
+    // Against the working tree, the uncommitted field shows.
+    let out = run("HEAD:specs/api.yaml", "specs/api.yaml", &dir);
+    assert!(text(&out.stdout).contains("User.nickname: new optional field"), "{}", text(&out.stdout));
+    // A module file missing from the revision is an error naming it.
+    git(&dir, &["rm", "-q", "--cached", "specs/api/users.yaml"]);
+    git(&dir, &["commit", "-q", "-m", "third"]);
+    let out = run("HEAD:specs/api.yaml", "specs/api.yaml", &dir);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("cannot read the file `api/users.yaml`"), "{}", text(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn rev_path_reads_the_spec_from_git() {
     let dir = git_repo("rev");

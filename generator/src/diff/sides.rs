@@ -60,10 +60,8 @@ impl SpecRef {
     pub fn load_ir(&self) -> Result<(Ir, Vec<Warning>), Error> {
         match self {
             SpecRef::File(p) => Builder::new().spec(p).ir(),
-            SpecRef::Git { rev, path } => {
-                let text = git_show(None, rev, path, &self.label())?;
-                ir_from_text(&self.label(), &text)
-            }
+            // The document and every file its `$ref`s name, from the same revision.
+            SpecRef::Git { rev, path } => Builder::new().spec_at_revision(rev, path, None).ir(),
         }
     }
 }
@@ -72,10 +70,6 @@ impl SpecRef {
 /// YAML from JSON by its extension.
 pub fn ir_from_text(name: &str, text: &str) -> Result<(Ir, Vec<Warning>), Error> {
     Builder::new().spec_source(name, text).ir()
-}
-
-fn git_error(label: &str, action: &'static str, message: impl Into<String>) -> Error {
-    Error::Io { path: PathBuf::from(label), action, source: std::io::Error::other(message.into()) }
 }
 
 /// Runs git in `dir` (or the current directory) and returns its standard output, or the
@@ -94,15 +88,6 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|_| "the file is not UTF-8 text".to_owned())
 }
 
-/// `git show REV:PATH`, as text.
-fn git_show(dir: Option<&Path>, rev: &str, path: &str, label: &str) -> Result<String, Error> {
-    if rev.starts_with('-') {
-        return Err(git_error(label, "not a git revision", "a revision may not start with `-`"));
-    }
-    git(dir, &["show", &format!("{rev}:{path}")])
-        .map_err(|m| git_error(label, "cannot read the OpenAPI document from git", m))
-}
-
 /// What `generate --report` compares against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Baseline {
@@ -112,8 +97,12 @@ pub enum Baseline {
         label: String,
         /// Why this commit was chosen.
         reason: String,
-        /// The document's text.
-        text: String,
+        /// The commit.
+        rev: String,
+        /// The spec's path, relative to `dir` (`./genauth-v3.yaml`).
+        path: String,
+        /// The spec's directory, where git runs.
+        dir: PathBuf,
     },
     /// Nothing to compare against, and why.
     Missing {
@@ -154,8 +143,8 @@ pub fn git_baseline(spec: &Path, out: &Path) -> Baseline {
         }
     };
     let path = format!("./{file}");
-    match git_show(Some(dir), &rev, &path, &file) {
-        Ok(text) => Baseline::Found { label: format!("{file} at {short}"), reason, text },
+    match git(Some(dir), &["cat-file", "-e", &format!("{rev}:{path}")]) {
+        Ok(_) => Baseline::Found { label: format!("{file} at {short}"), reason, rev, path, dir: dir.to_owned() },
         Err(_) => missing(format!("{file} is not committed at {short} ({reason})")),
     }
 }
@@ -186,7 +175,7 @@ pub enum BaselineReport {
 pub fn baseline_report(builder: &Builder, spec: &Path, out: &Path) -> Result<BaselineReport, Error> {
     match git_baseline(spec, out) {
         Baseline::Missing { reason } => Ok(BaselineReport::Skipped(format!("no baseline to compare with: {reason}"))),
-        Baseline::Found { label, reason, text } => match ir_from_text(&label, &text) {
+        Baseline::Found { label, reason, rev, path, dir } => match Builder::new().spec_at_revision(rev, path, Some(dir)).ir() {
             Err(e) => Ok(BaselineReport::Skipped(format!("the baseline {label} ({reason}) does not load: {e}"))),
             Ok((old, _)) => {
                 let (new, _) = builder.ir()?;
