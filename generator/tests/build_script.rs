@@ -28,7 +28,8 @@ fn cli() -> Command {
 }
 
 /// A copy of the example crate in `<root>/examples/build-script`, with the spec at
-/// `<root>/specs/genauth-v3.yaml` so the example's relative spec path still holds.
+/// `<root>/specs/genauth-v3.yaml` (and its module files in `<root>/specs/genauth-v3/`) so
+/// the example's relative spec path still holds.
 struct Scratch {
     root: PathBuf,
     package: PathBuf,
@@ -50,6 +51,13 @@ impl Scratch {
         std::fs::create_dir_all(root.join("specs")).unwrap();
         let spec = root.join("specs/genauth-v3.yaml");
         std::fs::copy(repo().join("specs/genauth-v3.yaml"), &spec).unwrap();
+        // The module files the root document joins by `$ref`.
+        let modules = root.join("specs/genauth-v3");
+        std::fs::create_dir_all(&modules).unwrap();
+        for entry in std::fs::read_dir(repo().join("specs/genauth-v3")).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, modules.join(path.file_name().unwrap())).unwrap();
+        }
 
         let manifest = std::fs::read_to_string(example.join("Cargo.toml")).unwrap();
         for rel in ["\"../../runtime\"", "\"../../generator\""] {
@@ -221,10 +229,17 @@ fn example_writes_what_the_cli_writes_and_reruns_only_when_the_spec_changes() {
     s.build().assert_ok("build after the rerun");
     assert_eq!(s.runs(), 2, "nothing changed since the rerun, yet cargo reran the build script");
 
+    // A module file the root document reads through `$ref` counts as the spec too.
+    std::thread::sleep(Duration::from_millis(1100));
+    let module = s.root.join("specs/genauth-v3/webhooks.yaml");
+    std::fs::File::options().write(true).open(&module).unwrap().set_modified(SystemTime::now()).unwrap();
+    s.build().assert_ok("build after touching a module file");
+    assert_eq!(s.runs(), 3, "touching a module file the spec reads must rerun the build script");
+
     // Something the build script does not read: no rerun.
     std::fs::write(s.root.join("specs/unrelated.yaml"), "x: 1\n").unwrap();
     s.build().assert_ok("build after an unrelated change");
-    assert_eq!(s.runs(), 2, "a file the generator does not read made cargo rerun the build script");
+    assert_eq!(s.runs(), 3, "a file the generator does not read made cargo rerun the build script");
 }
 
 #[test]
@@ -267,9 +282,9 @@ fn main() {
     if let Err(e) = genauth_codegen::Builder::new()
         .spec("../../specs/genauth-v3.yaml")
         .include_tag("users")
-        .include_operation("V3ManagementController_getManagementToken")
+        .include_operation("getManagementToken")
         .exclude_operation("kick_users")
-        .exclude_operation("UsersManagementController_importOtp")
+        .exclude_operation("importOtp")
         .client_name("UserAdmin")
         .write_to_out_dir()
     {
@@ -297,11 +312,11 @@ pub async fn uses(client: &sdk::UserAdmin) {
         "--tag",
         "users",
         "--operation",
-        "V3ManagementController_getManagementToken",
+        "getManagementToken",
         "--exclude-operation",
         "kick_users",
         "--exclude-operation",
-        "UsersManagementController_importOtp",
+        "importOtp",
         "--client-name",
         "UserAdmin",
     ]);
