@@ -56,24 +56,7 @@ const PYTHON_NAMES: &[(&str, &str, &str)] = &[(
 /// (Python method, wire name, note). These are findings, not wire differences (the
 /// comparison gives the Python SDK no value for them, so it leaves them out); they are
 /// listed so that a new one fails the test and one that goes away must be removed here.
-const PYTHON_EXTRA_INPUTS: &[(&str, &str, &str)] = &[
-    ("ext_idp_conn_state_by_apps", "tenantId", TENANT_ID),
-    ("get_access_key_list", "tenantId", TENANT_ID),
-    ("get_custom_data", "tenantId", TENANT_ID),
-    ("get_custom_fields", "tenantId", TENANT_ID),
-    ("get_ext_idp", "tenantId", TENANT_ID),
-    ("list_cust_fields", "tenantId", TENANT_ID),
-    ("list_ext_idp", "tenantId", TENANT_ID),
-    ("list_user_base_fields", "tenantId", TENANT_ID),
-    ("create_namespace", "description", DESCRIPTION),
-    ("update_namespace", "description", DESCRIPTION),
-    ("create_resource", "description", DESCRIPTION),
-    ("update_resource", "description", DESCRIPTION),
-];
-const TENANT_ID: &str = "description to be decided: an optional query parameter in the Authing document and in \
-    the Python SDK, absent from GenAuth's structure facts, left out of our description without an x- note";
-const DESCRIPTION: &str = "description to be fixed: a body field in the Authing document and in the Python SDK; \
-    GenAuth's structure facts drop every property named description (restored elsewhere in 7acb645, not here)";
+const PYTHON_EXTRA_INPUTS: &[(&str, &str, &str)] = &[];
 
 /// A difference between the two requests of one operation that the comparison accepts.
 struct Tolerated {
@@ -94,10 +77,6 @@ enum Difference {
     /// Rust sends this input (query parameter or top-level body field), Python has no
     /// argument for it (the script reports it as unmapped).
     NotInPythonSdk(&'static str),
-    /// Python sends this input, Rust does not.
-    NotSentByRust(&'static str),
-    /// Both send this top-level body field, with different values.
-    BodyFieldDiffers(&'static str),
 }
 
 const NODE_ONLY: &str =
@@ -151,20 +130,6 @@ const TOLERATED: &[Tolerated] = &[
     missing("list_operate", "fieldId", NODE_ONLY),
     missing("list_operate", "showCreated", NODE_ONLY),
     missing("update_model", "showFieldKey", NODE_ONLY),
-    Tolerated {
-        operation: Some("update_data_resource"),
-        difference: Difference::BodyFieldDiffers("struct"),
-        reason: "description to be fixed (or the generator): `struct` is a oneOf whose first variant is the \
-                 DataResourceTreeStructs object, and the generated untagged enum decodes the example's array \
-                 of strings as that object (serde accepts a sequence for a struct), so the SDK sends \
-                 {code, name, value} where the array was meant; the roundtrip test fails on the same example",
-    },
-    Tolerated {
-        operation: Some("create_device"),
-        difference: Difference::NotSentByRust("description"),
-        reason: "generated/ is older than the description's CreateTerminalDto.description; regenerating \
-                 the SDK removes this difference (then delete this entry)",
-    },
 ];
 
 fn skip(why: &str) {
@@ -514,23 +479,6 @@ fn tolerate(case: &Case, call: &PyCall, py: &mut Wire, rs: &mut Wire) -> Vec<(us
                     applied.push((i, format!("`{wire}` sent by Rust only")));
                 }
             }
-            Difference::NotSentByRust(wire) => {
-                let sent_by_rust = rs.body.as_ref().is_some_and(|b| b.get(wire).is_some())
-                    || rs.query.iter().any(|(k, _)| k == wire);
-                if !sent_by_rust && remove_input(py, wire) {
-                    applied.push((i, format!("`{wire}` sent by Python only")));
-                }
-            }
-            Difference::BodyFieldDiffers(wire) => {
-                let theirs = py.body.as_ref().and_then(|b| b.get(wire)).cloned();
-                let ours = rs.body.as_mut().and_then(|b| b.get_mut(wire));
-                if let (Some(theirs), Some(ours)) = (theirs, ours) {
-                    if !same_json(&theirs, ours) {
-                        applied.push((i, format!("`{wire}`: Python {theirs}, Rust {ours}")));
-                        *ours = theirs;
-                    }
-                }
-            }
         }
     }
     applied
@@ -763,11 +711,7 @@ fn requests_match_the_official_python_sdk_for_every_operation() {
             let sent = case.path_params.contains(key)
                 || rs.query.iter().any(|(k, _)| k == key)
                 || rs.body.as_ref().is_some_and(|b| b.get(key).is_some());
-            let tolerated = TOLERATED.iter().any(|t| {
-                t.operation == Some(op)
-                    && matches!(t.difference, Difference::NotSentByRust(w) if w == key)
-            });
-            if !sent && !tolerated {
+            if !sent {
                 failures.push(format!(
                     "{op}: the Rust request leaves out our input `{key}`"
                 ));
