@@ -25,7 +25,9 @@ impl ManagementClient {
 
     /// A client over an existing runtime client (the response checks this API needs are switched on).
     pub fn from_client(client: rt::Client) -> Self {
-        Self { client }
+        Self {
+            client: client.with_envelope(rt::Envelope::StatusCode),
+        }
     }
 
     /// The runtime client underneath.
@@ -2689,14 +2691,14 @@ impl ManagementClient {
 
     /// Remove whitelist entries from an application
     ///
-    /// Removes usernames, email addresses or phone numbers from the whitelist of one application; `type` says which kind of value `list` holds. Unlike most calls, the declared response is a bare `{ success }` object without the usual envelope.
+    /// Removes usernames, email addresses or phone numbers from the whitelist of one application; `type` says which kind of value `list` holds.
     ///
     /// `POST /api/v3/delete-whitelist-of-app`
     #[cfg(feature = "applications")]
     pub async fn delete_whitelist_of_app(
         &self,
         body: &DeleteWhitelistOfAppDto,
-    ) -> Result<IsSuccessDto, rt::Error> {
+    ) -> Result<IsSuccessRespDto, rt::Error> {
         let request = rt::Request::new(
             rt::Method::Post,
             "/api/v3/delete-whitelist-of-app",
@@ -3186,14 +3188,14 @@ impl ManagementClient {
 
     /// List applications for Verify
     ///
-    /// Returns the applications configured for GenAuth Verify, optionally narrowed by a search text. Both GenAuth's SDK and the Authing document declare the response as one bare application object, without the usual envelope.
+    /// Returns the applications configured for GenAuth Verify, optionally narrowed by a search text.
     ///
     /// `GET /api/v3/verify-config-app`
     #[cfg(feature = "applications")]
     pub async fn get_verify_config_app(
         &self,
         params: &GetVerifyConfigAppParams,
-    ) -> Result<ApplicationDto, rt::Error> {
+    ) -> Result<ApplicationListRespDto, rt::Error> {
         let mut query = rt::Query::new();
         query.push_opt("keywords", params.keywords.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/verify-config-app")
@@ -4897,7 +4899,7 @@ impl ManagementClient {
     pub async fn delete_whitelist(
         &self,
         body: &DeleteWhitelistDto,
-    ) -> Result<IsSuccessDto, rt::Error> {
+    ) -> Result<IsSuccessRespDto, rt::Error> {
         let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-whitelist");
         let request = request.json(body)?;
         self.client.send(request).await
@@ -5773,14 +5775,14 @@ impl ManagementClient {
 
     /// List all custom operations of a data object
     ///
-    /// Returns every custom operation defined on a data object, without paging. GenAuth's SDK types the answer as a single operation record rather than the usual envelope, so read the body with care.
+    /// Returns every custom operation defined on a data object, without paging.
     ///
     /// `GET /api/v3/metadata/all-operate`
     #[cfg(feature = "data_objects")]
     pub async fn list_operate_all(
         &self,
         params: &ListOperateAllParams,
-    ) -> Result<OperateModelDto, rt::Error> {
+    ) -> Result<OperateModelListRespDto, rt::Error> {
         let mut query = rt::Query::new();
         query.push("modelId", &params.model_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/all-operate")
@@ -6229,14 +6231,14 @@ impl ManagementClient {
 
     /// List the custom operations of a data object
     ///
-    /// Returns the custom operations of a data object a page at a time, optionally filtered by name or by the field they belong to. GenAuth's SDK types the answer as a single operation record rather than the usual envelope, so read the body with care.
+    /// Returns the custom operations of a data object a page at a time, optionally filtered by name or by the field they belong to.
     ///
     /// `GET /api/v3/metadata/list-operate`
     #[cfg(feature = "data_objects")]
     pub async fn list_operate(
         &self,
         params: &ListOperateParams,
-    ) -> Result<OperateModelDto, rt::Error> {
+    ) -> Result<OperateModelPaginatedRespDto, rt::Error> {
         let mut query = rt::Query::new();
         query.push_opt("keywords", params.keywords.as_ref());
         query.push("modelId", &params.model_id);

@@ -27,7 +27,7 @@ pub struct GetUserEncryptPasswordBatchDataDto {
     pub encrypted_password: String,
 }
 
-/// The shape 157 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `GetUserEncryptPasswordBatchRespDto`, `CheckSessionStatusRespDto`, `UserSingleRespDto`.
+/// The shape 161 types share: they differ only in `data` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `GetUserEncryptPasswordBatchRespDto`, `CheckSessionStatusRespDto`, `UserSingleRespDto`.
 #[cfg(
     any(
         feature = "users",
@@ -742,6 +742,7 @@ pub struct IsSuccessDto {
         feature = "webhooks",
         feature = "public_accounts",
         feature = "devices",
+        feature = "registration_whitelists",
         feature = "invitations",
         feature = "data_objects",
         feature = "access_keys"
@@ -6267,6 +6268,10 @@ pub struct UpdateLoginConfigDto {
     pub update: UpdateLoginConfig,
 }
 
+/// Response carrying a list of applications.
+#[cfg(feature = "applications")]
+pub type ApplicationListRespDto = RespDto<Vec<ApplicationDto>>;
+
 /// Which connection to switch on or off, and for which applications.
 #[cfg(feature = "identity_sources")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -7052,14 +7057,9 @@ pub struct PreviewEmailTemplateDataDto {
     pub sender: String,
 }
 
-/// Response carrying a rendered email. Both GenAuth's SDK and the Authing document declare only `data` here, without the usual status members.
+/// Response carrying a rendered email.
 #[cfg(feature = "messaging")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PreviewEmailTemplateRespDto {
-    /// The rendered email.
-    pub data: PreviewEmailTemplateDataDto,
-}
+pub type PreviewEmailTemplateRespDto = RespDto<PreviewEmailTemplateDataDto>;
 
 /// The new content of one email template.
 #[cfg(any(feature = "messaging", feature = "invitations"))]
@@ -10719,6 +10719,10 @@ pub struct OperateModelDto {
     pub updated_at: String,
 }
 
+/// Response carrying the custom operations of a data object.
+#[cfg(feature = "data_objects")]
+pub type OperateModelListRespDto = RespDto<Vec<OperateModelDto>>;
+
 /// A custom operation to run, copy or delete.
 #[cfg(feature = "data_objects")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -11315,6 +11319,21 @@ pub struct FunctionModelListDto {
     /// The data objects.
     pub list: Vec<FunctionModelDto>,
 }
+
+/// One page of custom operations.
+#[cfg(feature = "data_objects")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct OperateModelPagingDto {
+    /// Total number of matching operations across all pages.
+    pub total_count: i64,
+    /// The operations on this page.
+    pub list: Vec<OperateModelDto>,
+}
+
+/// Response carrying one page of the custom operations of a data object.
+#[cfg(feature = "data_objects")]
+pub type OperateModelPaginatedRespDto = RespDto<OperateModelPagingDto>;
 
 /// Search among the rows a relation field can point at.
 #[cfg(feature = "data_objects")]
