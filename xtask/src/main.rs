@@ -201,7 +201,12 @@ fn corpus(args: &[String]) -> Result<bool, String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     // Canonical, so that cargo's manifest paths can be compared with ours component-wise.
     let out = out.canonicalize().map_err(|e| format!("{}: {e}", out.display()))?;
-    let target = target.unwrap_or_else(|| out.join("target"));
+    // Absolute: cargo runs in each crate's directory and would read a relative one there.
+    let target = match target {
+        Some(t) if t.is_relative() => std::env::current_dir().map_err(|e| e.to_string())?.join(t),
+        Some(t) => t,
+        None => out.join("target"),
+    };
     let runtime = repo_root().join("runtime");
     let start = Instant::now();
     let mut rows = Vec::new();

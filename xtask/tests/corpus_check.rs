@@ -19,12 +19,15 @@ fn petstore(name: &str, extra: &[&str]) -> Option<(Option<i32>, String, String)>
         return None;
     }
     let out = repo().join("target/corpus-tests").join(name);
+    let _ = std::fs::remove_dir_all(&out);
+    // Relative to the test's working directory (the xtask package), as a user might type it.
+    let target = Path::new("..").join("target/corpus/target");
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("corpus")
         .args(["--only", "oai-petstore", "--out"])
         .arg(&out)
         .arg("--target-dir")
-        .arg(repo().join("target/corpus/target"))
+        .arg(&target)
         .args(extra)
         .output()
         .expect("xtask runs");
@@ -43,6 +46,14 @@ fn the_untouched_document_passes() {
     assert_eq!(code, Some(0), "{row}\n{stderr}");
     assert!(row.contains("| lib, default & none | ok | 0 / 0 |"), "{row}");
     assert!(row.ends_with("| ok |"), "{row}");
+    // The relative target directory was not taken relative to the generated crate (cargo
+    // runs there): nothing but the crate was written beside it.
+    let out = repo().join("target/corpus-tests/clean");
+    let entries: Vec<String> = std::fs::read_dir(&out)
+        .expect("the output directory exists")
+        .map(|e| e.expect("readable entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries, ["oai-petstore"], "in {}", out.display());
 }
 
 #[test]
