@@ -1,17 +1,26 @@
 //! Project chores, run with `cargo run -p xtask -- <command>`.
 //!
 //! `corpus`: for every OpenAPI document in `../shared/specs-real` and `../shared/corpus`,
-//! generate a crate, `cargo check` it (one shared target directory), round-trip the
-//! documents' schema examples through the generated types, and print a table.
+//! generate a crate, check it, round-trip the documents' schema examples through the
+//! generated types, and print a table.
 //!
 //! ```text
 //! cargo run -p xtask -- corpus                       # every document
 //! cargo run -p xtask -- corpus --only stripe,github  # some of them
-//! cargo run -p xtask -- corpus --shared DIR --out DIR
+//! cargo run -p xtask -- corpus --shared DIR --out DIR --target-dir DIR
 //! ```
 //!
+//! Each crate is checked twice, `cargo check --lib --message-format=json` with its default
+//! features (every tag and `http`, plus `--example roundtrip` where there is a harness) and
+//! with `--no-default-features`, all in one target directory, with the workspace's
+//! `Cargo.lock`. A run counts only when cargo reports a `compiler-artifact` for the crate's
+//! lib (and the example): a check that compiled nothing fails.
+//!
 //! It exits non-zero when any document fails to generate, fails to compile, compiles with
-//! warnings, or has an example that does not survive the round trip.
+//! warnings, or has an example that does not survive the round trip. Two hidden flags break
+//! things on purpose, for the tests that show the check can fail: `--inject-type-error`
+//! (appends a line that does not type-check to each generated lib) and `--inject-no-op`
+//! (checks with a target filter that matches nothing).
 //!
 //! `bench`: the generator's speed, memory and output size on the largest documents, and
 //! (`--compare`) OpenAPI Generator's on the Authing document; see `bench.rs`.
@@ -58,7 +67,7 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo run -p xtask -- corpus [--only NAME,...] [--shared DIR] [--out DIR] [--no-check]");
+            eprintln!("usage: cargo run -p xtask -- corpus [--only NAME,...] [--shared DIR] [--out DIR] [--target-dir DIR] [--no-check]");
             eprintln!("       cargo run --release -p xtask -- bench [--compare] [--runs N] [--tool-runs N] [--build-runs N] [--only NAME,...] [--shared DIR] [--out DIR]");
             ExitCode::from(2)
         }
@@ -113,30 +122,66 @@ struct Row {
     gen_warnings: usize,
     gen_ms: f64,
     lines: usize,
+    /// What cargo compiled, as its `compiler-artifact` messages show (`lib+example, default & none`).
+    compiled: String,
     check: String,
-    rustc_warnings: usize,
+    /// rustc warnings, per feature set (`default / none`).
+    rustc_warnings: String,
+    /// Wall time of the `cargo check` runs.
+    check_s: f64,
     /// Examples: passed, run, and left out because they contradict their own schema.
     examples: Option<(usize, usize, usize)>,
     ok: bool,
 }
 
+/// Deliberate breakage for the tests that show the check can fail (hidden flags).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inject {
+    /// `--inject-type-error`: append a line that does not type-check to each generated lib.
+    TypeError,
+    /// `--inject-no-op`: check with the old `--examples` filter, under which cargo compiles
+    /// nothing in a crate without examples.
+    NoOp,
+}
+
+struct Options {
+    check: bool,
+    inject: Option<Inject>,
+}
+
 fn corpus(args: &[String]) -> Result<bool, String> {
     let mut shared = repo_root().join("../shared");
     let mut out = repo_root().join("target/corpus");
+    let mut target: Option<PathBuf> = None;
     let mut only: Option<Vec<String>> = None;
-    let mut check = true;
+    let mut options = Options { check: true, inject: None };
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned();
+        let switched = match args[i].as_str() {
+            "--no-check" => {
+                options.check = false;
+                true
+            }
+            "--inject-type-error" => {
+                options.inject = Some(Inject::TypeError);
+                true
+            }
+            "--inject-no-op" => {
+                options.inject = Some(Inject::NoOp);
+                true
+            }
+            _ => false,
+        };
+        if switched {
+            i += 1;
+            continue;
+        }
         match args[i].as_str() {
             "--shared" => shared = PathBuf::from(value.ok_or("--shared needs a directory")?),
             "--out" => out = PathBuf::from(value.ok_or("--out needs a directory")?),
+            "--target-dir" => target = Some(PathBuf::from(value.ok_or("--target-dir needs a directory")?)),
             "--only" => only = Some(value.ok_or("--only needs names")?.split(',').map(str::to_owned).collect()),
-            "--no-check" => {
-                check = false;
-                i += 1;
-                continue;
-            }
             other => return Err(format!("unknown argument {other}")),
         }
         i += 2;
@@ -154,19 +199,42 @@ fn corpus(args: &[String]) -> Result<bool, String> {
         }
     }
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let target = out.join("target");
+    // Canonical, so that cargo's manifest paths can be compared with ours component-wise.
+    let out = out.canonicalize().map_err(|e| format!("{}: {e}", out.display()))?;
+    // Absolute: cargo runs in each crate's directory and would read a relative one there.
+    let target = match target {
+        Some(t) if t.is_relative() => std::env::current_dir().map_err(|e| e.to_string())?.join(t),
+        Some(t) => t,
+        None => out.join("target"),
+    };
     let runtime = repo_root().join("runtime");
+    let start = Instant::now();
     let mut rows = Vec::new();
     for doc in &docs {
         eprintln!("== {}", doc.name);
-        let row = run_one(doc, &out.join(&doc.name), &target, &runtime, check);
+        let row = run_one(doc, &out.join(&doc.name), &target, &runtime, &options);
+        eprintln!(
+            "   {}: {} ({:.0} s checking)",
+            if row.ok { "ok" } else { "FAILED" },
+            row.check,
+            row.check_s
+        );
         rows.push(row);
     }
     print_table(&rows);
-    Ok(rows.iter().all(|r| r.ok))
+    let failed: Vec<&str> = rows.iter().filter(|r| !r.ok).map(|r| r.name.as_str()).collect();
+    println!();
+    println!(
+        "{} of {} documents passed in {:.0} s{}",
+        rows.len() - failed.len(),
+        rows.len(),
+        start.elapsed().as_secs_f64(),
+        if failed.is_empty() { String::new() } else { format!("; failed: {}", failed.join(", ")) }
+    );
+    Ok(failed.is_empty())
 }
 
-fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, check: bool) -> Row {
+fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, options: &Options) -> Row {
     let mut row = Row {
         name: doc.name.clone(),
         version: openapi_version(&doc.path),
@@ -175,8 +243,10 @@ fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, check: bool) ->
         gen_warnings: 0,
         gen_ms: 0.0,
         lines: 0,
+        compiled: "-".into(),
         check: "-".into(),
-        rustc_warnings: 0,
+        rustc_warnings: "-".into(),
+        check_s: 0.0,
         examples: None,
         ok: false,
     };
@@ -204,6 +274,16 @@ fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, check: bool) ->
     for w in generated.warnings() {
         eprintln!("  {w}");
     }
+    if options.inject == Some(Inject::TypeError) {
+        let lib = dir.join("src/lib.rs");
+        let appended = std::fs::read_to_string(&lib).and_then(|text| {
+            std::fs::write(&lib, format!("{text}\n// Injected by `xtask corpus --inject-type-error`.\nconst _: u8 = \"not a number\";\n"))
+        });
+        if let Err(e) = appended {
+            row.check = format!("inject failed: {e}");
+            return row;
+        }
+    }
     let invalid;
     let cases = if doc.examples {
         let copied = std::fs::copy(&doc.path, dir.join(".spec.json")).map_err(|e| e.to_string());
@@ -221,19 +301,47 @@ fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, check: bool) ->
             return row;
         }
     };
-    if !check {
+    if !options.check {
         row.check = "not checked".into();
         row.ok = true;
         return row;
     }
-    let (errors, warnings, messages) = cargo_check(dir, target);
-    row.rustc_warnings = warnings;
-    row.check = if errors == 0 { "ok".into() } else { format!("{errors} error(s)") };
-    for m in messages.iter().take(10) {
-        eprintln!("  {m}");
+    // The workspace's lock file: the same dependency versions for every document, and no
+    // registry lookup (cargo drops the entries a crate does not need).
+    if let Err(e) = std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")) {
+        row.check = format!("cannot copy Cargo.lock: {e}");
+        return row;
     }
-    row.ok = errors == 0 && warnings == 0;
-    if cases > 0 && errors == 0 {
+    let check_start = Instant::now();
+    let runs: Vec<CheckRun> = [Features::Default, Features::None]
+        .into_iter()
+        .map(|features| {
+            // The round-trip harness names types of every tag: it needs the default features.
+            let example = cases > 0 && features == Features::Default;
+            let filter: &[&str] = match (options.inject, example) {
+                (Some(Inject::NoOp), _) => &["--examples"],
+                (_, true) => &["--lib", "--example", "roundtrip"],
+                (_, false) => &["--lib"],
+            };
+            let mut run = cargo_check(dir, target, features, filter);
+            run.example_expected = example;
+            let log = dir.join(format!("check-{}.log", features.label()));
+            if let Err(e) = std::fs::write(&log, run.messages.join("\n")) {
+                eprintln!("  cannot write {}: {e}", log.display());
+            }
+            for m in run.messages.iter().take(5) {
+                eprintln!("  [{}] {m}", features.label());
+            }
+            run
+        })
+        .collect();
+    row.check_s = check_start.elapsed().as_secs_f64();
+    let judged = judge(&runs);
+    row.compiled = judged.compiled;
+    row.check = judged.check;
+    row.rustc_warnings = judged.warnings;
+    row.ok = judged.ok;
+    if cases > 0 && row.ok {
         match run_roundtrip(dir, target) {
             Ok((passed, total)) => {
                 row.examples = Some((passed, total, invalid));
@@ -260,40 +368,144 @@ fn openapi_version(path: &Path) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// `cargo check` in `dir`; returns (errors, warnings, rendered messages) for the crate itself.
-fn cargo_check(dir: &Path, target: &Path) -> (usize, usize, Vec<String>) {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--examples", "--message-format=json", "--quiet"])
+/// The feature sets every generated crate is checked with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Features {
+    /// The crate's defaults: every tag and `http`.
+    Default,
+    /// `--no-default-features`.
+    None,
+}
+
+impl Features {
+    fn label(self) -> &'static str {
+        match self {
+            Features::Default => "default",
+            Features::None => "none",
+        }
+    }
+}
+
+/// What one `cargo check` of a generated crate did, read from its JSON messages.
+#[derive(Debug, Default)]
+struct CheckRun {
+    features: Option<Features>,
+    /// cargo exited successfully.
+    success: bool,
+    /// A `compiler-artifact` for the crate's lib (fresh or rebuilt) was reported.
+    lib: bool,
+    /// The same for the `roundtrip` example.
+    example: bool,
+    /// This run checks the example too.
+    example_expected: bool,
+    /// rustc errors and warnings in the crate itself.
+    errors: usize,
+    warnings: usize,
+    /// The rendered diagnostics, and cargo's stderr when it failed without one.
+    messages: Vec<String>,
+}
+
+/// `cargo check` in `dir` with the target `filter` (`--lib`, `--example roundtrip`).
+fn cargo_check(dir: &Path, target: &Path, features: Features, filter: &[&str]) -> CheckRun {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .args(["check", "--message-format=json", "--quiet"])
+        .args(filter)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .output();
-    let Ok(output) = output else { return (1, 0, vec!["cargo could not be started".into()]) };
-    let mut errors = 0;
-    let mut warnings = 0;
-    let mut messages = Vec::new();
-    for line in output.stdout.split(|b| *b == b'\n') {
+        .env("CARGO_TARGET_DIR", target);
+    if features == Features::None {
+        command.arg("--no-default-features");
+    }
+    let mut run = match command.output() {
+        Ok(output) => {
+            let mut run = read_cargo_json(&output.stdout, &dir.join("Cargo.toml"));
+            run.success = output.status.success();
+            if !run.success && run.errors == 0 {
+                run.messages.push(String::from_utf8_lossy(&output.stderr).lines().take(10).collect::<Vec<_>>().join("\n  "));
+            }
+            run
+        }
+        Err(e) => CheckRun { messages: vec![format!("cargo could not be started: {e}")], ..CheckRun::default() },
+    };
+    run.features = Some(features);
+    run
+}
+
+/// Reads cargo's `--message-format=json` output for the package whose manifest is `manifest`.
+fn read_cargo_json(stdout: &[u8], manifest: &Path) -> CheckRun {
+    let mut run = CheckRun::default();
+    for line in stdout.split(|b| *b == b'\n') {
         let Ok(v) = serde_json::from_slice::<Value>(line) else { continue };
-        if v["reason"] != "compiler-message" {
+        if v["manifest_path"].as_str().is_none_or(|m| Path::new(m) != manifest) {
             continue;
         }
-        let local = v["manifest_path"].as_str().is_some_and(|m| Path::new(m).starts_with(dir));
-        if !local {
-            continue;
-        }
-        match v["message"]["level"].as_str() {
-            Some("error") => errors += 1,
-            Some("warning") => warnings += 1,
-            _ => continue,
-        }
-        if let Some(r) = v["message"]["rendered"].as_str() {
-            messages.push(r.lines().take(6).collect::<Vec<_>>().join("\n  "));
+        match v["reason"].as_str() {
+            Some("compiler-artifact") => {
+                let kinds = v["target"]["kind"].as_array().cloned().unwrap_or_default();
+                let kind = |k: &str| kinds.iter().any(|x| x == k);
+                run.lib |= kind("lib") || kind("rlib");
+                run.example |= kind("example") && v["target"]["name"] == "roundtrip";
+            }
+            Some("compiler-message") => {
+                let message = &v["message"];
+                match message["level"].as_str() {
+                    Some("error") => run.errors += 1,
+                    Some("warning") => run.warnings += 1,
+                    _ => continue,
+                }
+                if let Some(r) = message["rendered"].as_str() {
+                    run.messages.push(r.trim_end().to_owned());
+                }
+            }
+            _ => {}
         }
     }
-    if !output.status.success() && errors == 0 {
-        errors = 1;
-        messages.push(String::from_utf8_lossy(&output.stderr).lines().take(10).collect::<Vec<_>>().join("\n  "));
-    }
-    (errors, warnings, messages)
+    run
+}
+
+/// A row's verdict on its checks.
+struct Judged {
+    compiled: String,
+    check: String,
+    warnings: String,
+    ok: bool,
+}
+
+/// A row passes only when every run succeeded, reported an artifact for the lib (and for
+/// the example when there is one: a check that compiled nothing fails) and counted no
+/// error and no warning.
+fn judge(runs: &[CheckRun]) -> Judged {
+    let what = |r: &CheckRun| match (r.lib, r.example) {
+        (true, true) => "lib+example",
+        (true, false) => "lib",
+        (false, true) => "example only",
+        (false, false) => "nothing",
+    };
+    let labels = |rs: &[&CheckRun]| rs.iter().filter_map(|r| r.features).map(Features::label).collect::<Vec<_>>().join(" & ");
+    let compiled = match runs.first() {
+        Some(first) if runs.iter().all(|r| what(r) == what(first)) => format!("{}, {}", what(first), labels(&runs.iter().collect::<Vec<_>>())),
+        _ => runs.iter().map(|r| format!("{}, {}", what(r), labels(&[r]))).collect::<Vec<_>>().join("; "),
+    };
+    let complete = |r: &CheckRun| r.lib && (r.example || !r.example_expected);
+    let ok = !runs.is_empty() && runs.iter().all(|r| r.success && complete(r) && r.errors == 0 && r.warnings == 0);
+    let check = if ok {
+        "ok".to_owned()
+    } else {
+        runs.iter()
+            .map(|r| {
+                let label = r.features.map_or("?", Features::label);
+                match (r.errors, complete(r), r.success) {
+                    (0, true, true) => format!("{label}: ok"),
+                    (0, false, true) => format!("{label}: not compiled"),
+                    (0, _, false) => format!("{label}: cargo failed"),
+                    (n, _, _) => format!("{label}: {n} error(s)"),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let warnings = runs.iter().map(|r| r.warnings.to_string()).collect::<Vec<_>>().join(" / ");
+    Judged { compiled, check, warnings, ok }
 }
 
 
@@ -460,8 +672,8 @@ fn run_roundtrip(dir: &Path, target: &Path) -> Result<(usize, usize), String> {
 }
 
 fn print_table(rows: &[Row]) {
-    println!("| spec | OpenAPI | operations | types | generator warnings | generation | lines | cargo check | rustc warnings | examples round-tripped |");
-    println!("|---|---|---:|---:|---:|---:|---:|---|---:|---:|");
+    println!("| spec | OpenAPI | operations | types | generator warnings | generation | lines | compiled | cargo check | rustc warnings (default / none) | check time | examples round-tripped | result |");
+    println!("|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---|");
     for r in rows {
         let examples = match r.examples {
             Some((p, t, 0)) => format!("{p}/{t}"),
@@ -469,8 +681,20 @@ fn print_table(rows: &[Row]) {
             None => "-".into(),
         };
         println!(
-            "| {} | {} | {} | {} | {} | {:.0} ms | {} | {} | {} | {} |",
-            r.name, r.version, r.operations, r.types, r.gen_warnings, r.gen_ms, r.lines, r.check, r.rustc_warnings, examples
+            "| {} | {} | {} | {} | {} | {:.0} ms | {} | {} | {} | {} | {:.0} s | {} | {} |",
+            r.name,
+            r.version,
+            r.operations,
+            r.types,
+            r.gen_warnings,
+            r.gen_ms,
+            r.lines,
+            r.compiled,
+            r.check,
+            r.rustc_warnings,
+            r.check_s,
+            examples,
+            if r.ok { "ok" } else { "FAILED" }
         );
     }
 }
