@@ -225,6 +225,21 @@ impl Client {
         .await
     }
 
+    /// [`Client::send_with_response`] for an operation whose body is not decoded (an
+    /// answer without content): the HTTP details with `data: ()`.
+    pub async fn send_empty_with_response<C: ApiCodeSet>(&self, request: Request) -> Result<ApiResponse<()>, Error<C>> {
+        self.call(request, |ex| {
+            Ok(ApiResponse {
+                status: ex.response.status,
+                headers: ex.response.headers,
+                request_id: ex.request_id,
+                attempts: ex.attempts,
+                data: (),
+            })
+        })
+        .await
+    }
+
     /// Sends `request` (retrying as the policy allows) and checks the response, without
     /// decoding it.
     pub async fn send_raw(&self, request: Request) -> Result<Response, Error> {

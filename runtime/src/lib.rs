@@ -45,7 +45,9 @@ mod error;
 mod http;
 mod lenient;
 mod memory;
+mod mode;
 mod options;
+mod paging;
 mod query;
 mod request;
 mod retry;
@@ -62,7 +64,12 @@ pub use http::HttpTransport;
 
 pub use client::{decode, Client, Envelope};
 pub use codes::{ApiCodeSet, RetryHint, TypedApiCode};
+pub use mode::{CallMode, Plain, Prepare, Raw};
 pub use options::{ApiResponse, CallOptions};
+pub use paging::{paginate, PageParam, PageStream, PageTotal, Paging};
+/// The stream trait of [`PageStream`], and its extension traits (`.next().await`,
+/// `.try_collect()`), so that SDK users need no other dependency to walk pages.
+pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use retry::{retry_after, RetryPolicy, DEFAULT_MAX_RETRIES};
 pub use lenient::{nullable, Decoding};
 pub use enums::deserialize_string_enum;
