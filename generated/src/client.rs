@@ -11,10 +11,13 @@ pub const DEFAULT_SERVER: &str = "https://api.genauth.ai";
 
 /// Client for GenAuth Management API: one async method per operation.
 ///
-/// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime checks the response and decodes it into the method's return type.
+/// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime signs it, retries it when that is safe, checks the response and decodes it into the method's return type.
+///
+/// `M` is what the methods return: the decoded body (`rt::Plain`, the default), or with [`raw`](Self::raw) the body with its HTTP status, headers, request id and attempt count (`rt::ApiResponse`). [`with_options`](Self::with_options) gives a view with its own timeout, headers or retry policy. Views share the connections and the cached token.
 #[derive(Debug, Clone)]
-pub struct ManagementClient {
+pub struct ManagementClient<M = rt::Plain> {
     client: rt::Client,
+    mode: M,
 }
 
 impl ManagementClient {
@@ -27,12 +30,39 @@ impl ManagementClient {
     pub fn from_client(client: rt::Client) -> Self {
         Self {
             client: client.with_envelope(rt::Envelope::StatusCode),
+            mode: rt::Plain,
         }
     }
+}
 
+impl<M: rt::CallMode> ManagementClient<M> {
     /// The runtime client underneath.
     pub fn client(&self) -> &rt::Client {
         &self.client
+    }
+
+    /// A view of this client whose calls use `options` where they are set (a
+    /// timeout per attempt, extra headers, a retry policy). Cheap: the
+    /// connections and the cached token are shared, nothing is rebuilt.
+    pub fn with_options(&self, options: rt::CallOptions) -> Self {
+        Self {
+            client: self.client.with_options(options),
+            mode: self.mode,
+        }
+    }
+
+    /// The same client, its methods returning `rt::ApiResponse<T>`: the decoded
+    /// body with the HTTP status, the headers, the request id and the number of
+    /// attempts.
+    pub fn raw(&self) -> ManagementClient<rt::Raw> {
+        self.with_mode()
+    }
+
+    fn with_mode<N: rt::CallMode>(&self) -> ManagementClient<N> {
+        ManagementClient {
+            client: self.client.clone(),
+            mode: N::default(),
+        }
     }
 
     /// Get the encrypted passwords of users
@@ -44,13 +74,15 @@ impl ManagementClient {
     pub async fn get_user_encrypt_password_batch(
         &self,
         body: &GetUserEncryptPasswordBatchDto,
-    ) -> Result<GetUserEncryptPasswordBatchRespDto, rt::Error> {
+    ) -> Result<M::Output<GetUserEncryptPasswordBatchRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/batch-get-user-encrypt-password",
-        );
+                rt::Method::Post,
+                "/api/v3/batch-get-user-encrypt-password",
+            )
+            .operation("get_user_encrypt_password_batch")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetUserEncryptPasswordBatchRespDto, _>(&self.client, request).await
     }
 
     /// Check session of a user in an application
@@ -62,10 +94,12 @@ impl ManagementClient {
     pub async fn check_session_status(
         &self,
         body: &CheckSessionStatusDto,
-    ) -> Result<CheckSessionStatusRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-session-status");
+    ) -> Result<M::Output<CheckSessionStatusRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-session-status")
+            .operation("check_session_status")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CheckSessionStatusRespDto, _>(&self.client, request).await
     }
 
     /// Create a user
@@ -77,10 +111,11 @@ impl ManagementClient {
     pub async fn create_user(
         &self,
         body: &CreateUserReqDto,
-    ) -> Result<UserSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-user");
+    ) -> Result<M::Output<UserSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-user")
+            .operation("create_user");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserSingleRespDto, _>(&self.client, request).await
     }
 
     /// Create users in bulk
@@ -92,10 +127,11 @@ impl ManagementClient {
     pub async fn create_users_batch(
         &self,
         body: &CreateUserBatchReqDto,
-    ) -> Result<UserListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-users-batch");
+    ) -> Result<M::Output<UserListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-users-batch")
+            .operation("create_users_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserListRespDto, _>(&self.client, request).await
     }
 
     /// Delete the sync link of a user
@@ -107,13 +143,14 @@ impl ManagementClient {
     pub async fn delete_user_sync_relations(
         &self,
         body: &DeleteUserSyncRelationReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-user-sync-relations",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-user-sync-relations",
+            )
+            .operation("delete_user_sync_relations");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete users
@@ -125,10 +162,11 @@ impl ManagementClient {
     pub async fn delete_users_batch(
         &self,
         body: &DeleteUsersBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-users-batch");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-users-batch")
+            .operation("delete_users_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get the MFA status of a user
@@ -140,13 +178,14 @@ impl ManagementClient {
     pub async fn get_user_mfa_status(
         &self,
         params: &GetUserMfaStatusParams,
-    ) -> Result<GetMapInfoRespDto, rt::Error> {
+    ) -> Result<M::Output<GetMapInfoRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-mfa-status")
+            .operation("get_user_mfa_status")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetMapInfoRespDto, _>(&self.client, request).await
     }
 
     /// Get the OTP secret of a user
@@ -158,13 +197,14 @@ impl ManagementClient {
     pub async fn get_otp_secret_by_user(
         &self,
         params: &GetOtpSecretByUserParams,
-    ) -> Result<GetOtpSecretRespDto, rt::Error> {
+    ) -> Result<M::Output<GetOtpSecretRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-otp-secret-by-user")
+            .operation("get_otp_secret_by_user")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetOtpSecretRespDto, _>(&self.client, request).await
     }
 
     /// Get a user
@@ -176,7 +216,7 @@ impl ManagementClient {
     pub async fn get_user(
         &self,
         params: &GetUserParams,
-    ) -> Result<UserSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<UserSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -185,8 +225,10 @@ impl ManagementClient {
         query.push_opt("withPost", params.with_post.as_ref());
         query.push_opt("withIdentities", params.with_identities.as_ref());
         query.push_opt("withDepartmentIds", params.with_department_ids.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user").query(query);
-        self.client.send(request).await
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user")
+            .operation("get_user")
+            .query(query);
+        M::send::<UserSingleRespDto, _>(&self.client, request).await
     }
 
     /// List applications a user can access
@@ -198,7 +240,7 @@ impl ManagementClient {
     pub async fn get_user_accessible_apps(
         &self,
         params: &GetUserAccessibleAppsParams,
-    ) -> Result<AppListRespDto, rt::Error> {
+    ) -> Result<M::Output<AppListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -206,8 +248,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-user-accessible-apps",
             )
+            .operation("get_user_accessible_apps")
             .query(query);
-        self.client.send(request).await
+        M::send::<AppListRespDto, _>(&self.client, request).await
     }
 
     /// List applications granted to a user
@@ -219,7 +262,7 @@ impl ManagementClient {
     pub async fn get_user_authorized_apps(
         &self,
         params: &GetUserAuthorizedAppsParams,
-    ) -> Result<AppListRespDto, rt::Error> {
+    ) -> Result<M::Output<AppListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -227,8 +270,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-user-authorized-apps",
             )
+            .operation("get_user_authorized_apps")
             .query(query);
-        self.client.send(request).await
+        M::send::<AppListRespDto, _>(&self.client, request).await
     }
 
     /// List resources granted to a user
@@ -240,7 +284,7 @@ impl ManagementClient {
     pub async fn get_user_authorized_resources(
         &self,
         params: &GetUserAuthorizedResourcesParams,
-    ) -> Result<AuthorizedResourcePaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<AuthorizedResourcePaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -250,8 +294,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-user-authorized-resources",
             )
+            .operation("get_user_authorized_resources")
             .query(query);
-        self.client.send(request).await
+        M::send::<AuthorizedResourcePaginatedRespDto, _>(&self.client, request).await
     }
 
     /// Get several users
@@ -263,7 +308,7 @@ impl ManagementClient {
     pub async fn get_user_batch(
         &self,
         params: &GetUserBatchParams,
-    ) -> Result<UserListRespDto, rt::Error> {
+    ) -> Result<M::Output<UserListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userIds", &params.user_ids);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -272,20 +317,23 @@ impl ManagementClient {
         query.push_opt("withIdentities", params.with_identities.as_ref());
         query.push_opt("withDepartmentIds", params.with_department_ids.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-batch")
+            .operation("get_user_batch")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserListRespDto, _>(&self.client, request).await
     }
 
     /// List departments of a user
     ///
     /// Returns one page of the departments a user belongs to, with sorting and optional department paths and custom data.
     ///
+    /// [`get_user_departments_stream`](Self::get_user_departments_stream) walks every page.
+    ///
     /// `GET /api/v3/get-user-departments`
     #[cfg(feature = "users")]
     pub async fn get_user_departments(
         &self,
         params: &GetUserDepartmentsParams,
-    ) -> Result<UserDepartmentPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<UserDepartmentPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -296,8 +344,28 @@ impl ManagementClient {
         query.push_opt("sortBy", params.sort_by.as_ref());
         query.push_opt("orderBy", params.order_by.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-departments")
+            .operation("get_user_departments")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserDepartmentPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_user_departments`](Self::get_user_departments), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "users")]
+    pub fn get_user_departments_stream(
+        &self,
+        params: &GetUserDepartmentsParams,
+    ) -> rt::PageStream<UserDepartmentRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_user_departments(params),
+            rt::Paging::query("page", "limit"),
+            |page: UserDepartmentPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List groups of a user
@@ -309,13 +377,14 @@ impl ManagementClient {
     pub async fn get_user_groups(
         &self,
         params: &GetUserGroupsParams,
-    ) -> Result<GroupPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<GroupPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-groups")
+            .operation("get_user_groups")
             .query(query);
-        self.client.send(request).await
+        M::send::<GroupPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List external identities of a user
@@ -327,13 +396,14 @@ impl ManagementClient {
     pub async fn get_user_identities(
         &self,
         params: &GetUserIdentitiesParams,
-    ) -> Result<IdentityListRespDto, rt::Error> {
+    ) -> Result<M::Output<IdentityListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-identities")
+            .operation("get_user_identities")
             .query(query);
-        self.client.send(request).await
+        M::send::<IdentityListRespDto, _>(&self.client, request).await
     }
 
     /// List identity providers a user has used
@@ -345,7 +415,7 @@ impl ManagementClient {
     pub async fn get_user_loggedin_identities(
         &self,
         params: &GetUserLoggedinIdentitiesParams,
-    ) -> Result<UserLoggedInIdentitiesRespDto, rt::Error> {
+    ) -> Result<M::Output<UserLoggedInIdentitiesRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -353,8 +423,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-user-logged-in-identities",
             )
+            .operation("get_user_loggedin_identities")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserLoggedInIdentitiesRespDto, _>(&self.client, request).await
     }
 
     /// List applications a user has signed in to
@@ -366,25 +437,28 @@ impl ManagementClient {
     pub async fn get_user_loggedin_apps(
         &self,
         params: &GetUserLoggedinAppsParams,
-    ) -> Result<UserLoggedInAppsListRespDto, rt::Error> {
+    ) -> Result<M::Output<UserLoggedInAppsListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-loggedin-apps")
+            .operation("get_user_loggedin_apps")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserLoggedInAppsListRespDto, _>(&self.client, request).await
     }
 
     /// Get sign-in history of a user
     ///
     /// Returns one page of the sign-in records of a user, filterable by application, client IP and time range.
     ///
+    /// [`get_user_login_history_stream`](Self::get_user_login_history_stream) walks every page.
+    ///
     /// `GET /api/v3/get-user-login-history`
     #[cfg(feature = "users")]
     pub async fn get_user_login_history(
         &self,
         params: &GetUserLoginHistoryParams,
-    ) -> Result<UserLoginHistoryPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<UserLoginHistoryPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -395,8 +469,28 @@ impl ManagementClient {
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-login-history")
+            .operation("get_user_login_history")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserLoginHistoryPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_user_login_history`](Self::get_user_login_history), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "users")]
+    pub fn get_user_login_history_stream(
+        &self,
+        params: &GetUserLoginHistoryParams,
+    ) -> rt::PageStream<UserLoginHistoryDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_user_login_history(params),
+            rt::Paging::query("page", "limit"),
+            |page: UserLoginHistoryPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// Get MFA bindings of a user
@@ -408,13 +502,14 @@ impl ManagementClient {
     pub async fn get_user_mfa_info(
         &self,
         params: &GetUserMfaInfoParams,
-    ) -> Result<UserMfaSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<UserMfaSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-mfa-info")
+            .operation("get_user_mfa_info")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserMfaSingleRespDto, _>(&self.client, request).await
     }
 
     /// Get the password ciphertext of a user
@@ -426,13 +521,15 @@ impl ManagementClient {
     pub async fn get_user_password_ciphertext(
         &self,
         body: &GetUserPasswordCiphertextDto,
-    ) -> Result<GetUserPasswordCiphertextRespDto, rt::Error> {
+    ) -> Result<M::Output<GetUserPasswordCiphertextRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-user-password-ciphertext",
-        );
+                rt::Method::Post,
+                "/api/v3/get-user-password-ciphertext",
+            )
+            .operation("get_user_password_ciphertext")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetUserPasswordCiphertextRespDto, _>(&self.client, request).await
     }
 
     /// Get real-name verification of a user
@@ -444,7 +541,7 @@ impl ManagementClient {
     pub async fn get_user_principal_authentication_info(
         &self,
         params: &GetUserPrincipalAuthenticationInfoParams,
-    ) -> Result<PrincipalAuthenticationInfoPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PrincipalAuthenticationInfoPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -452,8 +549,10 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-user-principal-authentication-info",
             )
+            .operation("get_user_principal_authentication_info")
             .query(query);
-        self.client.send(request).await
+        M::send::<PrincipalAuthenticationInfoPaginatedRespDto, _>(&self.client, request)
+            .await
     }
 
     /// List roles of a user
@@ -465,14 +564,15 @@ impl ManagementClient {
     pub async fn get_user_roles(
         &self,
         params: &GetUserRolesParams,
-    ) -> Result<RolePaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<RolePaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         query.push_opt("namespace", params.namespace.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-roles")
+            .operation("get_user_roles")
             .query(query);
-        self.client.send(request).await
+        M::send::<RolePaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List the sync links of a user
@@ -484,7 +584,7 @@ impl ManagementClient {
     pub async fn get_user_sync_relations(
         &self,
         params: &GetUserSyncRelationsParams,
-    ) -> Result<SyncRelationListRespDto, rt::Error> {
+    ) -> Result<M::Output<SyncRelationListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -492,8 +592,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-user-sync-relations",
             )
+            .operation("get_user_sync_relations")
             .query(query);
-        self.client.send(request).await
+        M::send::<SyncRelationListRespDto, _>(&self.client, request).await
     }
 
     /// Check roles of a user
@@ -505,10 +606,12 @@ impl ManagementClient {
     pub async fn has_any_role(
         &self,
         body: &HasAnyRoleReqDto,
-    ) -> Result<HasAnyRoleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/has-any-role");
+    ) -> Result<M::Output<HasAnyRoleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/has-any-role")
+            .operation("has_any_role")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<HasAnyRoleRespDto, _>(&self.client, request).await
     }
 
     /// Import OTP secrets
@@ -520,10 +623,11 @@ impl ManagementClient {
     pub async fn import_otp(
         &self,
         body: &ImportOtpReqDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/import-otp");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/import-otp")
+            .operation("import_otp");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Check whether a user exists
@@ -535,10 +639,12 @@ impl ManagementClient {
     pub async fn is_user_exists(
         &self,
         body: &IsUserExistsReqDto,
-    ) -> Result<IsUserExistsRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/is-user-exists");
+    ) -> Result<M::Output<IsUserExistsRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/is-user-exists")
+            .operation("is_user_exists")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsUserExistsRespDto, _>(&self.client, request).await
     }
 
     /// Sign a user out
@@ -550,10 +656,11 @@ impl ManagementClient {
     pub async fn kick_users(
         &self,
         body: &KickUsersDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/kick-users");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/kick-users")
+            .operation("kick_users");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Link an external identity to a user
@@ -565,41 +672,66 @@ impl ManagementClient {
     pub async fn link_identity(
         &self,
         body: &LinkIdentityDto,
-    ) -> Result<LinkIdentityResDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/link-identity");
+    ) -> Result<M::Output<LinkIdentityResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/link-identity")
+            .operation("link_identity");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<LinkIdentityResDto, _>(&self.client, request).await
     }
 
     /// List archived users
     ///
     /// Returns one page of users that have been archived, optionally only those archived after a given time.
     ///
+    /// [`list_archived_users_stream`](Self::list_archived_users_stream) walks every page.
+    ///
     /// `GET /api/v3/list-archived-users`
     #[cfg(feature = "users")]
     pub async fn list_archived_users(
         &self,
         params: &ListArchivedUsersParams,
-    ) -> Result<ListArchivedUsersSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<ListArchivedUsersSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push_opt("startAt", params.start_at.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-archived-users")
+            .operation("list_archived_users")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListArchivedUsersSingleRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_archived_users`](Self::list_archived_users), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "users")]
+    pub fn list_archived_users_stream(
+        &self,
+        params: &ListArchivedUsersParams,
+    ) -> rt::PageStream<ListArchivedUsersRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_archived_users(params),
+            rt::Paging::query("page", "limit"),
+            |page: ListArchivedUsersSingleRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List users (GET variant)
     ///
     /// Older form of the user listing that takes its filters from the query string. Returns one page of users, optionally filtered by status and modification time.
     ///
+    /// [`list_users_legacy_stream`](Self::list_users_legacy_stream) walks every page.
+    ///
     /// `GET /api/v3/list-users`
     #[cfg(feature = "users")]
     pub async fn list_users_legacy(
         &self,
         params: &ListUsersLegacyParams,
-    ) -> Result<UserPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<UserPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -616,23 +748,60 @@ impl ManagementClient {
                 params.with_user_password_expire_time.as_ref(),
             );
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-users")
+            .operation("list_users_legacy")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_users_legacy`](Self::list_users_legacy), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "users")]
+    pub fn list_users_legacy_stream(
+        &self,
+        params: &ListUsersLegacyParams,
+    ) -> rt::PageStream<UserDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_users_legacy(params),
+            rt::Paging::query("page", "limit"),
+            |page: UserPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List users
     ///
     /// Searches the user pool with keywords, advanced filters or a search query and returns one page of users. Options control paging, sorting, fuzzy-match fields and which related data is included.
     ///
+    /// [`list_users_stream`](Self::list_users_stream) walks every page.
+    ///
     /// `POST /api/v3/list-users`
     #[cfg(feature = "users")]
     pub async fn list_users(
         &self,
         body: &ListUsersRequestDto,
-    ) -> Result<UserPaginatedRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/list-users");
+    ) -> Result<M::Output<UserPaginatedRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/list-users")
+            .operation("list_users")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_users`](Self::list_users), page after page, as a stream.
+    ///
+    /// Starts at the page that `options.pagination.page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "users")]
+    pub fn list_users_stream(
+        &self,
+        body: &ListUsersRequestDto,
+    ) -> rt::PageStream<UserDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_users(body),
+            rt::Paging::body("options.pagination.page", "options.pagination.limit"),
+            |page: UserPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Remove real-name verification of a user
@@ -644,13 +813,14 @@ impl ManagementClient {
     pub async fn reset_user_principal_authentication_info(
         &self,
         body: &ResetUserPrincipalAuthenticationInfoDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/reset-user-principal-authentication-info",
-        );
+                rt::Method::Post,
+                "/api/v3/reset-user-principal-authentication-info",
+            )
+            .operation("reset_user_principal_authentication_info");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Record that a user has left
@@ -662,10 +832,11 @@ impl ManagementClient {
     pub async fn resign_user(
         &self,
         body: &ResignUserReqDto,
-    ) -> Result<ResignUserRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/resign-user");
+    ) -> Result<M::Output<ResignUserRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/resign-user")
+            .operation("resign_user");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ResignUserRespDto, _>(&self.client, request).await
     }
 
     /// Record that several users have left
@@ -677,10 +848,11 @@ impl ManagementClient {
     pub async fn resign_user_batch(
         &self,
         body: &ResignUserBatchReqDto,
-    ) -> Result<ResignUserRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/resign-user-batch");
+    ) -> Result<M::Output<ResignUserRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/resign-user-batch")
+            .operation("resign_user_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ResignUserRespDto, _>(&self.client, request).await
     }
 
     /// Set the MFA status of a user
@@ -692,10 +864,11 @@ impl ManagementClient {
     pub async fn set_users_mfa_status(
         &self,
         body: &SetMfaStatusDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-mfa-status");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-mfa-status")
+            .operation("set_users_mfa_status");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Set departments of a user
@@ -707,10 +880,11 @@ impl ManagementClient {
     pub async fn set_user_departments(
         &self,
         body: &SetUserDepartmentsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-user-departments");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-user-departments")
+            .operation("set_user_departments");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Unlink a user from an identity source
@@ -722,10 +896,11 @@ impl ManagementClient {
     pub async fn unlink_identity(
         &self,
         body: &UnlinkIdentity,
-    ) -> Result<UnlinkIdentityResDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/unlink-identity");
+    ) -> Result<M::Output<UnlinkIdentityResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/unlink-identity")
+            .operation("unlink_identity");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UnlinkIdentityResDto, _>(&self.client, request).await
     }
 
     /// Update a user
@@ -737,10 +912,11 @@ impl ManagementClient {
     pub async fn update_user(
         &self,
         body: &UpdateUserReqDto,
-    ) -> Result<UserSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-user");
+    ) -> Result<M::Output<UserSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-user")
+            .operation("update_user");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserSingleRespDto, _>(&self.client, request).await
     }
 
     /// Update users in bulk
@@ -752,10 +928,11 @@ impl ManagementClient {
     pub async fn update_user_batch(
         &self,
         body: &UpdateUserBatchReqDto,
-    ) -> Result<UserListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-user-batch");
+    ) -> Result<M::Output<UserListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-user-batch")
+            .operation("update_user_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserListRespDto, _>(&self.client, request).await
     }
 
     /// Decrypt user fields
@@ -767,10 +944,11 @@ impl ManagementClient {
     pub async fn user_field_decrypt(
         &self,
         body: &UserFieldDecryptReqDto,
-    ) -> Result<UserFieldDecryptRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/users/field/decrypt");
+    ) -> Result<M::Output<UserFieldDecryptRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/users/field/decrypt")
+            .operation("user_field_decrypt");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserFieldDecryptRespDto, _>(&self.client, request).await
     }
 
     /// Add members to a group
@@ -782,10 +960,11 @@ impl ManagementClient {
     pub async fn add_group_members(
         &self,
         body: &AddGroupMembersReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-group-members");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-group-members")
+            .operation("add_group_members");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Create a group
@@ -797,10 +976,11 @@ impl ManagementClient {
     pub async fn create_group(
         &self,
         body: &CreateGroupReqDto,
-    ) -> Result<GroupSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-group");
+    ) -> Result<M::Output<GroupSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-group")
+            .operation("create_group");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GroupSingleRespDto, _>(&self.client, request).await
     }
 
     /// Create groups in bulk
@@ -812,10 +992,11 @@ impl ManagementClient {
     pub async fn create_groups_batch(
         &self,
         body: &CreateGroupBatchReqDto,
-    ) -> Result<GroupListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-groups-batch");
+    ) -> Result<M::Output<GroupListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-groups-batch")
+            .operation("create_groups_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GroupListRespDto, _>(&self.client, request).await
     }
 
     /// Create or update a group
@@ -827,13 +1008,14 @@ impl ManagementClient {
     pub async fn create_or_update_group(
         &self,
         body: &CreateOrUpdateGroupReqDto,
-    ) -> Result<CreateOrUpdateGroupRespDto, rt::Error> {
+    ) -> Result<M::Output<CreateOrUpdateGroupRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-or-update-group",
-        );
+                rt::Method::Post,
+                "/api/v3/create-or-update-group",
+            )
+            .operation("create_or_update_group");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateOrUpdateGroupRespDto, _>(&self.client, request).await
     }
 
     /// Delete groups
@@ -845,10 +1027,11 @@ impl ManagementClient {
     pub async fn delete_groups_batch(
         &self,
         body: &DeleteGroupsReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-groups-batch");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-groups-batch")
+            .operation("delete_groups_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// List all groups
@@ -860,13 +1043,14 @@ impl ManagementClient {
     pub async fn get_all_groups(
         &self,
         params: &GetAllGroupsParams,
-    ) -> Result<GroupListRespDto, rt::Error> {
+    ) -> Result<M::Output<GroupListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("fetchMembers", params.fetch_members.as_ref());
         query.push_opt("withCustomData", params.with_custom_data.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-all-groups")
+            .operation("get_all_groups")
             .query(query);
-        self.client.send(request).await
+        M::send::<GroupListRespDto, _>(&self.client, request).await
     }
 
     /// Get a group
@@ -878,13 +1062,14 @@ impl ManagementClient {
     pub async fn get_group(
         &self,
         params: &GetGroupParams,
-    ) -> Result<GroupSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<GroupSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("code", &params.code);
         query.push_opt("withCustomData", params.with_custom_data.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-group")
+            .operation("get_group")
             .query(query);
-        self.client.send(request).await
+        M::send::<GroupSingleRespDto, _>(&self.client, request).await
     }
 
     /// List the resources granted to a group
@@ -896,7 +1081,7 @@ impl ManagementClient {
     pub async fn get_group_authorized_resources(
         &self,
         params: &GetGroupAuthorizedResourcesParams,
-    ) -> Result<AuthorizedResourceListRespDto, rt::Error> {
+    ) -> Result<M::Output<AuthorizedResourceListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("code", &params.code);
         query.push_opt("namespace", params.namespace.as_ref());
@@ -905,20 +1090,23 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-group-authorized-resources",
             )
+            .operation("get_group_authorized_resources")
             .query(query);
-        self.client.send(request).await
+        M::send::<AuthorizedResourceListRespDto, _>(&self.client, request).await
     }
 
     /// List the members of a group
     ///
     /// Returns one page of the users in a group, looked up by its code. Flags add custom data or linked identities to each user.
     ///
+    /// [`list_group_members_stream`](Self::list_group_members_stream) walks every page.
+    ///
     /// `GET /api/v3/list-group-members`
     #[cfg(feature = "groups")]
     pub async fn list_group_members(
         &self,
         params: &ListGroupMembersParams,
-    ) -> Result<UserPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<UserPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("code", &params.code);
         query.push_opt("page", params.page.as_ref());
@@ -927,20 +1115,39 @@ impl ManagementClient {
         query.push_opt("withIdentities", params.with_identities.as_ref());
         query.push_opt("flatCustomData", params.flat_custom_data.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-group-members")
+            .operation("list_group_members")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_group_members`](Self::list_group_members), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "groups")]
+    pub fn list_group_members_stream(
+        &self,
+        params: &ListGroupMembersParams,
+    ) -> rt::PageStream<UserDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_group_members(params),
+            rt::Paging::query("page", "limit"),
+            |page: UserPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List groups
     ///
     /// Returns one page of the pool's groups, optionally filtered by a keyword that is matched against group codes and names.
     ///
+    /// [`list_groups_stream`](Self::list_groups_stream) walks every page.
+    ///
     /// `GET /api/v3/list-groups`
     #[cfg(feature = "groups")]
     pub async fn list_groups(
         &self,
         params: &ListGroupsParams,
-    ) -> Result<GroupPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<GroupPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("keywords", params.keywords.as_ref());
         query.push_opt("page", params.page.as_ref());
@@ -949,8 +1156,25 @@ impl ManagementClient {
         query.push_opt("withCustomData", params.with_custom_data.as_ref());
         query.push_opt("flatCustomData", params.flat_custom_data.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-groups")
+            .operation("list_groups")
             .query(query);
-        self.client.send(request).await
+        M::send::<GroupPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_groups`](Self::list_groups), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "groups")]
+    pub fn list_groups_stream(
+        &self,
+        params: &ListGroupsParams,
+    ) -> rt::PageStream<ResGroupDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_groups(params),
+            rt::Paging::query("page", "limit"),
+            |page: GroupPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Remove members from a group
@@ -962,10 +1186,11 @@ impl ManagementClient {
     pub async fn remove_group_members(
         &self,
         body: &RemoveGroupMembersReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/remove-group-members");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/remove-group-members")
+            .operation("remove_group_members");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update a group
@@ -977,10 +1202,11 @@ impl ManagementClient {
     pub async fn update_group(
         &self,
         body: &UpdateGroupReqDto,
-    ) -> Result<GroupSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-group");
+    ) -> Result<M::Output<GroupSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-group")
+            .operation("update_group");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GroupSingleRespDto, _>(&self.client, request).await
     }
 
     /// Assign a role
@@ -992,10 +1218,11 @@ impl ManagementClient {
     pub async fn assign_role(
         &self,
         body: &AssignRoleDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-role");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-role")
+            .operation("assign_role");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Assign roles in bulk
@@ -1007,10 +1234,11 @@ impl ManagementClient {
     pub async fn assign_role_batch(
         &self,
         body: &AssignRoleBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-role-batch");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-role-batch")
+            .operation("assign_role_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Check roles for mutual exclusion
@@ -1022,13 +1250,15 @@ impl ManagementClient {
     pub async fn check_mutual_exclusion(
         &self,
         body: &CheckRoleMutualExclusionReqDto,
-    ) -> Result<CheckRoleMutualExclusionRespDto, rt::Error> {
+    ) -> Result<M::Output<CheckRoleMutualExclusionRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/check-role-mutual-exclusion",
-        );
+                rt::Method::Post,
+                "/api/v3/check-role-mutual-exclusion",
+            )
+            .operation("check_mutual_exclusion")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CheckRoleMutualExclusionRespDto, _>(&self.client, request).await
     }
 
     /// Check a role code or name
@@ -1040,10 +1270,12 @@ impl ManagementClient {
     pub async fn check_params_namespace(
         &self,
         body: &CheckRoleParamsDto,
-    ) -> Result<RoleCheckParamsRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-role-params");
+    ) -> Result<M::Output<RoleCheckParamsRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-role-params")
+            .operation("check_params_namespace")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<RoleCheckParamsRespDto, _>(&self.client, request).await
     }
 
     /// Create an administrator role
@@ -1055,10 +1287,11 @@ impl ManagementClient {
     pub async fn create_admin_role(
         &self,
         body: &CreateAdminRoleDto,
-    ) -> Result<RoleCheckParamsRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-admin-role");
+    ) -> Result<M::Output<RoleCheckParamsRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-admin-role")
+            .operation("create_admin_role");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<RoleCheckParamsRespDto, _>(&self.client, request).await
     }
 
     /// Create a role
@@ -1070,10 +1303,11 @@ impl ManagementClient {
     pub async fn create_role(
         &self,
         body: &CreateRoleDto,
-    ) -> Result<RoleSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-role");
+    ) -> Result<M::Output<RoleSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-role")
+            .operation("create_role");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<RoleSingleRespDto, _>(&self.client, request).await
     }
 
     /// Create roles in bulk
@@ -1085,10 +1319,11 @@ impl ManagementClient {
     pub async fn create_roles_batch(
         &self,
         body: &CreateRolesBatch,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-roles-batch");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-roles-batch")
+            .operation("create_roles_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete administrator roles
@@ -1100,10 +1335,11 @@ impl ManagementClient {
     pub async fn delete_admin_roles_batch(
         &self,
         body: &DeleteAdminRoleDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-admin-roles");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-admin-roles")
+            .operation("delete_admin_roles_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete roles in a permission space
@@ -1115,10 +1351,11 @@ impl ManagementClient {
     pub async fn delete_roles_batch(
         &self,
         body: &DeleteRoleDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-roles-batch");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-roles-batch")
+            .operation("delete_roles_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get a role
@@ -1130,12 +1367,14 @@ impl ManagementClient {
     pub async fn get_role(
         &self,
         params: &GetRoleParams,
-    ) -> Result<RoleSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<RoleSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("code", &params.code);
         query.push_opt("namespace", params.namespace.as_ref());
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-role").query(query);
-        self.client.send(request).await
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-role")
+            .operation("get_role")
+            .query(query);
+        M::send::<RoleSingleRespDto, _>(&self.client, request).await
     }
 
     /// List the resources granted to a role
@@ -1147,7 +1386,7 @@ impl ManagementClient {
     pub async fn get_role_authorized_resources(
         &self,
         params: &GetRoleAuthorizedResourcesParams,
-    ) -> Result<RoleAuthorizedResourcePaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<RoleAuthorizedResourcePaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("code", &params.code);
         query.push_opt("namespace", params.namespace.as_ref());
@@ -1156,20 +1395,23 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-role-authorized-resources",
             )
+            .operation("get_role_authorized_resources")
             .query(query);
-        self.client.send(request).await
+        M::send::<RoleAuthorizedResourcePaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List the assignments of a role
     ///
     /// Returns one page of the assignment records of a role, each with its state and the times it starts and ends. The records can be limited to certain kinds of target.
     ///
+    /// [`list_role_assignments_stream`](Self::list_role_assignments_stream) walks every page.
+    ///
     /// `GET /api/v3/list-role-assignments`
     #[cfg(feature = "roles")]
     pub async fn list_role_assignments(
         &self,
         params: &ListRoleAssignmentsParams,
-    ) -> Result<RoleListPageRespDto, rt::Error> {
+    ) -> Result<M::Output<RoleListPageRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -1178,20 +1420,39 @@ impl ManagementClient {
         query.push_opt("namespaceCode", params.namespace_code.as_ref());
         query.push_opt("targetType", params.target_type.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-role-assignments")
+            .operation("list_role_assignments")
             .query(query);
-        self.client.send(request).await
+        M::send::<RoleListPageRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_role_assignments`](Self::list_role_assignments), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "roles")]
+    pub fn list_role_assignments_stream(
+        &self,
+        params: &ListRoleAssignmentsParams,
+    ) -> rt::PageStream<RolePermissionListDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_role_assignments(params),
+            rt::Paging::query("page", "limit"),
+            |page: RoleListPageRespDto| (page.data.total_count, page.data.data),
+        )
     }
 
     /// List the members of a role
     ///
     /// Returns one page of the users who hold a role, optionally with their custom field values and linked external identities.
     ///
+    /// [`list_role_members_stream`](Self::list_role_members_stream) walks every page.
+    ///
     /// `GET /api/v3/list-role-members`
     #[cfg(feature = "roles")]
     pub async fn list_role_members(
         &self,
         params: &ListRoleMembersParams,
-    ) -> Result<UserPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<UserPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -1200,28 +1461,64 @@ impl ManagementClient {
         query.push("code", &params.code);
         query.push_opt("namespace", params.namespace.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-role-members")
+            .operation("list_role_members")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_role_members`](Self::list_role_members), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "roles")]
+    pub fn list_role_members_stream(
+        &self,
+        params: &ListRoleMembersParams,
+    ) -> rt::PageStream<UserDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_role_members(params),
+            rt::Paging::query("page", "limit"),
+            |page: UserPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List roles
     ///
     /// Returns one page of the roles of a permission space, optionally filtered by a keyword that is matched fuzzily against role codes and names.
     ///
+    /// [`list_roles_stream`](Self::list_roles_stream) walks every page.
+    ///
     /// `GET /api/v3/list-roles`
     #[cfg(feature = "roles")]
     pub async fn list_roles(
         &self,
         params: &ListRolesParams,
-    ) -> Result<RolePaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<RolePaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push_opt("keywords", params.keywords.as_ref());
         query.push_opt("namespace", params.namespace.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-roles")
+            .operation("list_roles")
             .query(query);
-        self.client.send(request).await
+        M::send::<RolePaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_roles`](Self::list_roles), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "roles")]
+    pub fn list_roles_stream(
+        &self,
+        params: &ListRolesParams,
+    ) -> rt::PageStream<RoleDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_roles(params),
+            rt::Paging::query("page", "limit"),
+            |page: RolePaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Delete roles across permission spaces
@@ -1233,13 +1530,14 @@ impl ManagementClient {
     pub async fn delete_roles(
         &self,
         body: &DeleteRoleBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/multiple-namespace-delete-roles-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/multiple-namespace-delete-roles-batch",
+            )
+            .operation("delete_roles");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Revoke a role
@@ -1251,10 +1549,11 @@ impl ManagementClient {
     pub async fn revoke_role(
         &self,
         body: &RevokeRoleDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-role");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-role")
+            .operation("revoke_role");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Revoke roles in bulk
@@ -1266,10 +1565,11 @@ impl ManagementClient {
     pub async fn revoke_role_batch(
         &self,
         body: &RevokeRoleBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-role-batch");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-role-batch")
+            .operation("revoke_role_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update a role
@@ -1281,10 +1581,11 @@ impl ManagementClient {
     pub async fn update_role(
         &self,
         body: &UpdateRoleDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-role");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-role")
+            .operation("update_role");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete custom field definitions
@@ -1296,10 +1597,11 @@ impl ManagementClient {
     pub async fn delete_custom_fields(
         &self,
         body: &DeleteCustomFieldsReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-custom-fields");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-custom-fields")
+            .operation("delete_custom_fields");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get the custom field values of a target
@@ -1311,15 +1613,16 @@ impl ManagementClient {
     pub async fn get_custom_data(
         &self,
         params: &GetCustomDataParams,
-    ) -> Result<GetCustomDataRespDto, rt::Error> {
+    ) -> Result<M::Output<GetCustomDataRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("targetType", &params.target_type);
         query.push("targetIdentifier", &params.target_identifier);
         query.push_opt("namespace", params.namespace.as_ref());
         query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-custom-data")
+            .operation("get_custom_data")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetCustomDataRespDto, _>(&self.client, request).await
     }
 
     /// Get the custom field definitions
@@ -1331,13 +1634,14 @@ impl ManagementClient {
     pub async fn get_custom_fields(
         &self,
         params: &GetCustomFieldsParams,
-    ) -> Result<CustomFieldListRespDto, rt::Error> {
+    ) -> Result<M::Output<CustomFieldListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("targetType", &params.target_type);
         query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-custom-fields")
+            .operation("get_custom_fields")
             .query(query);
-        self.client.send(request).await
+        M::send::<CustomFieldListRespDto, _>(&self.client, request).await
     }
 
     /// Get the built-in user fields
@@ -1348,9 +1652,10 @@ impl ManagementClient {
     #[cfg(feature = "custom_fields")]
     pub async fn get_user_base_fields(
         &self,
-    ) -> Result<CustomFieldListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-base-fields");
-        self.client.send(request).await
+    ) -> Result<M::Output<CustomFieldListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-user-base-fields")
+            .operation("get_user_base_fields");
+        M::send::<CustomFieldListRespDto, _>(&self.client, request).await
     }
 
     /// List custom field definitions
@@ -1362,7 +1667,7 @@ impl ManagementClient {
     pub async fn list_cust_fields(
         &self,
         params: &ListCustFieldsParams,
-    ) -> Result<ListCistomFieldsResDto, rt::Error> {
+    ) -> Result<M::Output<ListCistomFieldsResDto>, Error> {
         let mut query = rt::Query::new();
         query.push("targetType", &params.target_type);
         query.push("dataType", &params.data_type);
@@ -1375,8 +1680,9 @@ impl ManagementClient {
         query.push_opt("lang", params.lang.as_ref());
         query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-custom-fields")
+            .operation("list_cust_fields")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListCistomFieldsResDto, _>(&self.client, request).await
     }
 
     /// List the built-in user fields
@@ -1388,7 +1694,7 @@ impl ManagementClient {
     pub async fn list_user_base_fields(
         &self,
         params: &ListUserBaseFieldsParams,
-    ) -> Result<ListCistomFieldsResDto, rt::Error> {
+    ) -> Result<M::Output<ListCistomFieldsResDto>, Error> {
         let mut query = rt::Query::new();
         query.push("targetType", &params.target_type);
         query.push("dataType", &params.data_type);
@@ -1401,8 +1707,9 @@ impl ManagementClient {
         query.push_opt("lang", params.lang.as_ref());
         query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-user-base-fields")
+            .operation("list_user_base_fields")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListCistomFieldsResDto, _>(&self.client, request).await
     }
 
     /// Set custom field values of a target
@@ -1414,10 +1721,11 @@ impl ManagementClient {
     pub async fn set_custom_data(
         &self,
         body: &SetCustomDataReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-custom-data");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-custom-data")
+            .operation("set_custom_data");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Create or update custom field definitions
@@ -1429,10 +1737,11 @@ impl ManagementClient {
     pub async fn set_custom_fields(
         &self,
         body: &SetCustomFieldsReqDto,
-    ) -> Result<CustomFieldListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-custom-fields");
+    ) -> Result<M::Output<CustomFieldListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-custom-fields")
+            .operation("set_custom_fields");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CustomFieldListRespDto, _>(&self.client, request).await
     }
 
     /// Update the settings of built-in user fields
@@ -1444,10 +1753,11 @@ impl ManagementClient {
     pub async fn set_user_base_fields(
         &self,
         body: &SetUserBaseFieldsReqDto,
-    ) -> Result<CustomFieldListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-user-base-fields");
+    ) -> Result<M::Output<CustomFieldListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/set-user-base-fields")
+            .operation("set_user_base_fields");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CustomFieldListRespDto, _>(&self.client, request).await
     }
 
     /// Grant resources to subjects
@@ -1459,10 +1769,11 @@ impl ManagementClient {
     pub async fn authorize_resources(
         &self,
         body: &AuthorizeResourcesDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/authorize-resources");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/authorize-resources")
+            .operation("authorize_resources");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Create a permission space
@@ -1474,10 +1785,11 @@ impl ManagementClient {
     pub async fn create_namespace(
         &self,
         body: &CreateNamespaceDto,
-    ) -> Result<NamespaceRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-namespace");
+    ) -> Result<M::Output<NamespaceRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-namespace")
+            .operation("create_namespace");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<NamespaceRespDto, _>(&self.client, request).await
     }
 
     /// Create permission spaces in bulk
@@ -1489,13 +1801,14 @@ impl ManagementClient {
     pub async fn create_namespaces_batch(
         &self,
         body: &CreateNamespacesBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-namespaces-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/create-namespaces-batch",
+            )
+            .operation("create_namespaces_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Create a resource
@@ -1507,10 +1820,11 @@ impl ManagementClient {
     pub async fn create_resource(
         &self,
         body: &CreateResourceDto,
-    ) -> Result<ResourceRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-resource");
+    ) -> Result<M::Output<ResourceRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-resource")
+            .operation("create_resource");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ResourceRespDto, _>(&self.client, request).await
     }
 
     /// Create resources in bulk
@@ -1522,13 +1836,14 @@ impl ManagementClient {
     pub async fn create_resources_batch(
         &self,
         body: &CreateResourcesBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-resources-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/create-resources-batch",
+            )
+            .operation("create_resources_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete resources by ID
@@ -1540,13 +1855,14 @@ impl ManagementClient {
     pub async fn batch_delete_common_resource(
         &self,
         body: &DeleteCommonResourcesBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-common-resources-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-common-resources-batch",
+            )
+            .operation("batch_delete_common_resource");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete a permission space
@@ -1558,10 +1874,11 @@ impl ManagementClient {
     pub async fn delete_namespace(
         &self,
         body: &DeleteNamespaceDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-namespace");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-namespace")
+            .operation("delete_namespace");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete permission spaces in bulk
@@ -1573,13 +1890,14 @@ impl ManagementClient {
     pub async fn delete_namespaces_batch(
         &self,
         body: &DeleteNamespacesBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-namespaces-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-namespaces-batch",
+            )
+            .operation("delete_namespaces_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete a resource
@@ -1591,10 +1909,11 @@ impl ManagementClient {
     pub async fn delete_resource(
         &self,
         body: &DeleteResourceDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-resource");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-resource")
+            .operation("delete_resource");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete resources in bulk
@@ -1606,13 +1925,14 @@ impl ManagementClient {
     pub async fn delete_resources_batch(
         &self,
         body: &DeleteResourcesBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-resources-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-resources-batch",
+            )
+            .operation("delete_resources_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// List resources granted to a subject
@@ -1624,7 +1944,7 @@ impl ManagementClient {
     pub async fn get_authorized_resources(
         &self,
         params: &GetAuthorizedResourcesParams,
-    ) -> Result<AuthorizedResourcePaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<AuthorizedResourcePaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("targetType", &params.target_type);
         query.push("targetIdentifier", &params.target_identifier);
@@ -1636,8 +1956,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-authorized-resources",
             )
+            .operation("get_authorized_resources")
             .query(query);
-        self.client.send(request).await
+        M::send::<AuthorizedResourcePaginatedRespDto, _>(&self.client, request).await
     }
 
     /// Get a permission space
@@ -1649,12 +1970,13 @@ impl ManagementClient {
     pub async fn get_namespace(
         &self,
         params: &GetNamespaceParams,
-    ) -> Result<NamespaceRespDto, rt::Error> {
+    ) -> Result<M::Output<NamespaceRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("code", &params.code);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-namespace")
+            .operation("get_namespace")
             .query(query);
-        self.client.send(request).await
+        M::send::<NamespaceRespDto, _>(&self.client, request).await
     }
 
     /// Get several permission spaces
@@ -1666,12 +1988,13 @@ impl ManagementClient {
     pub async fn get_namespaces_batch(
         &self,
         params: &GetNamespacesBatchParams,
-    ) -> Result<NamespaceListRespDto, rt::Error> {
+    ) -> Result<M::Output<NamespaceListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("codeList", &params.code_list);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-namespaces-batch")
+            .operation("get_namespaces_batch")
             .query(query);
-        self.client.send(request).await
+        M::send::<NamespaceListRespDto, _>(&self.client, request).await
     }
 
     /// Get a resource
@@ -1683,31 +2006,55 @@ impl ManagementClient {
     pub async fn get_resource(
         &self,
         params: &GetResourceParams,
-    ) -> Result<ResourceRespDto, rt::Error> {
+    ) -> Result<M::Output<ResourceRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("code", &params.code);
         query.push_opt("namespace", params.namespace.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-resource")
+            .operation("get_resource")
             .query(query);
-        self.client.send(request).await
+        M::send::<ResourceRespDto, _>(&self.client, request).await
     }
 
     /// List the subjects granted a resource
     ///
     /// Returns one page of the users, roles, groups and departments that have been granted a resource, each with the actions it may perform. `targetType` limits the result to one kind of subject.
     ///
+    /// [`get_resource_authorized_targets_stream`](Self::get_resource_authorized_targets_stream) walks every page.
+    ///
     /// `POST /api/v3/get-resource-authorized-targets`
     #[cfg(feature = "resources")]
     pub async fn get_resource_authorized_targets(
         &self,
         body: &GetResourceAuthorizedTargetsDto,
-    ) -> Result<GetResourceAuthorizedTargetRespDto, rt::Error> {
+    ) -> Result<M::Output<GetResourceAuthorizedTargetRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-resource-authorized-targets",
-        );
+                rt::Method::Post,
+                "/api/v3/get-resource-authorized-targets",
+            )
+            .operation("get_resource_authorized_targets")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetResourceAuthorizedTargetRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_resource_authorized_targets`](Self::get_resource_authorized_targets), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "resources")]
+    pub fn get_resource_authorized_targets_stream(
+        &self,
+        body: &GetResourceAuthorizedTargetsDto,
+    ) -> rt::PageStream<ResourceAuthorizedTargetDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_resource_authorized_targets(body),
+            rt::Paging::body("page", "limit"),
+            |page: GetResourceAuthorizedTargetRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// Get several resources
@@ -1719,13 +2066,14 @@ impl ManagementClient {
     pub async fn get_resources_batch(
         &self,
         params: &GetResourcesBatchParams,
-    ) -> Result<ResourceListRespDto, rt::Error> {
+    ) -> Result<M::Output<ResourceListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("namespace", params.namespace.as_ref());
         query.push("codeList", &params.code_list);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-resources-batch")
+            .operation("get_resources_batch")
             .query(query);
-        self.client.send(request).await
+        M::send::<ResourceListRespDto, _>(&self.client, request).await
     }
 
     /// Check whether a user may perform an action
@@ -1737,30 +2085,54 @@ impl ManagementClient {
     pub async fn is_action_allowed(
         &self,
         body: &IsActionAllowedDto,
-    ) -> Result<IsActionAllowedRespDtp, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/is-action-allowed");
+    ) -> Result<M::Output<IsActionAllowedRespDtp>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/is-action-allowed")
+            .operation("is_action_allowed")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsActionAllowedRespDtp, _>(&self.client, request).await
     }
 
     /// List common resources
     ///
     /// Returns one page of the pool's common resources (menus, buttons, APIs and the like, as opposed to the data resources of the data permission calls), each with its ID and permission space. A keyword and a list of permission spaces narrow the result.
     ///
+    /// [`list_common_resource_stream`](Self::list_common_resource_stream) walks every page.
+    ///
     /// `GET /api/v3/list-common-resource`
     #[cfg(feature = "resources")]
     pub async fn list_common_resource(
         &self,
         params: &ListCommonResourceParams,
-    ) -> Result<CommonResourcePaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<CommonResourcePaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push_opt("keyword", params.keyword.as_ref());
         query.push_opt("namespaceCodeList", params.namespace_code_list.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-common-resource")
+            .operation("list_common_resource")
             .query(query);
-        self.client.send(request).await
+        M::send::<CommonResourcePaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_common_resource`](Self::list_common_resource), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "resources")]
+    pub fn list_common_resource_stream(
+        &self,
+        params: &ListCommonResourceParams,
+    ) -> rt::PageStream<CommonResourceDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_common_resource(params),
+            rt::Paging::query("page", "limit"),
+            |page: CommonResourcePaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List the roles of a permission space
@@ -1772,54 +2144,93 @@ impl ManagementClient {
     pub async fn list_namespace_roles(
         &self,
         params: &ListNamespaceRolesParams,
-    ) -> Result<NamespaceRolesListPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<NamespaceRolesListPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push("code", &params.code);
         query.push_opt("keywords", params.keywords.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-namespace-roles")
+            .operation("list_namespace_roles")
             .query(query);
-        self.client.send(request).await
+        M::send::<NamespaceRolesListPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List permission spaces
     ///
     /// Returns one page of the permission spaces of the pool, optionally filtered by a keyword matched against their codes.
     ///
+    /// [`list_namespaces_stream`](Self::list_namespaces_stream) walks every page.
+    ///
     /// `GET /api/v3/list-namespaces`
     #[cfg(feature = "resources")]
     pub async fn list_namespaces(
         &self,
         params: &ListNamespacesParams,
-    ) -> Result<NamespaceListPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<NamespaceListPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push_opt("keywords", params.keywords.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-namespaces")
+            .operation("list_namespaces")
             .query(query);
-        self.client.send(request).await
+        M::send::<NamespaceListPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_namespaces`](Self::list_namespaces), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "resources")]
+    pub fn list_namespaces_stream(
+        &self,
+        params: &ListNamespacesParams,
+    ) -> rt::PageStream<NamespacesListRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_namespaces(params),
+            rt::Paging::query("page", "limit"),
+            |page: NamespaceListPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List resources
     ///
     /// Returns one page of resources, optionally limited to one permission space and one kind of resource.
     ///
+    /// [`list_resources_stream`](Self::list_resources_stream) walks every page.
+    ///
     /// `GET /api/v3/list-resources`
     #[cfg(feature = "resources")]
     pub async fn list_resources(
         &self,
         params: &ListResourcesParams,
-    ) -> Result<ResourcePaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ResourcePaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("namespace", params.namespace.as_ref());
         query.push_opt("type", params.r#type.as_ref());
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-resources")
+            .operation("list_resources")
             .query(query);
-        self.client.send(request).await
+        M::send::<ResourcePaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_resources`](Self::list_resources), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "resources")]
+    pub fn list_resources_stream(
+        &self,
+        params: &ListResourcesParams,
+    ) -> rt::PageStream<ResourceDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_resources(params),
+            rt::Paging::query("page", "limit"),
+            |page: ResourcePaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Update a permission space
@@ -1831,10 +2242,11 @@ impl ManagementClient {
     pub async fn update_namespace(
         &self,
         body: &UpdateNamespaceDto,
-    ) -> Result<UpdateNamespaceRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-namespace");
+    ) -> Result<M::Output<UpdateNamespaceRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-namespace")
+            .operation("update_namespace");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UpdateNamespaceRespDto, _>(&self.client, request).await
     }
 
     /// Update a resource
@@ -1846,10 +2258,11 @@ impl ManagementClient {
     pub async fn update_resource(
         &self,
         body: &UpdateResourceDto,
-    ) -> Result<ResourceRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-resource");
+    ) -> Result<M::Output<ResourceRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-resource")
+            .operation("update_resource");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ResourceRespDto, _>(&self.client, request).await
     }
 
     /// Grant data policies to subjects
@@ -1861,13 +2274,14 @@ impl ManagementClient {
     pub async fn authorize_data_policies(
         &self,
         body: &CreateAuthorizeDataPolicyDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/authorize-data-policies",
-        );
+                rt::Method::Post,
+                "/api/v3/authorize-data-policies",
+            )
+            .operation("authorize_data_policies");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Check a data policy name
@@ -1879,15 +2293,16 @@ impl ManagementClient {
     pub async fn check_data_policy_exists(
         &self,
         params: &CheckDataPolicyExistsParams,
-    ) -> Result<CheckParamsDataPolicyResponseDto, rt::Error> {
+    ) -> Result<M::Output<CheckParamsDataPolicyResponseDto>, Error> {
         let mut query = rt::Query::new();
         query.push("policyName", &params.policy_name);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/check-data-policy-exists",
             )
+            .operation("check_data_policy_exists")
             .query(query);
-        self.client.send(request).await
+        M::send::<CheckParamsDataPolicyResponseDto, _>(&self.client, request).await
     }
 
     /// Check a data resource name or code
@@ -1899,7 +2314,7 @@ impl ManagementClient {
     pub async fn check_data_resource_exists(
         &self,
         params: &CheckDataResourceExistsParams,
-    ) -> Result<CheckParamsDataResourceResponseDto, rt::Error> {
+    ) -> Result<M::Output<CheckParamsDataResourceResponseDto>, Error> {
         let mut query = rt::Query::new();
         query.push("namespaceCode", &params.namespace_code);
         query.push_opt("resourceName", params.resource_name.as_ref());
@@ -1908,8 +2323,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/check-data-resource-exists",
             )
+            .operation("check_data_resource_exists")
             .query(query);
-        self.client.send(request).await
+        M::send::<CheckParamsDataResourceResponseDto, _>(&self.client, request).await
     }
 
     /// Check an external user's data permissions
@@ -1921,13 +2337,15 @@ impl ManagementClient {
     pub async fn check_external_user_permission(
         &self,
         body: &CheckExternalUserPermissionDto,
-    ) -> Result<CheckExternalUserPermissionRespDto, rt::Error> {
+    ) -> Result<M::Output<CheckExternalUserPermissionRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/check-external-user-permission",
-        );
+                rt::Method::Post,
+                "/api/v3/check-external-user-permission",
+            )
+            .operation("check_external_user_permission")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CheckExternalUserPermissionRespDto, _>(&self.client, request).await
     }
 
     /// Check a user's data permissions
@@ -1939,10 +2357,12 @@ impl ManagementClient {
     pub async fn check_permission(
         &self,
         body: &CheckPermissionDto,
-    ) -> Result<CheckPermissionRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-permission");
+    ) -> Result<M::Output<CheckPermissionRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/check-permission")
+            .operation("check_permission")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CheckPermissionRespDto, _>(&self.client, request).await
     }
 
     /// Check a permission space code or name
@@ -1954,13 +2374,15 @@ impl ManagementClient {
     pub async fn check_permission_namespace_exists(
         &self,
         body: &CheckPermissionNamespaceExistsDto,
-    ) -> Result<PermissionNamespaceCheckExistsRespDto, rt::Error> {
+    ) -> Result<M::Output<PermissionNamespaceCheckExistsRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/check-permission-namespace-exists",
-        );
+                rt::Method::Post,
+                "/api/v3/check-permission-namespace-exists",
+            )
+            .operation("check_permission_namespace_exists")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PermissionNamespaceCheckExistsRespDto, _>(&self.client, request).await
     }
 
     /// Check a user's permissions on sibling tree nodes
@@ -1972,13 +2394,16 @@ impl ManagementClient {
     pub async fn check_user_same_level_permission(
         &self,
         body: &CheckUserSameLevelPermissionDto,
-    ) -> Result<CheckUserSameLevelPermissionResponseDto, rt::Error> {
+    ) -> Result<M::Output<CheckUserSameLevelPermissionResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/check-user-same-level-permission",
-        );
+                rt::Method::Post,
+                "/api/v3/check-user-same-level-permission",
+            )
+            .operation("check_user_same_level_permission")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CheckUserSameLevelPermissionResponseDto, _>(&self.client, request)
+            .await
     }
 
     /// Create an array data resource
@@ -1990,13 +2415,14 @@ impl ManagementClient {
     pub async fn create_data_resource_by_array(
         &self,
         body: &CreateArrayDataResourceDto,
-    ) -> Result<CreateArrayDataResourceResponseDto, rt::Error> {
+    ) -> Result<M::Output<CreateArrayDataResourceResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-array-data-resource",
-        );
+                rt::Method::Post,
+                "/api/v3/create-array-data-resource",
+            )
+            .operation("create_data_resource_by_array");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateArrayDataResourceResponseDto, _>(&self.client, request).await
     }
 
     /// Create a data policy
@@ -2008,10 +2434,11 @@ impl ManagementClient {
     pub async fn create_data_policy(
         &self,
         body: &CreateDataPolicyDto,
-    ) -> Result<CreateDataPolicyResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-data-policy");
+    ) -> Result<M::Output<CreateDataPolicyResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-data-policy")
+            .operation("create_data_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateDataPolicyResponseDto, _>(&self.client, request).await
     }
 
     /// Create a data resource
@@ -2023,10 +2450,11 @@ impl ManagementClient {
     pub async fn create_data_resource(
         &self,
         body: &CreateDataResourceDto,
-    ) -> Result<CreateDataResourceResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-data-resource");
+    ) -> Result<M::Output<CreateDataResourceResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-data-resource")
+            .operation("create_data_resource");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateDataResourceResponseDto, _>(&self.client, request).await
     }
 
     /// Create a permission space
@@ -2038,13 +2466,14 @@ impl ManagementClient {
     pub async fn create_permission_namespace(
         &self,
         body: &CreatePermissionNamespaceDto,
-    ) -> Result<CreatePermissionNamespaceResponseDto, rt::Error> {
+    ) -> Result<M::Output<CreatePermissionNamespaceResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-permission-namespace",
-        );
+                rt::Method::Post,
+                "/api/v3/create-permission-namespace",
+            )
+            .operation("create_permission_namespace");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreatePermissionNamespaceResponseDto, _>(&self.client, request).await
     }
 
     /// Create several permission spaces
@@ -2056,13 +2485,14 @@ impl ManagementClient {
     pub async fn create_permission_namespaces_batch(
         &self,
         body: &CreatePermissionNamespacesBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-permission-namespaces-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/create-permission-namespaces-batch",
+            )
+            .operation("create_permission_namespaces_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Create a string data resource
@@ -2074,13 +2504,14 @@ impl ManagementClient {
     pub async fn create_data_resource_by_string(
         &self,
         body: &CreateStringDataResourceDto,
-    ) -> Result<CreateStringDataResourceResponseDto, rt::Error> {
+    ) -> Result<M::Output<CreateStringDataResourceResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-string-data-resource",
-        );
+                rt::Method::Post,
+                "/api/v3/create-string-data-resource",
+            )
+            .operation("create_data_resource_by_string");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateStringDataResourceResponseDto, _>(&self.client, request).await
     }
 
     /// Create a tree data resource
@@ -2092,13 +2523,14 @@ impl ManagementClient {
     pub async fn create_data_resource_by_tree(
         &self,
         body: &CreateTreeDataResourceDto,
-    ) -> Result<CreateTreeDataResourceResponseDto, rt::Error> {
+    ) -> Result<M::Output<CreateTreeDataResourceResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-tree-data-resource",
-        );
+                rt::Method::Post,
+                "/api/v3/create-tree-data-resource",
+            )
+            .operation("create_data_resource_by_tree");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateTreeDataResourceResponseDto, _>(&self.client, request).await
     }
 
     /// Delete a data policy
@@ -2110,10 +2542,11 @@ impl ManagementClient {
     pub async fn delete_data_policy(
         &self,
         body: &DeleteDataPolicyDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-data-policy");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-data-policy")
+            .operation("delete_data_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Delete a data resource
@@ -2125,10 +2558,11 @@ impl ManagementClient {
     pub async fn delete_data_resource(
         &self,
         body: &DeleteDataResourceDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-data-resource");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-data-resource")
+            .operation("delete_data_resource");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Delete a permission space
@@ -2140,13 +2574,14 @@ impl ManagementClient {
     pub async fn delete_permission_namespace(
         &self,
         body: &DeletePermissionNamespaceDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-permission-namespace",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-permission-namespace",
+            )
+            .operation("delete_permission_namespace");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete several permission spaces
@@ -2158,13 +2593,14 @@ impl ManagementClient {
     pub async fn delete_permission_namespaces_batch(
         &self,
         body: &DeletePermissionNamespacesBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-permission-namespaces-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-permission-namespaces-batch",
+            )
+            .operation("delete_permission_namespaces_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get a data policy
@@ -2176,12 +2612,13 @@ impl ManagementClient {
     pub async fn get_data_policy(
         &self,
         params: &GetDataPolicyParams,
-    ) -> Result<GetDataPolicyResponseDto, rt::Error> {
+    ) -> Result<M::Output<GetDataPolicyResponseDto>, Error> {
         let mut query = rt::Query::new();
         query.push("policyId", &params.policy_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-data-policy")
+            .operation("get_data_policy")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetDataPolicyResponseDto, _>(&self.client, request).await
     }
 
     /// Get a data resource
@@ -2193,13 +2630,14 @@ impl ManagementClient {
     pub async fn get_data_resource(
         &self,
         params: &GetDataResourceParams,
-    ) -> Result<GetDataResourceResponseDto, rt::Error> {
+    ) -> Result<M::Output<GetDataResourceResponseDto>, Error> {
         let mut query = rt::Query::new();
         query.push("namespaceCode", &params.namespace_code);
         query.push("resourceCode", &params.resource_code);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-data-resource")
+            .operation("get_data_resource")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetDataResourceResponseDto, _>(&self.client, request).await
     }
 
     /// Get an external user's resource structure
@@ -2211,13 +2649,15 @@ impl ManagementClient {
     pub async fn get_external_user_resource_struct(
         &self,
         body: &GetExternalUserResourceStructDto,
-    ) -> Result<GetExternalUserResourceStructRespDto, rt::Error> {
+    ) -> Result<M::Output<GetExternalUserResourceStructRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-external-user-resource-struct",
-        );
+                rt::Method::Post,
+                "/api/v3/get-external-user-resource-struct",
+            )
+            .operation("get_external_user_resource_struct")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetExternalUserResourceStructRespDto, _>(&self.client, request).await
     }
 
     /// Get a permission space
@@ -2229,15 +2669,16 @@ impl ManagementClient {
     pub async fn get_permission_namespace(
         &self,
         params: &GetPermissionNamespaceParams,
-    ) -> Result<GetPermissionNamespaceResponseDto, rt::Error> {
+    ) -> Result<M::Output<GetPermissionNamespaceResponseDto>, Error> {
         let mut query = rt::Query::new();
         query.push("code", &params.code);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-permission-namespace",
             )
+            .operation("get_permission_namespace")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetPermissionNamespaceResponseDto, _>(&self.client, request).await
     }
 
     /// Get several permission spaces
@@ -2249,15 +2690,16 @@ impl ManagementClient {
     pub async fn get_permission_namespaces_batch(
         &self,
         params: &GetPermissionNamespacesBatchParams,
-    ) -> Result<GetPermissionNamespaceListResponseDto, rt::Error> {
+    ) -> Result<M::Output<GetPermissionNamespaceListResponseDto>, Error> {
         let mut query = rt::Query::new();
         query.push("codes", &params.codes);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-permission-namespaces-batch",
             )
+            .operation("get_permission_namespaces_batch")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetPermissionNamespaceListResponseDto, _>(&self.client, request).await
     }
 
     /// List users' data permissions
@@ -2269,13 +2711,15 @@ impl ManagementClient {
     pub async fn get_user_permission_list(
         &self,
         body: &GetUserPermissionListDto,
-    ) -> Result<GetUserPermissionListRespDto, rt::Error> {
+    ) -> Result<M::Output<GetUserPermissionListRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-user-permission-list",
-        );
+                rt::Method::Post,
+                "/api/v3/get-user-permission-list",
+            )
+            .operation("get_user_permission_list")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetUserPermissionListRespDto, _>(&self.client, request).await
     }
 
     /// List a user's actions on given resources
@@ -2287,44 +2731,70 @@ impl ManagementClient {
     pub async fn get_user_resource_permission_list(
         &self,
         body: &GetUserResourcePermissionListDto,
-    ) -> Result<GetUserResourcePermissionListRespDto, rt::Error> {
+    ) -> Result<M::Output<GetUserResourcePermissionListRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-user-resource-permission-list",
-        );
+                rt::Method::Post,
+                "/api/v3/get-user-resource-permission-list",
+            )
+            .operation("get_user_resource_permission_list")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetUserResourcePermissionListRespDto, _>(&self.client, request).await
     }
 
     /// List data policies
     ///
     /// Returns one page of data policies, each with the data resources it covers and the subjects it is granted to. `query` keeps the policies whose name matches a keyword.
     ///
+    /// [`list_data_polices_stream`](Self::list_data_polices_stream) walks every page.
+    ///
     /// `GET /api/v3/list-data-policies`
     #[cfg(feature = "data_permissions")]
     pub async fn list_data_polices(
         &self,
         params: &ListDataPolicesParams,
-    ) -> Result<ListDataPoliciesPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ListDataPoliciesPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push_opt("query", params.query.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-data-policies")
+            .operation("list_data_polices")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListDataPoliciesPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_data_polices`](Self::list_data_polices), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_permissions")]
+    pub fn list_data_polices_stream(
+        &self,
+        params: &ListDataPolicesParams,
+    ) -> rt::PageStream<ListDataPoliciesRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_data_polices(params),
+            rt::Paging::query("page", "limit"),
+            |page: ListDataPoliciesPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List the subjects holding a data policy
     ///
     /// Returns one page of the subjects (users, organization nodes, groups, roles) a data policy is granted to, with the time of each grant. Filter by subject type or by a keyword in the subject name.
     ///
+    /// [`list_data_policy_targets_stream`](Self::list_data_policy_targets_stream) walks every page.
+    ///
     /// `GET /api/v3/list-data-policy-targets`
     #[cfg(feature = "data_permissions")]
     pub async fn list_data_policy_targets(
         &self,
         params: &ListDataPolicyTargetsParams,
-    ) -> Result<ListDataPolicySubjectPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ListDataPolicySubjectPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("policyId", &params.policy_id);
         query.push_opt("page", params.page.as_ref());
@@ -2335,40 +2805,84 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/list-data-policy-targets",
             )
+            .operation("list_data_policy_targets")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListDataPolicySubjectPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_data_policy_targets`](Self::list_data_policy_targets), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_permissions")]
+    pub fn list_data_policy_targets_stream(
+        &self,
+        params: &ListDataPolicyTargetsParams,
+    ) -> rt::PageStream<DataSubjectRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_data_policy_targets(params),
+            rt::Paging::query("page", "limit"),
+            |page: ListDataPolicySubjectPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List data resources
     ///
     /// Returns one page of data resources, optionally limited to some permission spaces and to resources whose name or code matches a keyword.
     ///
+    /// [`list_data_resources_stream`](Self::list_data_resources_stream) walks every page.
+    ///
     /// `GET /api/v3/list-data-resources`
     #[cfg(feature = "data_permissions")]
     pub async fn list_data_resources(
         &self,
         params: &ListDataResourcesParams,
-    ) -> Result<ListDataResourcesPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ListDataResourcesPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push_opt("query", params.query.as_ref());
         query.push_opt("namespaceCodes", params.namespace_codes.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-data-resources")
+            .operation("list_data_resources")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListDataResourcesPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_data_resources`](Self::list_data_resources), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_permissions")]
+    pub fn list_data_resources_stream(
+        &self,
+        params: &ListDataResourcesParams,
+    ) -> rt::PageStream<ListDataResourcesRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_data_resources(params),
+            rt::Paging::query("page", "limit"),
+            |page: ListDataResourcesPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List the roles in a permission space
     ///
     /// Returns one page of the roles defined in a permission space, optionally only those whose code or name matches a keyword.
     ///
+    /// [`list_permission_namespace_roles_stream`](Self::list_permission_namespace_roles_stream) walks every page.
+    ///
     /// `GET /api/v3/list-permission-namespace-roles`
     #[cfg(feature = "data_permissions")]
     pub async fn list_permission_namespace_roles(
         &self,
         params: &ListPermissionNamespaceRolesParams,
-    ) -> Result<PermissionNamespaceRolesListPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PermissionNamespaceRolesListPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -2378,20 +2892,43 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/list-permission-namespace-roles",
             )
+            .operation("list_permission_namespace_roles")
             .query(query);
-        self.client.send(request).await
+        M::send::<PermissionNamespaceRolesListPaginatedRespDto, _>(&self.client, request)
+            .await
+    }
+
+    /// Every item of [`list_permission_namespace_roles`](Self::list_permission_namespace_roles), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_permissions")]
+    pub fn list_permission_namespace_roles_stream(
+        &self,
+        params: &ListPermissionNamespaceRolesParams,
+    ) -> rt::PageStream<PermissionNamespaceRolesListRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_permission_namespace_roles(params),
+            rt::Paging::query("page", "limit"),
+            |page: PermissionNamespaceRolesListPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List permission spaces
     ///
     /// Returns one page of the permission spaces in the user pool, optionally only those whose name matches a keyword.
     ///
+    /// [`list_permission_namespaces_stream`](Self::list_permission_namespaces_stream) walks every page.
+    ///
     /// `GET /api/v3/list-permission-namespaces`
     #[cfg(feature = "data_permissions")]
     pub async fn list_permission_namespaces(
         &self,
         params: &ListPermissionNamespacesParams,
-    ) -> Result<PermissionNamespaceListPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PermissionNamespaceListPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -2400,38 +2937,81 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/list-permission-namespaces",
             )
+            .operation("list_permission_namespaces")
             .query(query);
-        self.client.send(request).await
+        M::send::<PermissionNamespaceListPaginatedRespDto, _>(&self.client, request)
+            .await
+    }
+
+    /// Every item of [`list_permission_namespaces`](Self::list_permission_namespaces), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_permissions")]
+    pub fn list_permission_namespaces_stream(
+        &self,
+        params: &ListPermissionNamespacesParams,
+    ) -> rt::PageStream<PermissionNamespacesListRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_permission_namespaces(params),
+            rt::Paging::query("page", "limit"),
+            |page: PermissionNamespaceListPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List the data permission view
     ///
     /// Returns one page of the data permission view shown in the console under Permission Management > Data Permissions. Each row pairs a user with a data resource and lists the data policies, roles, groups and organization nodes involved; paging through it exports every data permission grant in the pool.
     ///
+    /// [`list_permission_view_stream`](Self::list_permission_view_stream) walks every page.
+    ///
     /// `POST /api/v3/list-permission-view/data`
     #[cfg(feature = "data_permissions")]
     pub async fn list_permission_view(
         &self,
         body: &ListPermissionViewDto,
-    ) -> Result<ListPermissionViewResponseDto, rt::Error> {
+    ) -> Result<M::Output<ListPermissionViewResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/list-permission-view/data",
-        );
+                rt::Method::Post,
+                "/api/v3/list-permission-view/data",
+            )
+            .operation("list_permission_view")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ListPermissionViewResponseDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_permission_view`](Self::list_permission_view), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_permissions")]
+    pub fn list_permission_view_stream(
+        &self,
+        body: &ListPermissionViewDto,
+    ) -> rt::PageStream<ListPermissionViewRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_permission_view(body),
+            rt::Paging::body("page", "limit"),
+            |page: ListPermissionViewResponseDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List data policies in brief
     ///
     /// Returns one page of data policies with only their IDs and names, for example to fill a picker. `query` keeps the policies whose name matches a keyword.
     ///
+    /// [`list_simple_data_polices_stream`](Self::list_simple_data_polices_stream) walks every page.
+    ///
     /// `GET /api/v3/list-simple-data-policies`
     #[cfg(feature = "data_permissions")]
     pub async fn list_simple_data_polices(
         &self,
         params: &ListSimpleDataPolicesParams,
-    ) -> Result<ListSimpleDataPoliciesPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ListSimpleDataPoliciesPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -2440,8 +3020,28 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/list-simple-data-policies",
             )
+            .operation("list_simple_data_polices")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListSimpleDataPoliciesPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_simple_data_polices`](Self::list_simple_data_polices), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_permissions")]
+    pub fn list_simple_data_polices_stream(
+        &self,
+        params: &ListSimpleDataPolicesParams,
+    ) -> rt::PageStream<ListSimpleDataPoliciesRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_simple_data_polices(params),
+            rt::Paging::query("page", "limit"),
+            |page: ListSimpleDataPoliciesPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// Revoke a data policy from a subject
@@ -2453,10 +3053,11 @@ impl ManagementClient {
     pub async fn revoke_data_policy(
         &self,
         body: &DeleteAuthorizeDataPolicyDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-data-policy");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/revoke-data-policy")
+            .operation("revoke_data_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Update a data policy
@@ -2468,10 +3069,11 @@ impl ManagementClient {
     pub async fn update_data_policy(
         &self,
         body: &UpdateDataPolicyDto,
-    ) -> Result<UpdateDataPolicyResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-data-policy");
+    ) -> Result<M::Output<UpdateDataPolicyResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-data-policy")
+            .operation("update_data_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UpdateDataPolicyResponseDto, _>(&self.client, request).await
     }
 
     /// Update a data resource
@@ -2483,10 +3085,11 @@ impl ManagementClient {
     pub async fn update_data_resource(
         &self,
         body: &UpdateDataResourceDto,
-    ) -> Result<UpdateDataResourceResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-data-resource");
+    ) -> Result<M::Output<UpdateDataResourceResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-data-resource")
+            .operation("update_data_resource");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UpdateDataResourceResponseDto, _>(&self.client, request).await
     }
 
     /// Update a permission space
@@ -2498,13 +3101,14 @@ impl ManagementClient {
     pub async fn update_permission_namespace(
         &self,
         body: &UpdatePermissionNamespaceDto,
-    ) -> Result<UpdatePermissionNamespaceResponseDto, rt::Error> {
+    ) -> Result<M::Output<UpdatePermissionNamespaceResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-permission-namespace",
-        );
+                rt::Method::Post,
+                "/api/v3/update-permission-namespace",
+            )
+            .operation("update_permission_namespace");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UpdatePermissionNamespaceResponseDto, _>(&self.client, request).await
     }
 
     /// Add whitelist entries to an application
@@ -2516,10 +3120,11 @@ impl ManagementClient {
     pub async fn add_whitelist_of_app(
         &self,
         body: &AddWhitelistOfAppDto,
-    ) -> Result<WhitelistListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-whitelist-of-app");
+    ) -> Result<M::Output<WhitelistListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-whitelist-of-app")
+            .operation("add_whitelist_of_app");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<WhitelistListRespDto, _>(&self.client, request).await
     }
 
     /// Assign an ASA account
@@ -2531,10 +3136,11 @@ impl ManagementClient {
     pub async fn assign_asa_account(
         &self,
         body: &AssignAsaAccountsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-asa-account");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/assign-asa-account")
+            .operation("assign_asa_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Grant access to an application
@@ -2546,13 +3152,14 @@ impl ManagementClient {
     pub async fn authorize_application_access(
         &self,
         body: &AuthorizeApplicationAccessDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/authorize-application-access",
-        );
+                rt::Method::Post,
+                "/api/v3/authorize-application-access",
+            )
+            .operation("authorize_application_access");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete access grants in bulk
@@ -2564,15 +3171,17 @@ impl ManagementClient {
     pub async fn delete_auth(
         &self,
         params: &DeleteAuthParams,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("authIds", &params.auth_ids);
         let request = rt::Request::new(
                 rt::Method::Delete,
                 "/api/v3/batch-applications-auth",
             )
+            .operation("delete_auth")
+            .idempotent(true)
             .query(query);
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Check whether a domain is free
@@ -2584,13 +3193,15 @@ impl ManagementClient {
     pub async fn check_domain_available(
         &self,
         body: &CheckDomainAvailable,
-    ) -> Result<CheckDomainAvailableSecretRespDto, rt::Error> {
+    ) -> Result<M::Output<CheckDomainAvailableSecretRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/check-domain-available",
-        );
+                rt::Method::Post,
+                "/api/v3/check-domain-available",
+            )
+            .operation("check_domain_available")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CheckDomainAvailableSecretRespDto, _>(&self.client, request).await
     }
 
     /// Create an application
@@ -2602,10 +3213,11 @@ impl ManagementClient {
     pub async fn create_application(
         &self,
         body: &CreateApplicationDto,
-    ) -> Result<CreateApplicationRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-application");
+    ) -> Result<M::Output<CreateApplicationRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-application")
+            .operation("create_application");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateApplicationRespDto, _>(&self.client, request).await
     }
 
     /// Create an ASA account
@@ -2617,10 +3229,11 @@ impl ManagementClient {
     pub async fn create_asa_account(
         &self,
         body: &CreateAsaAccountDto,
-    ) -> Result<AsaAccountSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-asa-account");
+    ) -> Result<M::Output<AsaAccountSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-asa-account")
+            .operation("create_asa_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<AsaAccountSingleRespDto, _>(&self.client, request).await
     }
 
     /// Create ASA accounts in bulk
@@ -2632,13 +3245,14 @@ impl ManagementClient {
     pub async fn create_asa_account_batch(
         &self,
         body: &CreateAsaAccountsBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-asa-accounts-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/create-asa-accounts-batch",
+            )
+            .operation("create_asa_account_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete an application
@@ -2650,10 +3264,11 @@ impl ManagementClient {
     pub async fn delete_application(
         &self,
         body: &DeleteApplicationDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-application");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-application")
+            .operation("delete_application");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete an ASA account
@@ -2665,10 +3280,11 @@ impl ManagementClient {
     pub async fn delete_asa_account(
         &self,
         body: &DeleteAsaAccountDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-asa-account");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-asa-account")
+            .operation("delete_asa_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete ASA accounts in bulk
@@ -2680,13 +3296,14 @@ impl ManagementClient {
     pub async fn delete_asa_account_batch(
         &self,
         body: &DeleteAsaAccountBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-asa-accounts-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-asa-accounts-batch",
+            )
+            .operation("delete_asa_account_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Remove whitelist entries from an application
@@ -2698,13 +3315,14 @@ impl ManagementClient {
     pub async fn delete_whitelist_of_app(
         &self,
         body: &DeleteWhitelistOfAppDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-whitelist-of-app",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-whitelist-of-app",
+            )
+            .operation("delete_whitelist_of_app");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get an application
@@ -2716,12 +3334,13 @@ impl ManagementClient {
     pub async fn get_application(
         &self,
         params: &GetApplicationParams,
-    ) -> Result<ApplicationSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<ApplicationSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-application")
+            .operation("get_application")
             .query(query);
-        self.client.send(request).await
+        M::send::<ApplicationSingleRespDto, _>(&self.client, request).await
     }
 
     /// Get an application's default access policy
@@ -2733,15 +3352,17 @@ impl ManagementClient {
     pub async fn get_application_permission_strategy(
         &self,
         params: &GetApplicationPermissionStrategyParams,
-    ) -> Result<GetApplicationPermissionStrategyRespDto, rt::Error> {
+    ) -> Result<M::Output<GetApplicationPermissionStrategyRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-application-permission-strategy",
             )
+            .operation("get_application_permission_strategy")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetApplicationPermissionStrategyRespDto, _>(&self.client, request)
+            .await
     }
 
     /// Get an application's secret
@@ -2753,12 +3374,13 @@ impl ManagementClient {
     pub async fn get_application_secret(
         &self,
         params: &GetApplicationSecretParams,
-    ) -> Result<GetApplicationSecretRespDto, rt::Error> {
+    ) -> Result<M::Output<GetApplicationSecretRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-application-secret")
+            .operation("get_application_secret")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetApplicationSecretRespDto, _>(&self.client, request).await
     }
 
     /// Get an application's basic details
@@ -2770,15 +3392,16 @@ impl ManagementClient {
     pub async fn get_application_simple_info(
         &self,
         params: &GetApplicationSimpleInfoParams,
-    ) -> Result<ApplicationSimpleInfoSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<ApplicationSimpleInfoSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-application-simple-info",
             )
+            .operation("get_application_simple_info")
             .query(query);
-        self.client.send(request).await
+        M::send::<ApplicationSimpleInfoSingleRespDto, _>(&self.client, request).await
     }
 
     /// Get an ASA account
@@ -2790,25 +3413,28 @@ impl ManagementClient {
     pub async fn get_asa_account(
         &self,
         params: &GetAsaAccountParams,
-    ) -> Result<AsaAccountSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<AsaAccountSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         query.push("accountId", &params.account_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-asa-account")
+            .operation("get_asa_account")
             .query(query);
-        self.client.send(request).await
+        M::send::<AsaAccountSingleRespDto, _>(&self.client, request).await
     }
 
     /// List the subjects of an ASA account
     ///
     /// Returns, one page at a time, the users, roles, groups and departments an ASA account is assigned to.
     ///
+    /// [`get_asa_account_assigned_targets_stream`](Self::get_asa_account_assigned_targets_stream) walks every page.
+    ///
     /// `GET /api/v3/get-asa-account-assigned-targets`
     #[cfg(feature = "applications")]
     pub async fn get_asa_account_assigned_targets(
         &self,
         params: &GetAsaAccountAssignedTargetsParams,
-    ) -> Result<GetAsaAccountAssignedTargetRespDto, rt::Error> {
+    ) -> Result<M::Output<GetAsaAccountAssignedTargetRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         query.push("accountId", &params.account_id);
@@ -2818,8 +3444,28 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-asa-account-assigned-targets",
             )
+            .operation("get_asa_account_assigned_targets")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetAsaAccountAssignedTargetRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_asa_account_assigned_targets`](Self::get_asa_account_assigned_targets), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "applications")]
+    pub fn get_asa_account_assigned_targets_stream(
+        &self,
+        params: &GetAsaAccountAssignedTargetsParams,
+    ) -> rt::PageStream<AsaAccountTargetDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_asa_account_assigned_targets(params),
+            rt::Paging::query("page", "limit"),
+            |page: GetAsaAccountAssignedTargetRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// Get ASA accounts in bulk
@@ -2831,13 +3477,15 @@ impl ManagementClient {
     pub async fn get_asa_account_batch(
         &self,
         body: &GetAsaAccountBatchDto,
-    ) -> Result<AsaAccountListRespDto, rt::Error> {
+    ) -> Result<M::Output<AsaAccountListRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-asa-accounts-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/get-asa-accounts-batch",
+            )
+            .operation("get_asa_account_batch")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<AsaAccountListRespDto, _>(&self.client, request).await
     }
 
     /// Get the ASA account of a subject
@@ -2849,14 +3497,15 @@ impl ManagementClient {
     pub async fn get_assigned_account(
         &self,
         params: &GetAssignedAccountParams,
-    ) -> Result<AsaAccountSingleNullableRespDto, rt::Error> {
+    ) -> Result<M::Output<AsaAccountSingleNullableRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         query.push("targetType", &params.target_type);
         query.push("targetIdentifier", &params.target_identifier);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-assigned-account")
+            .operation("get_assigned_account")
             .query(query);
-        self.client.send(request).await
+        M::send::<AsaAccountSingleNullableRespDto, _>(&self.client, request).await
     }
 
     /// Get a user's MFA trigger data
@@ -2868,14 +3517,15 @@ impl ManagementClient {
     pub async fn get_mfa_trigger_data(
         &self,
         params: &GetMfaTriggerDataParams,
-    ) -> Result<GetMapInfoRespDto, rt::Error> {
+    ) -> Result<M::Output<GetMapInfoRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-mfa-trigger-data")
+            .operation("get_mfa_trigger_data")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetMapInfoRespDto, _>(&self.client, request).await
     }
 
     /// Explain a subject's access to an application
@@ -2887,7 +3537,7 @@ impl ManagementClient {
     pub async fn detail_auth_subject(
         &self,
         params: &DetailAuthSubjectParams,
-    ) -> Result<GetSubjectAuthRespDto, rt::Error> {
+    ) -> Result<M::Output<GetSubjectAuthRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("targetId", &params.target_id);
         query.push("targetType", &params.target_type);
@@ -2896,38 +3546,61 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-subject-auth-detail",
             )
+            .operation("detail_auth_subject")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetSubjectAuthRespDto, _>(&self.client, request).await
     }
 
     /// List users signed in to an application
     ///
     /// Returns, one page at a time, the users who currently have a live session in an application. Options add custom data, identities or department IDs to each user.
     ///
+    /// [`list_application_active_users_stream`](Self::list_application_active_users_stream) walks every page.
+    ///
     /// `POST /api/v3/list-application-active-users`
     #[cfg(feature = "applications")]
     pub async fn list_application_active_users(
         &self,
         body: &ListApplicationActiveUsersDto,
-    ) -> Result<UserPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<UserPaginatedRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/list-application-active-users",
-        );
+                rt::Method::Post,
+                "/api/v3/list-application-active-users",
+            )
+            .operation("list_application_active_users")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_application_active_users`](Self::list_application_active_users), page after page, as a stream.
+    ///
+    /// Starts at the page that `options.pagination.page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "applications")]
+    pub fn list_application_active_users_stream(
+        &self,
+        body: &ListApplicationActiveUsersDto,
+    ) -> rt::PageStream<UserDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_application_active_users(body),
+            rt::Paging::body("options.pagination.page", "options.pagination.limit"),
+            |page: UserPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List applications with basic details
     ///
     /// Returns, one page at a time, the applications of the user pool with their basic details only (no protocol or login configuration). Filters narrow the list by kind, single sign-on and a search text.
     ///
+    /// [`list_application_simple_info_stream`](Self::list_application_simple_info_stream) walks every page.
+    ///
     /// `GET /api/v3/list-application-simple-info`
     #[cfg(feature = "applications")]
     pub async fn list_application_simple_info(
         &self,
         params: &ListApplicationSimpleInfoParams,
-    ) -> Result<ApplicationSimpleInfoPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ApplicationSimpleInfoPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -2939,20 +3612,42 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/list-application-simple-info",
             )
+            .operation("list_application_simple_info")
             .query(query);
-        self.client.send(request).await
+        M::send::<ApplicationSimpleInfoPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_application_simple_info`](Self::list_application_simple_info), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "applications")]
+    pub fn list_application_simple_info_stream(
+        &self,
+        params: &ListApplicationSimpleInfoParams,
+    ) -> rt::PageStream<ApplicationSimpleInfoDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_application_simple_info(params),
+            rt::Paging::query("page", "limit"),
+            |page: ApplicationSimpleInfoPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List applications
     ///
     /// Returns, one page at a time, the applications of the user pool with their full configuration. Filters narrow the list by kind, single sign-on and a search text.
     ///
+    /// [`list_applications_stream`](Self::list_applications_stream) walks every page.
+    ///
     /// `GET /api/v3/list-applications`
     #[cfg(feature = "applications")]
     pub async fn list_applications(
         &self,
         params: &ListApplicationsParams,
-    ) -> Result<ApplicationPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ApplicationPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -2962,45 +3657,104 @@ impl ManagementClient {
         query.push_opt("keywords", params.keywords.as_ref());
         query.push_opt("all", params.all.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-applications")
+            .operation("list_applications")
             .query(query);
-        self.client.send(request).await
+        M::send::<ApplicationPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_applications`](Self::list_applications), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "applications")]
+    pub fn list_applications_stream(
+        &self,
+        params: &ListApplicationsParams,
+    ) -> rt::PageStream<ApplicationDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_applications(params),
+            rt::Paging::query("page", "limit"),
+            |page: ApplicationPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List the access grants of an application
     ///
     /// Returns, one page at a time, the access authorization records of an application: which subjects are allowed or denied, and whether each record is switched on. Filters narrow the list by subject name and kind, effect and state.
     ///
+    /// [`list_auth_application_stream`](Self::list_auth_application_stream) walks every page.
+    ///
     /// `POST /api/v3/list-applications-auth`
     #[cfg(feature = "applications")]
     pub async fn list_auth_application(
         &self,
         body: &ListApplicationAuthDto,
-    ) -> Result<ListApplicationAuthPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ListApplicationAuthPaginatedRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/list-applications-auth",
-        );
+                rt::Method::Post,
+                "/api/v3/list-applications-auth",
+            )
+            .operation("list_auth_application")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ListApplicationAuthPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_auth_application`](Self::list_auth_application), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "applications")]
+    pub fn list_auth_application_stream(
+        &self,
+        body: &ListApplicationAuthDto,
+    ) -> rt::PageStream<ListApplicationAuthDataDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_auth_application(body),
+            rt::Paging::body("page", "limit"),
+            |page: ListApplicationAuthPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List the ASA accounts of an application
     ///
     /// Returns, one page at a time, the ASA accounts stored for an application.
     ///
+    /// [`list_asa_account_stream`](Self::list_asa_account_stream) walks every page.
+    ///
     /// `GET /api/v3/list-asa-accounts`
     #[cfg(feature = "applications")]
     pub async fn list_asa_account(
         &self,
         params: &ListAsaAccountParams,
-    ) -> Result<AsaAccountPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<AsaAccountPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("appId", &params.app_id);
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-asa-accounts")
+            .operation("list_asa_account")
             .query(query);
-        self.client.send(request).await
+        M::send::<AsaAccountPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_asa_account`](Self::list_asa_account), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "applications")]
+    pub fn list_asa_account_stream(
+        &self,
+        params: &ListAsaAccountParams,
+    ) -> rt::PageStream<AsaAccountDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_asa_account(params),
+            rt::Paging::query("page", "limit"),
+            |page: AsaAccountPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List the applications granted to a subject
@@ -3012,10 +3766,12 @@ impl ManagementClient {
     pub async fn list_auth_subject(
         &self,
         body: &ListAuthSubjectDto,
-    ) -> Result<ListApplicationSubjectRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/list-subject-auth");
+    ) -> Result<M::Output<ListApplicationSubjectRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/list-subject-auth")
+            .operation("list_auth_subject")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ListApplicationSubjectRespDto, _>(&self.client, request).await
     }
 
     /// List the whitelist of an application
@@ -3027,13 +3783,14 @@ impl ManagementClient {
     pub async fn list_whitelists_of_app(
         &self,
         params: &ListWhitelistsOfAppParams,
-    ) -> Result<WhitelistListRespDto, rt::Error> {
+    ) -> Result<M::Output<WhitelistListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("type", &params.r#type);
         query.push("appId", &params.app_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-whitelist-of-app")
+            .operation("list_whitelists_of_app")
             .query(query);
-        self.client.send(request).await
+        M::send::<WhitelistListRespDto, _>(&self.client, request).await
     }
 
     /// Renew an application's secret
@@ -3045,13 +3802,14 @@ impl ManagementClient {
     pub async fn refresh_application_secret(
         &self,
         body: &RefreshApplicationSecretDto,
-    ) -> Result<RefreshApplicationSecretRespDto, rt::Error> {
+    ) -> Result<M::Output<RefreshApplicationSecretRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/refresh-application-secret",
-        );
+                rt::Method::Post,
+                "/api/v3/refresh-application-secret",
+            )
+            .operation("refresh_application_secret");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<RefreshApplicationSecretRespDto, _>(&self.client, request).await
     }
 
     /// Revoke access to an application
@@ -3063,13 +3821,14 @@ impl ManagementClient {
     pub async fn revoke_application_access(
         &self,
         body: &RevokeApplicationAccessDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/revoke-application-access",
-        );
+                rt::Method::Post,
+                "/api/v3/revoke-application-access",
+            )
+            .operation("revoke_application_access");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Unassign an ASA account
@@ -3081,10 +3840,11 @@ impl ManagementClient {
     pub async fn unassign_asa_account(
         &self,
         body: &AssignAsaAccountsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/unassign-asa-account");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/unassign-asa-account")
+            .operation("unassign_asa_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update an application
@@ -3096,10 +3856,11 @@ impl ManagementClient {
     pub async fn update_application(
         &self,
         body: &UpdateApplicationDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-application");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-application")
+            .operation("update_application");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update an application's MFA factors
@@ -3111,13 +3872,14 @@ impl ManagementClient {
     pub async fn update_application_mfa_settings(
         &self,
         body: &UpdateApplicationMfaSettingsDto,
-    ) -> Result<MfaSettingsRespDto, rt::Error> {
+    ) -> Result<M::Output<MfaSettingsRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-application-mfa-settings",
-        );
+                rt::Method::Post,
+                "/api/v3/update-application-mfa-settings",
+            )
+            .operation("update_application_mfa_settings");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<MfaSettingsRespDto, _>(&self.client, request).await
     }
 
     /// Set an application's default access policy
@@ -3129,13 +3891,14 @@ impl ManagementClient {
     pub async fn update_application_permission_strategy(
         &self,
         body: &UpdateApplicationPermissionStrategyDataDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-application-permission-strategy",
-        );
+                rt::Method::Post,
+                "/api/v3/update-application-permission-strategy",
+            )
+            .operation("update_application_permission_strategy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update an ASA account
@@ -3147,10 +3910,11 @@ impl ManagementClient {
     pub async fn update_asa_account(
         &self,
         body: &UpdateAsaAccountDto,
-    ) -> Result<AsaAccountSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-asa-account");
+    ) -> Result<M::Output<AsaAccountSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-asa-account")
+            .operation("update_asa_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<AsaAccountSingleRespDto, _>(&self.client, request).await
     }
 
     /// Switch an access grant on or off
@@ -3162,10 +3926,11 @@ impl ManagementClient {
     pub async fn enabled_auth(
         &self,
         body: &UpdateAuthEnabledDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-auth-enabled");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-auth-enabled")
+            .operation("enabled_auth");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update the login page configuration
@@ -3177,13 +3942,14 @@ impl ManagementClient {
     pub async fn update_login_page_config(
         &self,
         body: &UpdateLoginConfigDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-login-page-config",
-        );
+                rt::Method::Post,
+                "/api/v3/update-login-page-config",
+            )
+            .operation("update_login_page_config");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// List applications for Verify
@@ -3195,12 +3961,13 @@ impl ManagementClient {
     pub async fn get_verify_config_app(
         &self,
         params: &GetVerifyConfigAppParams,
-    ) -> Result<ApplicationListRespDto, rt::Error> {
+    ) -> Result<M::Output<ApplicationListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("keywords", params.keywords.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/verify-config-app")
+            .operation("get_verify_config_app")
             .query(query);
-        self.client.send(request).await
+        M::send::<ApplicationListRespDto, _>(&self.client, request).await
     }
 
     /// Enable or disable an identity source connection
@@ -3212,13 +3979,14 @@ impl ManagementClient {
     pub async fn change_ext_idp_conn_state(
         &self,
         body: &ChangeExtIdpConnStateDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/change-ext-idp-conn-state",
-        );
+                rt::Method::Post,
+                "/api/v3/change-ext-idp-conn-state",
+            )
+            .operation("change_ext_idp_conn_state");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Create an identity source
@@ -3230,10 +3998,11 @@ impl ManagementClient {
     pub async fn create_ext_idp(
         &self,
         body: &CreateExtIdpDto,
-    ) -> Result<ExtIdpSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-ext-idp");
+    ) -> Result<M::Output<ExtIdpSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-ext-idp")
+            .operation("create_ext_idp");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ExtIdpSingleRespDto, _>(&self.client, request).await
     }
 
     /// Create a connection for an identity source
@@ -3245,10 +4014,11 @@ impl ManagementClient {
     pub async fn create_ext_idp_conn(
         &self,
         body: &CreateExtIdpConnDto,
-    ) -> Result<ExtIdpConnDetailSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-ext-idp-conn");
+    ) -> Result<M::Output<ExtIdpConnDetailSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-ext-idp-conn")
+            .operation("create_ext_idp_conn");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ExtIdpConnDetailSingleRespDto, _>(&self.client, request).await
     }
 
     /// Delete an identity source
@@ -3260,10 +4030,11 @@ impl ManagementClient {
     pub async fn delete_ext_idp(
         &self,
         body: &DeleteExtIdpDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-ext-idp");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-ext-idp")
+            .operation("delete_ext_idp");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete an identity source connection
@@ -3275,10 +4046,11 @@ impl ManagementClient {
     pub async fn delete_ext_idp_conn(
         &self,
         body: &DeleteExtIdpConnDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-ext-idp-conn");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-ext-idp-conn")
+            .operation("delete_ext_idp_conn");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get connection state of an identity source by application
@@ -3290,15 +4062,16 @@ impl ManagementClient {
     pub async fn ext_idp_conn_state_by_apps(
         &self,
         params: &ExtIdpConnStateByAppsParams,
-    ) -> Result<ExtIdpListPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ExtIdpListPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("appId", params.app_id.as_ref());
         query.push("id", &params.id);
         query.push_opt("type", params.r#type.as_ref());
         query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/ext-idp-conn-apps")
+            .operation("ext_idp_conn_state_by_apps")
             .query(query);
-        self.client.send(request).await
+        M::send::<ExtIdpListPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// Get an identity source
@@ -3310,15 +4083,16 @@ impl ManagementClient {
     pub async fn get_ext_idp(
         &self,
         params: &GetExtIdpParams,
-    ) -> Result<ExtIdpDetailSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<ExtIdpDetailSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("appId", params.app_id.as_ref());
         query.push("id", &params.id);
         query.push_opt("type", params.r#type.as_ref());
         query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-ext-idp")
+            .operation("get_ext_idp")
             .query(query);
-        self.client.send(request).await
+        M::send::<ExtIdpDetailSingleRespDto, _>(&self.client, request).await
     }
 
     /// Get the cached WeChat access token
@@ -3330,13 +4104,15 @@ impl ManagementClient {
     pub async fn get_wechat_mp_access_token_info(
         &self,
         body: &GetWechatAccessTokenDto,
-    ) -> Result<GetWechatAccessTokenInfoRespDto, rt::Error> {
+    ) -> Result<M::Output<GetWechatAccessTokenInfoRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-weixin-access-token",
-        );
+                rt::Method::Post,
+                "/api/v3/get-weixin-access-token",
+            )
+            .operation("get_wechat_mp_access_token_info")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetWechatAccessTokenInfoRespDto, _>(&self.client, request).await
     }
 
     /// List identity sources
@@ -3348,13 +4124,14 @@ impl ManagementClient {
     pub async fn list_ext_idp(
         &self,
         params: &ListExtIdpParams,
-    ) -> Result<ExtIdpListPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ExtIdpListPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("appId", params.app_id.as_ref());
         query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-ext-idp")
+            .operation("list_ext_idp")
             .query(query);
-        self.client.send(request).await
+        M::send::<ExtIdpListPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// Rename an identity source
@@ -3366,10 +4143,11 @@ impl ManagementClient {
     pub async fn update_ext_idp(
         &self,
         body: &UpdateExtIdpDto,
-    ) -> Result<ExtIdpSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-ext-idp");
+    ) -> Result<M::Output<ExtIdpSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-ext-idp")
+            .operation("update_ext_idp");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ExtIdpSingleRespDto, _>(&self.client, request).await
     }
 
     /// Update an identity source connection
@@ -3381,10 +4159,11 @@ impl ManagementClient {
     pub async fn update_ext_idp_conn(
         &self,
         body: &UpdateExtIdpConnDto,
-    ) -> Result<ExtIdpConnDetailSingleRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-ext-idp-conn");
+    ) -> Result<M::Output<ExtIdpConnDetailSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-ext-idp-conn")
+            .operation("update_ext_idp_conn");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ExtIdpConnDetailSingleRespDto, _>(&self.client, request).await
     }
 
     /// Disable MFA factors for the user pool
@@ -3396,13 +4175,14 @@ impl ManagementClient {
     pub async fn close_global_mfa_settings(
         &self,
         body: &MfaDisableSettingsDto,
-    ) -> Result<MfaSettingsRespDto, rt::Error> {
+    ) -> Result<M::Output<MfaSettingsRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/disable-global-mfa-settings",
-        );
+                rt::Method::Post,
+                "/api/v3/disable-global-mfa-settings",
+            )
+            .operation("close_global_mfa_settings");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<MfaSettingsRespDto, _>(&self.client, request).await
     }
 
     /// Get the user pool's MFA factors
@@ -3413,12 +4193,13 @@ impl ManagementClient {
     #[cfg(feature = "security_settings")]
     pub async fn get_global_mfa_settings(
         &self,
-    ) -> Result<MfaSettingsRespDto, rt::Error> {
+    ) -> Result<M::Output<MfaSettingsRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/get-global-mfa-settings",
-        );
-        self.client.send(request).await
+                rt::Method::Get,
+                "/api/v3/get-global-mfa-settings",
+            )
+            .operation("get_global_mfa_settings");
+        M::send::<MfaSettingsRespDto, _>(&self.client, request).await
     }
 
     /// Get the security settings
@@ -3429,9 +4210,10 @@ impl ManagementClient {
     #[cfg(feature = "security_settings")]
     pub async fn get_security_settings(
         &self,
-    ) -> Result<SecuritySettingsRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-security-settings");
-        self.client.send(request).await
+    ) -> Result<M::Output<SecuritySettingsRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-security-settings")
+            .operation("get_security_settings");
+        M::send::<SecuritySettingsRespDto, _>(&self.client, request).await
     }
 
     /// Enable MFA factors for the user pool
@@ -3443,13 +4225,14 @@ impl ManagementClient {
     pub async fn update_global_mfa_settings(
         &self,
         body: &MfaSettingsDto,
-    ) -> Result<MfaSettingsRespDto, rt::Error> {
+    ) -> Result<M::Output<MfaSettingsRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-global-mfa-settings",
-        );
+                rt::Method::Post,
+                "/api/v3/update-global-mfa-settings",
+            )
+            .operation("update_global_mfa_settings");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<MfaSettingsRespDto, _>(&self.client, request).await
     }
 
     /// Update the security settings
@@ -3461,13 +4244,14 @@ impl ManagementClient {
     pub async fn update_security_settings(
         &self,
         body: &UpdateSecuritySettingsDto,
-    ) -> Result<SecuritySettingsRespDto, rt::Error> {
+    ) -> Result<M::Output<SecuritySettingsRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-security-settings",
-        );
+                rt::Method::Post,
+                "/api/v3/update-security-settings",
+            )
+            .operation("update_security_settings");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<SecuritySettingsRespDto, _>(&self.client, request).await
     }
 
     /// Configure the outgoing email service
@@ -3479,13 +4263,11 @@ impl ManagementClient {
     pub async fn config_email_provider(
         &self,
         body: &ConfigEmailProviderDto,
-    ) -> Result<EmailProviderRespDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/config-email-provider",
-        );
+    ) -> Result<M::Output<EmailProviderRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/config-email-provider")
+            .operation("config_email_provider");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<EmailProviderRespDto, _>(&self.client, request).await
     }
 
     /// Get the outgoing email service configuration
@@ -3494,9 +4276,12 @@ impl ManagementClient {
     ///
     /// `GET /api/v3/get-email-provider`
     #[cfg(feature = "messaging")]
-    pub async fn get_email_provider(&self) -> Result<EmailProviderRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-email-provider");
-        self.client.send(request).await
+    pub async fn get_email_provider(
+        &self,
+    ) -> Result<M::Output<EmailProviderRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-email-provider")
+            .operation("get_email_provider");
+        M::send::<EmailProviderRespDto, _>(&self.client, request).await
     }
 
     /// List the email templates
@@ -3507,9 +4292,10 @@ impl ManagementClient {
     #[cfg(feature = "messaging")]
     pub async fn get_email_templates(
         &self,
-    ) -> Result<GetEmailTemplatesRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-email-templates");
-        self.client.send(request).await
+    ) -> Result<M::Output<GetEmailTemplatesRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-email-templates")
+            .operation("get_email_templates");
+        M::send::<GetEmailTemplatesRespDto, _>(&self.client, request).await
     }
 
     /// Preview an email template
@@ -3521,13 +4307,14 @@ impl ManagementClient {
     pub async fn preview_email_template(
         &self,
         body: &PreviewEmailTemplateDto,
-    ) -> Result<PreviewEmailTemplateRespDto, rt::Error> {
+    ) -> Result<M::Output<PreviewEmailTemplateRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/preview-email-template",
-        );
+                rt::Method::Post,
+                "/api/v3/preview-email-template",
+            )
+            .operation("preview_email_template");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PreviewEmailTemplateRespDto, _>(&self.client, request).await
     }
 
     /// Update an email template
@@ -3539,13 +4326,11 @@ impl ManagementClient {
     pub async fn update_email_template(
         &self,
         body: &UpdateEmailTemplateDto,
-    ) -> Result<EmailTemplateSingleItemRespDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-email-template",
-        );
+    ) -> Result<M::Output<EmailTemplateSingleItemRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-email-template")
+            .operation("update_email_template");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<EmailTemplateSingleItemRespDto, _>(&self.client, request).await
     }
 
     /// Create a Pipeline function
@@ -3557,13 +4342,14 @@ impl ManagementClient {
     pub async fn create_pipeline_function(
         &self,
         body: &CreatePipelineFunctionDto,
-    ) -> Result<PipelineFunctionSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<PipelineFunctionSingleRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-pipeline-function",
-        );
+                rt::Method::Post,
+                "/api/v3/create-pipeline-function",
+            )
+            .operation("create_pipeline_function");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PipelineFunctionSingleRespDto, _>(&self.client, request).await
     }
 
     /// Delete a Pipeline function
@@ -3575,13 +4361,14 @@ impl ManagementClient {
     pub async fn delete_pipeline_function(
         &self,
         body: &DeletePipelineFunctionDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-pipeline-function",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-pipeline-function",
+            )
+            .operation("delete_pipeline_function");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Get a Pipeline function
@@ -3593,31 +4380,54 @@ impl ManagementClient {
     pub async fn get_pipeline_function(
         &self,
         params: &GetPipelineFunctionParams,
-    ) -> Result<PipelineFunctionSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<PipelineFunctionSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("funcId", &params.func_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-pipeline-function")
+            .operation("get_pipeline_function")
             .query(query);
-        self.client.send(request).await
+        M::send::<PipelineFunctionSingleRespDto, _>(&self.client, request).await
     }
 
     /// Get the logs of a Pipeline function
     ///
     /// Returns one page of the execution logs of a Pipeline function. GenAuth's SDK declares the page with the Pipeline function item shape.
     ///
+    /// [`get_pipeline_logs_stream`](Self::get_pipeline_logs_stream) walks every page.
+    ///
     /// `GET /api/v3/get-pipeline-logs`
     #[cfg(feature = "pipeline")]
     pub async fn get_pipeline_logs(
         &self,
         params: &GetPipelineLogsParams,
-    ) -> Result<PipelineFunctionPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PipelineFunctionPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("funcId", &params.func_id);
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-pipeline-logs")
+            .operation("get_pipeline_logs")
             .query(query);
-        self.client.send(request).await
+        M::send::<PipelineFunctionPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_pipeline_logs`](Self::get_pipeline_logs), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "pipeline")]
+    pub fn get_pipeline_logs_stream(
+        &self,
+        params: &GetPipelineLogsParams,
+    ) -> rt::PageStream<PipelineFunctionDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_pipeline_logs(params),
+            rt::Paging::query("page", "limit"),
+            |page: PipelineFunctionPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List Pipeline functions
@@ -3629,15 +4439,16 @@ impl ManagementClient {
     pub async fn list_pipeline_functions(
         &self,
         params: &ListPipelineFunctionsParams,
-    ) -> Result<PipelineFunctionPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PipelineFunctionPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("scene", &params.scene);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/list-pipeline-functions",
             )
+            .operation("list_pipeline_functions")
             .query(query);
-        self.client.send(request).await
+        M::send::<PipelineFunctionPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// Upload a Pipeline function again
@@ -3651,13 +4462,14 @@ impl ManagementClient {
     pub async fn reupload_pipeline_function(
         &self,
         body: &ReUploadPipelineFunctionDto,
-    ) -> Result<PipelineFunctionSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<PipelineFunctionSingleRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/reupload-pipeline-function",
-        );
+                rt::Method::Post,
+                "/api/v3/reupload-pipeline-function",
+            )
+            .operation("reupload_pipeline_function");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PipelineFunctionSingleRespDto, _>(&self.client, request).await
     }
 
     /// Update a Pipeline function
@@ -3669,13 +4481,14 @@ impl ManagementClient {
     pub async fn update_pipeline_function(
         &self,
         body: &UpdatePipelineFunctionDto,
-    ) -> Result<PipelineFunctionSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<PipelineFunctionSingleRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-pipeline-function",
-        );
+                rt::Method::Post,
+                "/api/v3/update-pipeline-function",
+            )
+            .operation("update_pipeline_function");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PipelineFunctionSingleRespDto, _>(&self.client, request).await
     }
 
     /// Reorder Pipeline functions
@@ -3687,13 +4500,11 @@ impl ManagementClient {
     pub async fn update_pipeline_order(
         &self,
         body: &UpdatePipelineOrderDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-pipeline-order",
-        );
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-pipeline-order")
+            .operation("update_pipeline_order");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Create a webhook
@@ -3705,10 +4516,11 @@ impl ManagementClient {
     pub async fn create_webhook(
         &self,
         body: &CreateWebhookDto,
-    ) -> Result<CreateWebhookRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-webhook");
+    ) -> Result<M::Output<CreateWebhookRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-webhook")
+            .operation("create_webhook");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateWebhookRespDto, _>(&self.client, request).await
     }
 
     /// Delete webhooks
@@ -3720,10 +4532,11 @@ impl ManagementClient {
     pub async fn delete_webhook(
         &self,
         body: &DeleteWebhookDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-webhook");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-webhook")
+            .operation("delete_webhook");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get a webhook
@@ -3735,12 +4548,13 @@ impl ManagementClient {
     pub async fn get_webhook(
         &self,
         params: &GetWebhookParams,
-    ) -> Result<GetWebhookRespDto, rt::Error> {
+    ) -> Result<M::Output<GetWebhookRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("webhookId", &params.webhook_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-webhook")
+            .operation("get_webhook")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetWebhookRespDto, _>(&self.client, request).await
     }
 
     /// List webhook events
@@ -3751,45 +4565,82 @@ impl ManagementClient {
     #[cfg(feature = "webhooks")]
     pub async fn get_webhook_event_list(
         &self,
-    ) -> Result<WebhookEventListRespDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/get-webhook-event-list",
-        );
-        self.client.send(request).await
+    ) -> Result<M::Output<WebhookEventListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-webhook-event-list")
+            .operation("get_webhook_event_list");
+        M::send::<WebhookEventListRespDto, _>(&self.client, request).await
     }
 
     /// List the deliveries of a webhook
     ///
     /// Returns one page of the delivery log of a webhook: for each call, the request sent, the response received and whether it succeeded. An ID that matches no webhook is not reported as an error.
     ///
+    /// [`get_webhook_logs_stream`](Self::get_webhook_logs_stream) walks every page.
+    ///
     /// `POST /api/v3/get-webhook-logs`
     #[cfg(feature = "webhooks")]
     pub async fn get_webhook_logs(
         &self,
         body: &ListWebhookLogs,
-    ) -> Result<ListWebhookLogsRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-webhook-logs");
+    ) -> Result<M::Output<ListWebhookLogsRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-webhook-logs")
+            .operation("get_webhook_logs")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<ListWebhookLogsRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_webhook_logs`](Self::get_webhook_logs), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "webhooks")]
+    pub fn get_webhook_logs_stream(
+        &self,
+        body: &ListWebhookLogs,
+    ) -> rt::PageStream<WebhookLogDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_webhook_logs(body),
+            rt::Paging::body("page", "limit"),
+            |page: ListWebhookLogsRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// List webhooks
     ///
     /// Returns one page of the webhooks of the user pool.
     ///
+    /// [`list_webhooks_stream`](Self::list_webhooks_stream) walks every page.
+    ///
     /// `GET /api/v3/list-webhooks`
     #[cfg(feature = "webhooks")]
     pub async fn list_webhooks(
         &self,
         params: &ListWebhooksParams,
-    ) -> Result<GetWebhooksRespDto, rt::Error> {
+    ) -> Result<M::Output<GetWebhooksRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-webhooks")
+            .operation("list_webhooks")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetWebhooksRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_webhooks`](Self::list_webhooks), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "webhooks")]
+    pub fn list_webhooks_stream(
+        &self,
+        params: &ListWebhooksParams,
+    ) -> rt::PageStream<WebhookDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_webhooks(params),
+            rt::Paging::query("page", "limit"),
+            |page: GetWebhooksRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Trigger a webhook
@@ -3801,10 +4652,11 @@ impl ManagementClient {
     pub async fn trigger_webhook(
         &self,
         body: &TriggerWebhookDto,
-    ) -> Result<TriggerWebhookRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/trigger-webhook");
+    ) -> Result<M::Output<TriggerWebhookRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/trigger-webhook")
+            .operation("trigger_webhook");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<TriggerWebhookRespDto, _>(&self.client, request).await
     }
 
     /// Update a webhook
@@ -3816,10 +4668,11 @@ impl ManagementClient {
     pub async fn update_webhook(
         &self,
         body: &UpdateWebhookDto,
-    ) -> Result<UpdateWebhooksRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-webhook");
+    ) -> Result<M::Output<UpdateWebhooksRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-webhook")
+            .operation("update_webhook");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UpdateWebhooksRespDto, _>(&self.client, request).await
     }
 
     /// List administrator audit logs
@@ -3831,10 +4684,12 @@ impl ManagementClient {
     pub async fn get_admin_audit_logs(
         &self,
         body: &GetAdminAuditLogsDto,
-    ) -> Result<AdminAuditLogRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-admin-audit-logs");
+    ) -> Result<M::Output<AdminAuditLogRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-admin-audit-logs")
+            .operation("get_admin_audit_logs")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<AdminAuditLogRespDto, _>(&self.client, request).await
     }
 
     /// List user action logs
@@ -3846,10 +4701,12 @@ impl ManagementClient {
     pub async fn get_user_action_logs(
         &self,
         body: &GetUserActionLogsDto,
-    ) -> Result<UserActionLogRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-user-action-logs");
+    ) -> Result<M::Output<UserActionLogRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-user-action-logs")
+            .operation("get_user_action_logs")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserActionLogRespDto, _>(&self.client, request).await
     }
 
     /// List the rights of the user pool
@@ -3860,9 +4717,10 @@ impl ManagementClient {
     #[cfg(feature = "metering")]
     pub async fn get_all_rights_item(
         &self,
-    ) -> Result<CostGetAllRightItemRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-all-rights-items");
-        self.client.send(request).await
+    ) -> Result<M::Output<CostGetAllRightItemRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-all-rights-items")
+            .operation("get_all_rights_item");
+        M::send::<CostGetAllRightItemRespDto, _>(&self.client, request).await
     }
 
     /// Get the current package
@@ -3873,12 +4731,13 @@ impl ManagementClient {
     #[cfg(feature = "metering")]
     pub async fn get_current_package_info(
         &self,
-    ) -> Result<CostGetCurrentPackageRespDto, rt::Error> {
+    ) -> Result<M::Output<CostGetCurrentPackageRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/get-current-package-info",
-        );
-        self.client.send(request).await
+                rt::Method::Get,
+                "/api/v3/get-current-package-info",
+            )
+            .operation("get_current_package_info");
+        M::send::<CostGetCurrentPackageRespDto, _>(&self.client, request).await
     }
 
     /// Get MAU usage history
@@ -3890,7 +4749,7 @@ impl ManagementClient {
     pub async fn get_mau_period_usage_history(
         &self,
         params: &GetMauPeriodUsageHistoryParams,
-    ) -> Result<CostGetMauPeriodUsageHistoryRespDto, rt::Error> {
+    ) -> Result<M::Output<CostGetMauPeriodUsageHistoryRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("startTime", &params.start_time);
         query.push("endTime", &params.end_time);
@@ -3898,8 +4757,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-mau-period-usage-history",
             )
+            .operation("get_mau_period_usage_history")
             .query(query);
-        self.client.send(request).await
+        M::send::<CostGetMauPeriodUsageHistoryRespDto, _>(&self.client, request).await
     }
 
     /// Get an order
@@ -3911,12 +4771,13 @@ impl ManagementClient {
     pub async fn get_order_detail(
         &self,
         params: &GetOrderDetailParams,
-    ) -> Result<CostGetOrderDetailRespDto, rt::Error> {
+    ) -> Result<M::Output<CostGetOrderDetailRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("orderNo", &params.order_no);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-order-detail")
+            .operation("get_order_detail")
             .query(query);
-        self.client.send(request).await
+        M::send::<CostGetOrderDetailRespDto, _>(&self.client, request).await
     }
 
     /// Get the payment of an order
@@ -3928,30 +4789,50 @@ impl ManagementClient {
     pub async fn get_order_pay_detail(
         &self,
         params: &GetOrderPayDetailParams,
-    ) -> Result<CostGetOrderPayDetailRespDto, rt::Error> {
+    ) -> Result<M::Output<CostGetOrderPayDetailRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("orderNo", &params.order_no);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-order-pay-detail")
+            .operation("get_order_pay_detail")
             .query(query);
-        self.client.send(request).await
+        M::send::<CostGetOrderPayDetailRespDto, _>(&self.client, request).await
     }
 
     /// List orders
     ///
     /// Returns one page of the orders placed for the user pool, such as new purchases, upgrades and renewals.
     ///
+    /// [`get_orders_stream`](Self::get_orders_stream) walks every page.
+    ///
     /// `GET /api/v3/get-orders`
     #[cfg(feature = "metering")]
     pub async fn get_orders(
         &self,
         params: &GetOrdersParams,
-    ) -> Result<CostGetOrdersRespDto, rt::Error> {
+    ) -> Result<M::Output<CostGetOrdersRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-orders")
+            .operation("get_orders")
             .query(query);
-        self.client.send(request).await
+        M::send::<CostGetOrdersRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_orders`](Self::get_orders), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "metering")]
+    pub fn get_orders_stream(
+        &self,
+        params: &GetOrdersParams,
+    ) -> rt::PageStream<OrderItem, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_orders(params),
+            rt::Paging::query("page", "limit"),
+            |page: CostGetOrdersRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Get current usage
@@ -3960,9 +4841,12 @@ impl ManagementClient {
     ///
     /// `GET /api/v3/get-usage-info`
     #[cfg(feature = "metering")]
-    pub async fn get_usage_info(&self) -> Result<CostGetCurrentUsageRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-usage-info");
-        self.client.send(request).await
+    pub async fn get_usage_info(
+        &self,
+    ) -> Result<M::Output<CostGetCurrentUsageRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/get-usage-info")
+            .operation("get_usage_info");
+        M::send::<CostGetCurrentUsageRespDto, _>(&self.client, request).await
     }
 
     /// Create an event application
@@ -3974,10 +4858,11 @@ impl ManagementClient {
     pub async fn create_event_app(
         &self,
         body: &CreateEventAppDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-event-app");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-event-app")
+            .operation("create_event_app");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Define a custom event
@@ -3989,10 +4874,11 @@ impl ManagementClient {
     pub async fn define_event(
         &self,
         body: &DefineEventDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/define-event");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/define-event")
+            .operation("define_event");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// List event applications
@@ -4001,28 +4887,50 @@ impl ManagementClient {
     ///
     /// `GET /api/v3/list-event-apps`
     #[cfg(feature = "events")]
-    pub async fn list_event_apps(&self) -> Result<EventAppPaginatedRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-event-apps");
-        self.client.send(request).await
+    pub async fn list_event_apps(
+        &self,
+    ) -> Result<M::Output<EventAppPaginatedRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/list-event-apps")
+            .operation("list_event_apps");
+        M::send::<EventAppPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List events
     ///
     /// Returns one page of the events the service supports, built-in and custom, optionally only those of one event application.
     ///
+    /// [`list_events_stream`](Self::list_events_stream) walks every page.
+    ///
     /// `GET /api/v3/list-events`
     #[cfg(feature = "events")]
     pub async fn list_events(
         &self,
         params: &ListEventsParams,
-    ) -> Result<OpenEventPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<OpenEventPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push_opt("app", params.app.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-events")
+            .operation("list_events")
             .query(query);
-        self.client.send(request).await
+        M::send::<OpenEventPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_events`](Self::list_events), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "events")]
+    pub fn list_events_stream(
+        &self,
+        params: &ListEventsParams,
+    ) -> rt::PageStream<OpenEventDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_events(params),
+            rt::Paging::query("page", "limit"),
+            |page: OpenEventPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Publish a custom event
@@ -4034,10 +4942,11 @@ impl ManagementClient {
     pub async fn verify_event(
         &self,
         body: &PubEventDto,
-    ) -> Result<PubEventRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/pub-event");
+    ) -> Result<M::Output<PubEventRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/pub-event")
+            .operation("verify_event");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PubEventRespDto, _>(&self.client, request).await
     }
 
     /// Publish a custom event as a user
@@ -4049,10 +4958,11 @@ impl ManagementClient {
     pub async fn pub_user_event(
         &self,
         body: &PubEventDto,
-    ) -> Result<PubEventRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/pub-userEvent");
+    ) -> Result<M::Output<PubEventRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/pub-userEvent")
+            .operation("pub_user_event");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PubEventRespDto, _>(&self.client, request).await
     }
 
     /// Create a public account
@@ -4064,13 +4974,11 @@ impl ManagementClient {
     pub async fn create_public_account(
         &self,
         body: &CreatePublicAccountReqDto,
-    ) -> Result<PublicAccountSingleRespDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-public-account",
-        );
+    ) -> Result<M::Output<PublicAccountSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-public-account")
+            .operation("create_public_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PublicAccountSingleRespDto, _>(&self.client, request).await
     }
 
     /// Create public accounts in bulk
@@ -4082,13 +4990,14 @@ impl ManagementClient {
     pub async fn create_public_accounts_batch(
         &self,
         body: &CreatePublicAccountBatchReqDto,
-    ) -> Result<PublicAccountListRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountListRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-public-accounts-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/create-public-accounts-batch",
+            )
+            .operation("create_public_accounts_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PublicAccountListRespDto, _>(&self.client, request).await
     }
 
     /// Delete public accounts
@@ -4100,13 +5009,14 @@ impl ManagementClient {
     pub async fn delete_public_accounts_batch(
         &self,
         body: &DeletePublicAccountsBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-public-accounts-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-public-accounts-batch",
+            )
+            .operation("delete_public_accounts_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// List the groups of a public account
@@ -4118,7 +5028,7 @@ impl ManagementClient {
     pub async fn get_groups_of_public_account(
         &self,
         params: &GetGroupsOfPublicAccountParams,
-    ) -> Result<GroupPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<GroupPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -4126,8 +5036,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-groups-of-public-account",
             )
+            .operation("get_groups_of_public_account")
             .query(query);
-        self.client.send(request).await
+        M::send::<GroupPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// Get a public account
@@ -4139,14 +5050,15 @@ impl ManagementClient {
     pub async fn get_public_account(
         &self,
         params: &GetPublicAccountParams,
-    ) -> Result<PublicAccountSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
         query.push_opt("withCustomData", params.with_custom_data.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-public-account")
+            .operation("get_public_account")
             .query(query);
-        self.client.send(request).await
+        M::send::<PublicAccountSingleRespDto, _>(&self.client, request).await
     }
 
     /// Get several public accounts
@@ -4158,7 +5070,7 @@ impl ManagementClient {
     pub async fn get_public_account_batch(
         &self,
         params: &GetPublicAccountBatchParams,
-    ) -> Result<PublicAccountListRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userIds", &params.user_ids);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -4167,8 +5079,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-public-account-batch",
             )
+            .operation("get_public_account_batch")
             .query(query);
-        self.client.send(request).await
+        M::send::<PublicAccountListRespDto, _>(&self.client, request).await
     }
 
     /// List the public accounts in a group
@@ -4180,15 +5093,16 @@ impl ManagementClient {
     pub async fn get_public_accounts_of_group(
         &self,
         params: &GetPublicAccountsOfGroupParams,
-    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("groupId", &params.group_id);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-public-accounts-of-group",
             )
+            .operation("get_public_accounts_of_group")
             .query(query);
-        self.client.send(request).await
+        M::send::<PublicAccountPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List the public accounts holding a role
@@ -4200,15 +5114,16 @@ impl ManagementClient {
     pub async fn get_public_accounts_of_role(
         &self,
         params: &GetPublicAccountsOfRoleParams,
-    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("roleId", &params.role_id);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-public-accounts-of-role",
             )
+            .operation("get_public_accounts_of_role")
             .query(query);
-        self.client.send(request).await
+        M::send::<PublicAccountPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List the public accounts of a user
@@ -4220,15 +5135,16 @@ impl ManagementClient {
     pub async fn get_public_accounts_of_user(
         &self,
         params: &GetPublicAccountsOfUserParams,
-    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-public-accounts-of-user",
             )
+            .operation("get_public_accounts_of_user")
             .query(query);
-        self.client.send(request).await
+        M::send::<PublicAccountPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List the roles of a public account
@@ -4240,7 +5156,7 @@ impl ManagementClient {
     pub async fn get_public_account_roles(
         &self,
         params: &GetPublicAccountRolesParams,
-    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push_opt("userIdType", params.user_id_type.as_ref());
@@ -4249,8 +5165,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-roles-of-public-account",
             )
+            .operation("get_public_account_roles")
             .query(query);
-        self.client.send(request).await
+        M::send::<PublicAccountPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List the users of a public account
@@ -4262,15 +5179,16 @@ impl ManagementClient {
     pub async fn get_users_of_public_account(
         &self,
         params: &GetUsersOfPublicAccountParams,
-    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("publicAccountId", &params.public_account_id);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-users-of-public-account",
             )
+            .operation("get_users_of_public_account")
             .query(query);
-        self.client.send(request).await
+        M::send::<PublicAccountPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// Sign a public account out
@@ -4282,25 +5200,46 @@ impl ManagementClient {
     pub async fn kick_public_accounts(
         &self,
         body: &KickPublicAccountsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/kick-public-accounts");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/kick-public-accounts")
+            .operation("kick_public_accounts");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// List public accounts
     ///
     /// Searches the public accounts of the user pool with keywords, advanced filters or a search query and returns one page of them. Advanced filters can be combined freely; options control paging, sorting, the fields that keywords are matched against and whether custom data and department IDs are included.
     ///
+    /// [`list_public_accounts_stream`](Self::list_public_accounts_stream) walks every page.
+    ///
     /// `POST /api/v3/list-public-accounts`
     #[cfg(feature = "public_accounts")]
     pub async fn list_public_accounts(
         &self,
         body: &ListPublicAccountsRequestDto,
-    ) -> Result<PublicAccountPaginatedRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/list-public-accounts");
+    ) -> Result<M::Output<PublicAccountPaginatedRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/list-public-accounts")
+            .operation("list_public_accounts")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PublicAccountPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_public_accounts`](Self::list_public_accounts), page after page, as a stream.
+    ///
+    /// Starts at the page that `options.pagination.page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "public_accounts")]
+    pub fn list_public_accounts_stream(
+        &self,
+        body: &ListPublicAccountsRequestDto,
+    ) -> rt::PageStream<PublicAccountDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_public_accounts(body),
+            rt::Paging::body("options.pagination.page", "options.pagination.limit"),
+            |page: PublicAccountPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Add a public account to groups
@@ -4312,13 +5251,15 @@ impl ManagementClient {
     pub async fn get_public_account_of_groups(
         &self,
         body: &SetUserGroupsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/set-public-account-of-groups",
-        );
+                rt::Method::Post,
+                "/api/v3/set-public-account-of-groups",
+            )
+            .operation("get_public_account_of_groups")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Assign roles to a public account
@@ -4330,13 +5271,14 @@ impl ManagementClient {
     pub async fn bind_public_account_of_roles(
         &self,
         body: &SetUserRolesDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/set-public-account-of-roles",
-        );
+                rt::Method::Post,
+                "/api/v3/set-public-account-of-roles",
+            )
+            .operation("bind_public_account_of_roles");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Bind users to a public account
@@ -4348,13 +5290,14 @@ impl ManagementClient {
     pub async fn bind_users_public_account(
         &self,
         body: &SetPublicAccountBatchReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/set-public-account-of-users",
-        );
+                rt::Method::Post,
+                "/api/v3/set-public-account-of-users",
+            )
+            .operation("bind_users_public_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Bind a user to public accounts
@@ -4366,13 +5309,14 @@ impl ManagementClient {
     pub async fn setuser_of_public_account(
         &self,
         body: &SetUserOfPublicAccountBatchReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/set-user-of-public-accounts",
-        );
+                rt::Method::Post,
+                "/api/v3/set-user-of-public-accounts",
+            )
+            .operation("setuser_of_public_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Turn a user into a public account
@@ -4384,13 +5328,14 @@ impl ManagementClient {
     pub async fn change_into_public_account(
         &self,
         body: &CreatePublicAccountFromUserDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/transfer-into-public-account",
-        );
+                rt::Method::Post,
+                "/api/v3/transfer-into-public-account",
+            )
+            .operation("change_into_public_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Unbind a user from a public account
@@ -4402,13 +5347,14 @@ impl ManagementClient {
     pub async fn unbind_users_public_account(
         &self,
         body: &UnbindPublicAccountBatchReqDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/unbind-public-account-of-user",
-        );
+                rt::Method::Post,
+                "/api/v3/unbind-public-account-of-user",
+            )
+            .operation("unbind_users_public_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update a public account
@@ -4420,13 +5366,11 @@ impl ManagementClient {
     pub async fn update_public_account(
         &self,
         body: &UpdatePublicAccountReqDto,
-    ) -> Result<PublicAccountSingleRespDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-public-account",
-        );
+    ) -> Result<M::Output<PublicAccountSingleRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-public-account")
+            .operation("update_public_account");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PublicAccountSingleRespDto, _>(&self.client, request).await
     }
 
     /// Update public accounts in bulk
@@ -4438,13 +5382,14 @@ impl ManagementClient {
     pub async fn update_public_account_batch(
         &self,
         body: &UpdatePublicAccountBatchReqDto,
-    ) -> Result<PublicAccountListRespDto, rt::Error> {
+    ) -> Result<M::Output<PublicAccountListRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-public-account-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/update-public-account-batch",
+            )
+            .operation("update_public_account_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PublicAccountListRespDto, _>(&self.client, request).await
     }
 
     /// Register a device
@@ -4456,10 +5401,11 @@ impl ManagementClient {
     pub async fn add_device(
         &self,
         body: &CreateTerminalDto,
-    ) -> Result<TerminalInfoRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-device");
+    ) -> Result<M::Output<TerminalInfoRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-device")
+            .operation("add_device");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<TerminalInfoRespDto, _>(&self.client, request).await
     }
 
     /// Register a device (deprecated)
@@ -4473,10 +5419,11 @@ impl ManagementClient {
     pub async fn create_device(
         &self,
         body: &CreateTerminalDto,
-    ) -> Result<TerminalInfoRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-device");
+    ) -> Result<M::Output<TerminalInfoRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-device")
+            .operation("create_device");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<TerminalInfoRespDto, _>(&self.client, request).await
     }
 
     /// Unbind a device from a user
@@ -4488,13 +5435,11 @@ impl ManagementClient {
     pub async fn delete_device(
         &self,
         body: &DeleteTerminalUserDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-device-by-user",
-        );
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-device-by-user")
+            .operation("delete_device");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Get the status of a device
@@ -4506,10 +5451,12 @@ impl ManagementClient {
     pub async fn get_device_status(
         &self,
         body: &TerminalBaseDto,
-    ) -> Result<DeviceStatusRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/device-status");
+    ) -> Result<M::Output<DeviceStatusRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/device-status")
+            .operation("get_device_status")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<DeviceStatusRespDto, _>(&self.client, request).await
     }
 
     /// Disable a device of a user
@@ -4521,13 +5468,14 @@ impl ManagementClient {
     pub async fn disable_device(
         &self,
         body: &UpdateTerminalUserDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/disable-device-by-user",
-        );
+                rt::Method::Post,
+                "/api/v3/disable-device-by-user",
+            )
+            .operation("disable_device");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Enable a device of a user
@@ -4539,13 +5487,11 @@ impl ManagementClient {
     pub async fn enable_device(
         &self,
         body: &UpdateTerminalUserDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/enable-device-by-user",
-        );
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/enable-device-by-user")
+            .operation("enable_device");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Get the device exclusion rule
@@ -4556,12 +5502,13 @@ impl ManagementClient {
     #[cfg(feature = "devices")]
     pub async fn get_rule_settings(
         &self,
-    ) -> Result<GetDeviceExclusiveRuleRespDto, rt::Error> {
+    ) -> Result<M::Output<GetDeviceExclusiveRuleRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/get-device-exclusive-rule-settings",
-        );
-        self.client.send(request).await
+                rt::Method::Get,
+                "/api/v3/get-device-exclusive-rule-settings",
+            )
+            .operation("get_rule_settings");
+        M::send::<GetDeviceExclusiveRuleRespDto, _>(&self.client, request).await
     }
 
     /// List the applications the device exclusion rule covers
@@ -4572,12 +5519,13 @@ impl ManagementClient {
     #[cfg(feature = "devices")]
     pub async fn get_all_valid_scope_settings(
         &self,
-    ) -> Result<GetDeviceExclusiveValidScopeRespDto, rt::Error> {
+    ) -> Result<M::Output<GetDeviceExclusiveValidScopeRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/get-device-exclusive-valid-scope-settings",
-        );
-        self.client.send(request).await
+                rt::Method::Get,
+                "/api/v3/get-device-exclusive-valid-scope-settings",
+            )
+            .operation("get_all_valid_scope_settings");
+        M::send::<GetDeviceExclusiveValidScopeRespDto, _>(&self.client, request).await
     }
 
     /// List the exemptions from the device exclusion rule
@@ -4588,12 +5536,13 @@ impl ManagementClient {
     #[cfg(feature = "devices")]
     pub async fn get_all_white_list_settings(
         &self,
-    ) -> Result<GetDeviceExclusiveWhiteListRespDto, rt::Error> {
+    ) -> Result<M::Output<GetDeviceExclusiveWhiteListRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/get-device-exclusive-white-list-settings",
-        );
-        self.client.send(request).await
+                rt::Method::Get,
+                "/api/v3/get-device-exclusive-white-list-settings",
+            )
+            .operation("get_all_white_list_settings");
+        M::send::<GetDeviceExclusiveWhiteListRespDto, _>(&self.client, request).await
     }
 
     /// List the applications last used on devices
@@ -4605,13 +5554,15 @@ impl ManagementClient {
     pub async fn find_last_login_apps_by_device_ids_v2(
         &self,
         body: &QueryTerminalAppsDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-last-login-apps-by-device-ids",
-        );
+                rt::Method::Post,
+                "/api/v3/get-last-login-apps-by-device-ids",
+            )
+            .operation("find_last_login_apps_by_device_ids_v2")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// List the applications last used on devices (deprecated)
@@ -4625,13 +5576,15 @@ impl ManagementClient {
     pub async fn find_last_login_apps_by_device_ids(
         &self,
         body: &QueryTerminalAppsDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-last-login-apps-by-deviceIds",
-        );
+                rt::Method::Post,
+                "/api/v3/get-last-login-apps-by-deviceIds",
+            )
+            .operation("find_last_login_apps_by_device_ids")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Search applications for the device exclusion rule
@@ -4643,15 +5596,16 @@ impl ManagementClient {
     pub async fn find_app_lists(
         &self,
         params: &FindAppListsParams,
-    ) -> Result<GetDeviceExclusiveValidScopeAppRespDto, rt::Error> {
+    ) -> Result<M::Output<GetDeviceExclusiveValidScopeAppRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("keyword", &params.keyword);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/get-supported-device-exclusive-apps",
             )
+            .operation("find_app_lists")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetDeviceExclusiveValidScopeAppRespDto, _>(&self.client, request).await
     }
 
     /// Remove an application from the device exclusion rule
@@ -4663,13 +5617,14 @@ impl ManagementClient {
     pub async fn remove(
         &self,
         body: &DeleteDeviceExclusiveValidScopeSettingsByIdsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/remove-device-exclusive-valid-scope-settings",
-        );
+                rt::Method::Post,
+                "/api/v3/remove-device-exclusive-valid-scope-settings",
+            )
+            .operation("remove");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Save the applications the device exclusion rule covers
@@ -4681,13 +5636,14 @@ impl ManagementClient {
     pub async fn save_invitation_policies(
         &self,
         body: &SaveDeviceExclusiveValidScopeSettingsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/save-device-exclusive-valid-scope-settings",
-        );
+                rt::Method::Post,
+                "/api/v3/save-device-exclusive-valid-scope-settings",
+            )
+            .operation("save_invitation_policies");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Suspend a device of a user
@@ -4699,13 +5655,14 @@ impl ManagementClient {
     pub async fn suspend_device(
         &self,
         body: &SuspendTerminalUserDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/suspend-device-by-user",
-        );
+                rt::Method::Post,
+                "/api/v3/suspend-device-by-user",
+            )
+            .operation("suspend_device");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Update the device exclusion rule
@@ -4717,31 +5674,52 @@ impl ManagementClient {
     pub async fn update_rule_settings(
         &self,
         body: &UpdateDeviceExclusiveRuleDto,
-    ) -> Result<GetDeviceExclusiveRuleRespDto, rt::Error> {
+    ) -> Result<M::Output<GetDeviceExclusiveRuleRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-device-exclusive-rule-settings",
-        );
+                rt::Method::Post,
+                "/api/v3/update-device-exclusive-rule-settings",
+            )
+            .operation("update_rule_settings");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetDeviceExclusiveRuleRespDto, _>(&self.client, request).await
     }
 
     /// List the entries of an IP list
     ///
     /// Returns one page of the addresses on the IP allow list (`WHITE`) or the IP block list (`BLACK`), as chosen by `ipType`.
     ///
+    /// [`find_ip_list_stream`](Self::find_ip_list_stream) walks every page.
+    ///
     /// `GET /api/v3/ip-list`
     #[cfg(feature = "risk_lists")]
     pub async fn find_ip_list(
         &self,
         params: &FindIpListParams,
-    ) -> Result<IpListPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<IpListPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push("ipType", &params.ip_type);
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/ip-list").query(query);
-        self.client.send(request).await
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/ip-list")
+            .operation("find_ip_list")
+            .query(query);
+        M::send::<IpListPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`find_ip_list`](Self::find_ip_list), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "risk_lists")]
+    pub fn find_ip_list_stream(
+        &self,
+        params: &FindIpListParams,
+    ) -> rt::PageStream<IpListRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().find_ip_list(params),
+            rt::Paging::query("page", "limit"),
+            |page: IpListPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Add IP addresses to an IP list
@@ -4753,10 +5731,11 @@ impl ManagementClient {
     pub async fn add(
         &self,
         body: &IpListCreateDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/ip-list");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/ip-list")
+            .operation("add");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Remove an entry from an IP list
@@ -4765,31 +5744,58 @@ impl ManagementClient {
     ///
     /// `DELETE /api/v3/ip-list/{id}`
     #[cfg(feature = "risk_lists")]
-    pub async fn delete_by_id(&self, id: &str) -> Result<CommonResponseDto, rt::Error> {
+    pub async fn delete_by_id(
+        &self,
+        id: &str,
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Delete,
-            ["/api/v3/ip-list/", &rt::path_param(id)].concat(),
-        );
-        self.client.send(request).await
+                rt::Method::Delete,
+                ["/api/v3/ip-list/", &rt::path_param(id)].concat(),
+            )
+            .operation("delete_by_id")
+            .idempotent(true);
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// List risk policies
     ///
     /// Returns one page of the risk policies that watch IP addresses or users, as chosen by `optObject`. A risk policy puts an address or a user on a block list when too many failed sign-ins happen within a time window.
     ///
+    /// [`find_risk_list_policy_stream`](Self::find_risk_list_policy_stream) walks every page.
+    ///
     /// `GET /api/v3/risk-list-policy`
     #[cfg(feature = "risk_lists")]
     pub async fn find_risk_list_policy(
         &self,
         params: &FindRiskListPolicyParams,
-    ) -> Result<UserListPolicyPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<UserListPolicyPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push("optObject", &params.opt_object);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/risk-list-policy")
+            .operation("find_risk_list_policy")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserListPolicyPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`find_risk_list_policy`](Self::find_risk_list_policy), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "risk_lists")]
+    pub fn find_risk_list_policy_stream(
+        &self,
+        params: &FindRiskListPolicyParams,
+    ) -> rt::PageStream<RiskListPolicyRespDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().find_risk_list_policy(params),
+            rt::Paging::query("page", "limit"),
+            |page: UserListPolicyPaginatedRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// Create a risk policy
@@ -4801,10 +5807,11 @@ impl ManagementClient {
     pub async fn add_risk_list_policy(
         &self,
         body: &RiskListPolicyCreateDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/risk-list-policy");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/risk-list-policy")
+            .operation("add_risk_list_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Delete a risk policy
@@ -4816,31 +5823,52 @@ impl ManagementClient {
     pub async fn delete_risk_list_policy_by_id(
         &self,
         id: &str,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Delete,
-            ["/api/v3/risk-list-policy/", &rt::path_param(id)].concat(),
-        );
-        self.client.send(request).await
+                rt::Method::Delete,
+                ["/api/v3/risk-list-policy/", &rt::path_param(id)].concat(),
+            )
+            .operation("delete_risk_list_policy_by_id")
+            .idempotent(true);
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// List the entries of a user list
     ///
     /// Returns one page of the users on the user allow list (`WHITE`) or the user block list (`BLACK`), as chosen by `userListType`.
     ///
+    /// [`find_user_list_stream`](Self::find_user_list_stream) walks every page.
+    ///
     /// `GET /api/v3/user-list`
     #[cfg(feature = "risk_lists")]
     pub async fn find_user_list(
         &self,
         params: &FindUserListParams,
-    ) -> Result<UserListPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<UserListPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         query.push("userListType", &params.user_list_type);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/user-list")
+            .operation("find_user_list")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserListPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`find_user_list`](Self::find_user_list), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "risk_lists")]
+    pub fn find_user_list_stream(
+        &self,
+        params: &FindUserListParams,
+    ) -> rt::PageStream<RiskListItemDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().find_user_list(params),
+            rt::Paging::query("page", "limit"),
+            |page: UserListPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Add users to a user list
@@ -4852,10 +5880,11 @@ impl ManagementClient {
     pub async fn add_user(
         &self,
         body: &UserListCreateDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/user-list");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/user-list")
+            .operation("add_user");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Remove an entry from a user list
@@ -4867,12 +5896,14 @@ impl ManagementClient {
     pub async fn delete_user_list_by_id(
         &self,
         id: &str,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Delete,
-            ["/api/v3/user-list/", &rt::path_param(id)].concat(),
-        );
-        self.client.send(request).await
+                rt::Method::Delete,
+                ["/api/v3/user-list/", &rt::path_param(id)].concat(),
+            )
+            .operation("delete_user_list_by_id")
+            .idempotent(true);
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Add registration whitelist entries
@@ -4884,10 +5915,11 @@ impl ManagementClient {
     pub async fn add_whitelist(
         &self,
         body: &AddWhitelistDto,
-    ) -> Result<WhitelistListRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-whitelist");
+    ) -> Result<M::Output<WhitelistListRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/add-whitelist")
+            .operation("add_whitelist");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<WhitelistListRespDto, _>(&self.client, request).await
     }
 
     /// Delete registration whitelist entries
@@ -4899,10 +5931,11 @@ impl ManagementClient {
     pub async fn delete_whitelist(
         &self,
         body: &DeleteWhitelistDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-whitelist");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-whitelist")
+            .operation("delete_whitelist");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// List a registration whitelist
@@ -4914,12 +5947,13 @@ impl ManagementClient {
     pub async fn list_whitelists(
         &self,
         params: &ListWhitelistsParams,
-    ) -> Result<WhitelistListRespDto, rt::Error> {
+    ) -> Result<M::Output<WhitelistListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("type", &params.r#type);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-whitelist")
+            .operation("list_whitelists")
             .query(query);
-        self.client.send(request).await
+        M::send::<WhitelistListRespDto, _>(&self.client, request).await
     }
 
     /// Link a target to an invitation policy
@@ -4931,13 +5965,14 @@ impl ManagementClient {
     pub async fn add_policy_user_attribution(
         &self,
         body: &AddInvitationPolicyUserAttributionDto,
-    ) -> Result<UserAttributionSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<UserAttributionSingleRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/add-invitation-policy-user-attribution",
-        );
+                rt::Method::Post,
+                "/api/v3/add-invitation-policy-user-attribution",
+            )
+            .operation("add_policy_user_attribution");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<UserAttributionSingleRespDto, _>(&self.client, request).await
     }
 
     /// Link several targets to an invitation policy
@@ -4949,13 +5984,14 @@ impl ManagementClient {
     pub async fn add_policy_user_attributions_batch(
         &self,
         body: &AddInvitationPolicyUserAttributionsBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/add-invitation-policy-user-attributions-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/add-invitation-policy-user-attributions-batch",
+            )
+            .operation("add_policy_user_attributions_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Approve universal invitation applications
@@ -4967,13 +6003,14 @@ impl ManagementClient {
     pub async fn approval(
         &self,
         body: &ApprovalUniversalInvitationApplicantDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/batch-approval-universal-invitation-applicants",
-        );
+                rt::Method::Post,
+                "/api/v3/batch-approval-universal-invitation-applicants",
+            )
+            .operation("approval");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Remove invitees from a roster
@@ -4985,13 +6022,14 @@ impl ManagementClient {
     pub async fn delete_invitees(
         &self,
         body: &DeleteRosterUsersDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/batch-delete-invitation-invitees",
-        );
+                rt::Method::Post,
+                "/api/v3/batch-delete-invitation-invitees",
+            )
+            .operation("delete_invitees");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Reject universal invitation applications
@@ -5003,13 +6041,14 @@ impl ManagementClient {
     pub async fn reject(
         &self,
         body: &ApprovalUniversalInvitationApplicantDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/batch-reject-universal-invitation-applicant",
-        );
+                rt::Method::Post,
+                "/api/v3/batch-reject-universal-invitation-applicant",
+            )
+            .operation("reject");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Copy an invitation policy
@@ -5021,13 +6060,14 @@ impl ManagementClient {
     pub async fn copy_invitation_policy_by_id(
         &self,
         body: &CopyInvitationPolicyDto,
-    ) -> Result<GetInvitationPolicyRespDto, rt::Error> {
+    ) -> Result<M::Output<GetInvitationPolicyRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/copy-invitation-policy-by-id",
-        );
+                rt::Method::Post,
+                "/api/v3/copy-invitation-policy-by-id",
+            )
+            .operation("copy_invitation_policy_by_id");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetInvitationPolicyRespDto, _>(&self.client, request).await
     }
 
     /// Create an invitation policy
@@ -5039,13 +6079,14 @@ impl ManagementClient {
     pub async fn create_invitation_policy(
         &self,
         body: &CreateInvitationPolicyDto,
-    ) -> Result<GetInvitationPolicyRespDto, rt::Error> {
+    ) -> Result<M::Output<GetInvitationPolicyRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-invitation-policy",
-        );
+                rt::Method::Post,
+                "/api/v3/create-invitation-policy",
+            )
+            .operation("create_invitation_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetInvitationPolicyRespDto, _>(&self.client, request).await
     }
 
     /// Create an invitation roster
@@ -5057,13 +6098,14 @@ impl ManagementClient {
     pub async fn create_invitation_roster(
         &self,
         body: &CreateInvitationRosterDto,
-    ) -> Result<InvitationRosterSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<InvitationRosterSingleRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/create-invitation-roster",
-        );
+                rt::Method::Post,
+                "/api/v3/create-invitation-roster",
+            )
+            .operation("create_invitation_roster");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<InvitationRosterSingleRespDto, _>(&self.client, request).await
     }
 
     /// Delete invitation policies
@@ -5075,13 +6117,14 @@ impl ManagementClient {
     pub async fn batch_delete_invitation_policies(
         &self,
         body: &DeleteInvitationPolicyByIdsDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-invitation-policies-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-invitation-policies-batch",
+            )
+            .operation("batch_delete_invitation_policies");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete an invitation roster
@@ -5093,13 +6136,14 @@ impl ManagementClient {
     pub async fn delete_invitation_roster(
         &self,
         body: &DeleteInvitationRosterDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-invitation-roster",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-invitation-roster",
+            )
+            .operation("delete_invitation_roster");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete invitation rosters
@@ -5111,31 +6155,58 @@ impl ManagementClient {
     pub async fn delete_invitation_roster_batch(
         &self,
         body: &DeleteInvitationRosterBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/delete-invitation-rosters-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/delete-invitation-rosters-batch",
+            )
+            .operation("delete_invitation_roster_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// List universal invitation applications
     ///
     /// Returns one page of the applications made through universal invitation links, with a fuzzy search on the applicant's name, phone number or email address and optional combined filters. Flags add the inviter's and the approver's profiles.
     ///
+    /// [`filter_stream`](Self::filter_stream) walks every page.
+    ///
     /// `POST /api/v3/filter-universal-invitation-applicants`
     #[cfg(feature = "invitations")]
     pub async fn filter(
         &self,
         body: &PaginationUniversalInvitationApplicantQueryDto,
-    ) -> Result<PaginationUniversalInvitationApplicantRespDto, rt::Error> {
+    ) -> Result<M::Output<PaginationUniversalInvitationApplicantRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/filter-universal-invitation-applicants",
-        );
+                rt::Method::Post,
+                "/api/v3/filter-universal-invitation-applicants",
+            )
+            .operation("filter");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<
+            PaginationUniversalInvitationApplicantRespDto,
+            _,
+        >(&self.client, request)
+            .await
+    }
+
+    /// Every item of [`filter`](Self::filter), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "invitations")]
+    pub fn filter_stream(
+        &self,
+        body: &PaginationUniversalInvitationApplicantQueryDto,
+    ) -> rt::PageStream<UniversalInvitationApplicantData, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().filter(body),
+            rt::Paging::body("page", "limit"),
+            |page: PaginationUniversalInvitationApplicantRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// Generate a universal invitation link
@@ -5146,12 +6217,13 @@ impl ManagementClient {
     #[cfg(feature = "invitations")]
     pub async fn generate_universal_invitation(
         &self,
-    ) -> Result<GenerateInvitationLinkRespDto, rt::Error> {
+    ) -> Result<M::Output<GenerateInvitationLinkRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/generate-universal-invitation-link",
-        );
-        self.client.send(request).await
+                rt::Method::Post,
+                "/api/v3/generate-universal-invitation-link",
+            )
+            .operation("generate_universal_invitation");
+        M::send::<GenerateInvitationLinkRespDto, _>(&self.client, request).await
     }
 
     /// Get an invitation policy
@@ -5163,14 +6235,15 @@ impl ManagementClient {
     pub async fn get_policy_detail_by_id(
         &self,
         params: &GetPolicyDetailByIdParams,
-    ) -> Result<GetInvitationPolicyRespDto, rt::Error> {
+    ) -> Result<M::Output<GetInvitationPolicyRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("policyId", &params.policy_id);
         query.push_opt("rosterId", params.roster_id.as_ref());
         query.push_opt("withCreatorDetail", params.with_creator_detail.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-invitation-policy")
+            .operation("get_policy_detail_by_id")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetInvitationPolicyRespDto, _>(&self.client, request).await
     }
 
     /// Get an email template of an invitation policy
@@ -5182,13 +6255,15 @@ impl ManagementClient {
     pub async fn get_invite_email_template(
         &self,
         body: &EmailTemplateQueryDto,
-    ) -> Result<GetEmailTemplateRespDto, rt::Error> {
+    ) -> Result<M::Output<GetEmailTemplateRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/get-invitation-policy-email-template",
-        );
+                rt::Method::Post,
+                "/api/v3/get-invitation-policy-email-template",
+            )
+            .operation("get_invite_email_template")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetEmailTemplateRespDto, _>(&self.client, request).await
     }
 
     /// Get an attribution record
@@ -5200,7 +6275,7 @@ impl ManagementClient {
     pub async fn get_policy_user_attribution_detail(
         &self,
         params: &GetPolicyUserAttributionDetailParams,
-    ) -> Result<UserAttributionSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<UserAttributionSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("id", &params.id);
         query.push_opt("withTargetDetail", params.with_target_detail.as_ref());
@@ -5208,8 +6283,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/get-invitation-policy-user-attribution",
             )
+            .operation("get_policy_user_attribution_detail")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserAttributionSingleRespDto, _>(&self.client, request).await
     }
 
     /// Get an invitation roster
@@ -5221,15 +6297,16 @@ impl ManagementClient {
     pub async fn get_invitation_roster(
         &self,
         params: &GetInvitationRosterParams,
-    ) -> Result<InvitationRosterSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<InvitationRosterSingleRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("rosterId", &params.roster_id);
         query.push_opt("withCreatorDetail", params.with_creator_detail.as_ref());
         query.push_opt("withUserCount", params.with_user_count.as_ref());
         query.push_opt("withAssignedPolicy", params.with_assigned_policy.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-invitation-roster")
+            .operation("get_invitation_roster")
             .query(query);
-        self.client.send(request).await
+        M::send::<InvitationRosterSingleRespDto, _>(&self.client, request).await
     }
 
     /// Get the universal invitation settings
@@ -5240,12 +6317,13 @@ impl ManagementClient {
     #[cfg(feature = "invitations")]
     pub async fn get_universal_invitation(
         &self,
-    ) -> Result<GetUniversalInvitationRespDto, rt::Error> {
+    ) -> Result<M::Output<GetUniversalInvitationRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/get-universal-invitation-settings",
-        );
-        self.client.send(request).await
+                rt::Method::Get,
+                "/api/v3/get-universal-invitation-settings",
+            )
+            .operation("get_universal_invitation");
+        M::send::<GetUniversalInvitationRespDto, _>(&self.client, request).await
     }
 
     /// Export the invitees of a roster
@@ -5257,13 +6335,14 @@ impl ManagementClient {
     pub async fn export_users(
         &self,
         body: &ExportUsersDto,
-    ) -> Result<GetImportExportTemplateRespDto, rt::Error> {
+    ) -> Result<M::Output<GetImportExportTemplateRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/invitation-invitee/export",
-        );
+                rt::Method::Post,
+                "/api/v3/invitation-invitee/export",
+            )
+            .operation("export_users");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetImportExportTemplateRespDto, _>(&self.client, request).await
     }
 
     /// Import invitees into a roster
@@ -5275,13 +6354,14 @@ impl ManagementClient {
     pub async fn import_users(
         &self,
         body: &ImportUsersDto,
-    ) -> Result<GetImportInviteeRespDto, rt::Error> {
+    ) -> Result<M::Output<GetImportInviteeRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/invitation-invitee/import",
-        );
+                rt::Method::Post,
+                "/api/v3/invitation-invitee/import",
+            )
+            .operation("import_users");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetImportInviteeRespDto, _>(&self.client, request).await
     }
 
     /// Get the invitee import template
@@ -5292,12 +6372,13 @@ impl ManagementClient {
     #[cfg(feature = "invitations")]
     pub async fn import_template(
         &self,
-    ) -> Result<GetImportExportTemplateRespDto, rt::Error> {
+    ) -> Result<M::Output<GetImportExportTemplateRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/invitation-invitee/template",
-        );
-        self.client.send(request).await
+                rt::Method::Get,
+                "/api/v3/invitation-invitee/template",
+            )
+            .operation("import_template");
+        M::send::<GetImportExportTemplateRespDto, _>(&self.client, request).await
     }
 
     /// Upload an invitee spreadsheet
@@ -5309,51 +6390,97 @@ impl ManagementClient {
     pub async fn upload(
         &self,
         params: &UploadParams,
-    ) -> Result<GetImportExportTemplateRespDto, rt::Error> {
+    ) -> Result<M::Output<GetImportExportTemplateRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("private", &params.private);
         let request = rt::Request::new(
                 rt::Method::Post,
                 "/api/v3/invitation-invitee/upload",
             )
+            .operation("upload")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetImportExportTemplateRespDto, _>(&self.client, request).await
     }
 
     /// List the invitees of a roster
     ///
     /// Returns one page of the invitees on one roster, with a fuzzy search and optional combined filters.
     ///
+    /// [`filter_users_stream`](Self::filter_users_stream) walks every page.
+    ///
     /// `POST /api/v3/list-invitation-invitees`
     #[cfg(feature = "invitations")]
     pub async fn filter_users(
         &self,
         body: &ListInvitationUserDto,
-    ) -> Result<InvitationUserPaginationRespDto, rt::Error> {
+    ) -> Result<M::Output<InvitationUserPaginationRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/list-invitation-invitees",
-        );
+                rt::Method::Post,
+                "/api/v3/list-invitation-invitees",
+            )
+            .operation("filter_users");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<InvitationUserPaginationRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`filter_users`](Self::filter_users), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "invitations")]
+    pub fn filter_users_stream(
+        &self,
+        body: &ListInvitationUserDto,
+    ) -> rt::PageStream<InvitationUserDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().filter_users(body),
+            rt::Paging::body("page", "limit"),
+            |page: InvitationUserPaginationRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List invitation policies
     ///
     /// Returns one page of invitation policies, with a fuzzy search on policy name or ID and optional combined filters.
     ///
+    /// [`list_invitation_policies_stream`](Self::list_invitation_policies_stream) walks every page.
+    ///
     /// `POST /api/v3/list-invitation-policies`
     #[cfg(feature = "invitations")]
     pub async fn list_invitation_policies(
         &self,
         body: &PaginationInvitationPolicyQueryDto,
-    ) -> Result<PaginationInvitationPolicyRespDto, rt::Error> {
+    ) -> Result<M::Output<PaginationInvitationPolicyRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/list-invitation-policies",
-        );
+                rt::Method::Post,
+                "/api/v3/list-invitation-policies",
+            )
+            .operation("list_invitation_policies")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<PaginationInvitationPolicyRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_invitation_policies`](Self::list_invitation_policies), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "invitations")]
+    pub fn list_invitation_policies_stream(
+        &self,
+        body: &PaginationInvitationPolicyQueryDto,
+    ) -> rt::PageStream<GetInvitationPolicyDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_invitation_policies(body),
+            rt::Paging::body("page", "limit"),
+            |page: PaginationInvitationPolicyRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List the sign-up fields of an invitation policy
@@ -5365,7 +6492,7 @@ impl ManagementClient {
     pub async fn list_register_extends_fields(
         &self,
         params: &ListRegisterExtendsFieldsParams,
-    ) -> Result<GetExtendsFieldsRespDto, rt::Error> {
+    ) -> Result<M::Output<GetExtendsFieldsRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("policyId", &params.policy_id);
         query.push_opt("rosterId", params.roster_id.as_ref());
@@ -5373,8 +6500,9 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/list-invitation-policy-extends-fields",
             )
+            .operation("list_register_extends_fields")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetExtendsFieldsRespDto, _>(&self.client, request).await
     }
 
     /// List the targets linked to an invitation policy
@@ -5386,7 +6514,7 @@ impl ManagementClient {
     pub async fn list_policy_user_attribution_detail(
         &self,
         params: &ListPolicyUserAttributionDetailParams,
-    ) -> Result<UserAttributionPaginationRespDto, rt::Error> {
+    ) -> Result<M::Output<UserAttributionPaginationRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
@@ -5397,80 +6525,171 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/list-invitation-policy-user-attributions",
             )
+            .operation("list_policy_user_attribution_detail")
             .query(query);
-        self.client.send(request).await
+        M::send::<UserAttributionPaginationRespDto, _>(&self.client, request).await
     }
 
     /// List invitation rosters
     ///
     /// Returns one page of invitation rosters, with a fuzzy search on roster name or ID and optional combined filters. Flags add creators' profiles, invitee counts and bound policies.
     ///
+    /// [`list_invitation_roster_stream`](Self::list_invitation_roster_stream) walks every page.
+    ///
     /// `POST /api/v3/list-invitation-rosters`
     #[cfg(feature = "invitations")]
     pub async fn list_invitation_roster(
         &self,
         body: &ListInvitationRosterDto,
-    ) -> Result<InvitationRosterPaginationRespDto, rt::Error> {
+    ) -> Result<M::Output<InvitationRosterPaginationRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/list-invitation-rosters",
-        );
+                rt::Method::Post,
+                "/api/v3/list-invitation-rosters",
+            )
+            .operation("list_invitation_roster")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<InvitationRosterPaginationRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_invitation_roster`](Self::list_invitation_roster), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "invitations")]
+    pub fn list_invitation_roster_stream(
+        &self,
+        body: &ListInvitationRosterDto,
+    ) -> rt::PageStream<InvitationRosterDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_invitation_roster(body),
+            rt::Paging::body("page", "limit"),
+            |page: InvitationRosterPaginationRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List the rosters without a policy
     ///
     /// Returns one page of the invitation rosters that are not bound to any invitation policy, with the same search, filters and flags as listing all rosters.
     ///
+    /// [`list_invitation_rosters_by_non_policy_id_stream`](Self::list_invitation_rosters_by_non_policy_id_stream) walks every page.
+    ///
     /// `POST /api/v3/list-invitation-rosters-by-no-policy-id`
     #[cfg(feature = "invitations")]
     pub async fn list_invitation_rosters_by_non_policy_id(
         &self,
         body: &ListInvitationRosterDto,
-    ) -> Result<InvitationRosterPaginationRespDto, rt::Error> {
+    ) -> Result<M::Output<InvitationRosterPaginationRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/list-invitation-rosters-by-no-policy-id",
-        );
+                rt::Method::Post,
+                "/api/v3/list-invitation-rosters-by-no-policy-id",
+            )
+            .operation("list_invitation_rosters_by_non_policy_id")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<InvitationRosterPaginationRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_invitation_rosters_by_non_policy_id`](Self::list_invitation_rosters_by_non_policy_id), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "invitations")]
+    pub fn list_invitation_rosters_by_non_policy_id_stream(
+        &self,
+        body: &ListInvitationRosterDto,
+    ) -> rt::PageStream<InvitationRosterDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self
+                .with_mode::<rt::Prepare>()
+                .list_invitation_rosters_by_non_policy_id(body),
+            rt::Paging::body("page", "limit"),
+            |page: InvitationRosterPaginationRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// List the rosters of an invitation policy
     ///
     /// Returns one page of the invitation rosters bound to one invitation policy, with the same search, filters and flags as listing all rosters.
     ///
+    /// [`list_invitation_rosters_by_policy_id_stream`](Self::list_invitation_rosters_by_policy_id_stream) walks every page.
+    ///
     /// `POST /api/v3/list-invitation-rosters-by-policy-id`
     #[cfg(feature = "invitations")]
     pub async fn list_invitation_rosters_by_policy_id(
         &self,
         body: &ListInvitationRosterByPolicyIdDto,
-    ) -> Result<InvitationRosterPaginationRespDto, rt::Error> {
+    ) -> Result<M::Output<InvitationRosterPaginationRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/list-invitation-rosters-by-policy-id",
-        );
+                rt::Method::Post,
+                "/api/v3/list-invitation-rosters-by-policy-id",
+            )
+            .operation("list_invitation_rosters_by_policy_id")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<InvitationRosterPaginationRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_invitation_rosters_by_policy_id`](Self::list_invitation_rosters_by_policy_id), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "invitations")]
+    pub fn list_invitation_rosters_by_policy_id_stream(
+        &self,
+        body: &ListInvitationRosterByPolicyIdDto,
+    ) -> rt::PageStream<InvitationRosterDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_invitation_rosters_by_policy_id(body),
+            rt::Paging::body("page", "limit"),
+            |page: InvitationRosterPaginationRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// Search invitees across rosters
     ///
     /// Searches the invitees of all rosters and returns one page of matches, each with the name of its roster.
     ///
+    /// [`quick_filter_invitee_list_stream`](Self::quick_filter_invitee_list_stream) walks every page.
+    ///
     /// `POST /api/v3/quick-filter-invitees`
     #[cfg(feature = "invitations")]
     pub async fn quick_filter_invitee_list(
         &self,
         body: &QuickFilterInvitationUserDto,
-    ) -> Result<QuickFilterInviteePaginationRespDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/quick-filter-invitees",
-        );
+    ) -> Result<M::Output<QuickFilterInviteePaginationRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/quick-filter-invitees")
+            .operation("quick_filter_invitee_list");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<QuickFilterInviteePaginationRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`quick_filter_invitee_list`](Self::quick_filter_invitee_list), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "invitations")]
+    pub fn quick_filter_invitee_list_stream(
+        &self,
+        body: &QuickFilterInvitationUserDto,
+    ) -> rt::PageStream<QuickFilterInviteeRecordDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().quick_filter_invitee_list(body),
+            rt::Paging::body("page", "limit"),
+            |page: QuickFilterInviteePaginationRespDto| (
+                page.data.total_count,
+                page.data.list,
+            ),
+        )
     }
 
     /// Unlink a target from an invitation policy
@@ -5482,13 +6701,14 @@ impl ManagementClient {
     pub async fn remove_policy_user_attribution(
         &self,
         body: &RemoveInvitationPolicyUserAttributionDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/remove-invitation-policy-user-attribution",
-        );
+                rt::Method::Post,
+                "/api/v3/remove-invitation-policy-user-attribution",
+            )
+            .operation("remove_policy_user_attribution");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Unlink several targets from an invitation policy
@@ -5500,13 +6720,14 @@ impl ManagementClient {
     pub async fn remove_policy_user_attributions_batch(
         &self,
         body: &RemoveInvitationPolicyUserAttributionsBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/remove-invitation-policy-user-attributions-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/remove-invitation-policy-user-attributions-batch",
+            )
+            .operation("remove_policy_user_attributions_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Revoke an invitation
@@ -5518,13 +6739,14 @@ impl ManagementClient {
     pub async fn revert_roster_invitation(
         &self,
         body: &RevertRosterInvitationDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/revert-roster-invitation",
-        );
+                rt::Method::Post,
+                "/api/v3/revert-roster-invitation",
+            )
+            .operation("revert_roster_invitation");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Revoke several invitations
@@ -5536,13 +6758,14 @@ impl ManagementClient {
     pub async fn revert_roster_invitation_batch(
         &self,
         body: &RevertRosterInvitationBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/revert-roster-invitation-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/revert-roster-invitation-batch",
+            )
+            .operation("revert_roster_invitation_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Send the invitations of a roster
@@ -5554,13 +6777,14 @@ impl ManagementClient {
     pub async fn send_roster_invitation(
         &self,
         body: &SendRosterInvitationDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/send-roster-invitation",
-        );
+                rt::Method::Post,
+                "/api/v3/send-roster-invitation",
+            )
+            .operation("send_roster_invitation");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Send invitations to chosen invitees
@@ -5572,13 +6796,14 @@ impl ManagementClient {
     pub async fn send_roster_invitation_batch(
         &self,
         body: &SendRosterInvitationBatchDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/send-roster-invitation-batch",
-        );
+                rt::Method::Post,
+                "/api/v3/send-roster-invitation-batch",
+            )
+            .operation("send_roster_invitation_batch");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update an invitation policy
@@ -5590,13 +6815,14 @@ impl ManagementClient {
     pub async fn update_invitation_policy(
         &self,
         body: &UpdateInvitationPolicyDto,
-    ) -> Result<GetInvitationPolicyRespDto, rt::Error> {
+    ) -> Result<M::Output<GetInvitationPolicyRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-invitation-policy",
-        );
+                rt::Method::Post,
+                "/api/v3/update-invitation-policy",
+            )
+            .operation("update_invitation_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetInvitationPolicyRespDto, _>(&self.client, request).await
     }
 
     /// Update an email template of an invitation policy
@@ -5608,13 +6834,14 @@ impl ManagementClient {
     pub async fn update_invite_email_template(
         &self,
         body: &UpdateEmailTemplateDto,
-    ) -> Result<GetEmailTemplateRespDto, rt::Error> {
+    ) -> Result<M::Output<GetEmailTemplateRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-invitation-policy-email-template",
-        );
+                rt::Method::Post,
+                "/api/v3/update-invitation-policy-email-template",
+            )
+            .operation("update_invite_email_template");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetEmailTemplateRespDto, _>(&self.client, request).await
     }
 
     /// Change the sign-up fields of an invitation policy
@@ -5626,13 +6853,14 @@ impl ManagementClient {
     pub async fn update_register_extends_fields(
         &self,
         body: &PolicyExtendsFieldsDto,
-    ) -> Result<GetExtendsFieldsRespDto, rt::Error> {
+    ) -> Result<M::Output<GetExtendsFieldsRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-invitation-policy-extends-fields",
-        );
+                rt::Method::Post,
+                "/api/v3/update-invitation-policy-extends-fields",
+            )
+            .operation("update_register_extends_fields");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetExtendsFieldsRespDto, _>(&self.client, request).await
     }
 
     /// Update an invitation roster
@@ -5644,13 +6872,14 @@ impl ManagementClient {
     pub async fn update_invitation_roster(
         &self,
         body: &UpdateInvitationRosterDto,
-    ) -> Result<InvitationRosterSingleRespDto, rt::Error> {
+    ) -> Result<M::Output<InvitationRosterSingleRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-invitation-roster",
-        );
+                rt::Method::Post,
+                "/api/v3/update-invitation-roster",
+            )
+            .operation("update_invitation_roster");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<InvitationRosterSingleRespDto, _>(&self.client, request).await
     }
 
     /// Bind rosters to an invitation policy
@@ -5662,13 +6891,14 @@ impl ManagementClient {
     pub async fn batch_bind_policy(
         &self,
         body: &BatchBindPolicy,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-invitation-roster-batch-bind-policy",
-        );
+                rt::Method::Post,
+                "/api/v3/update-invitation-roster-batch-bind-policy",
+            )
+            .operation("batch_bind_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Unbind rosters from an invitation policy
@@ -5680,13 +6910,14 @@ impl ManagementClient {
     pub async fn batch_unbind_policy(
         &self,
         body: &BatchUnbindPolicy,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-invitation-roster-batch-unbind-policy",
-        );
+                rt::Method::Post,
+                "/api/v3/update-invitation-roster-batch-unbind-policy",
+            )
+            .operation("batch_unbind_policy");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Update the universal invitation settings
@@ -5698,13 +6929,14 @@ impl ManagementClient {
     pub async fn update_universal_invitation(
         &self,
         body: &UpdateUniversalInvitationDto,
-    ) -> Result<GetUniversalInvitationRespDto, rt::Error> {
+    ) -> Result<M::Output<GetUniversalInvitationRespDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/update-universal-invitation-settings",
-        );
+                rt::Method::Post,
+                "/api/v3/update-universal-invitation-settings",
+            )
+            .operation("update_universal_invitation");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetUniversalInvitationRespDto, _>(&self.client, request).await
     }
 
     /// Create extension fields of a data resource in bulk
@@ -5716,10 +6948,11 @@ impl ManagementClient {
     pub async fn batch_create_dnef(
         &self,
         body: &BatchCreateDnefReq,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/batch-create-dnef");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/batch-create-dnef")
+            .operation("batch_create_dnef");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Create an extension field of a data resource
@@ -5731,10 +6964,11 @@ impl ManagementClient {
     pub async fn create_dnef(
         &self,
         body: &CreateDnefReq,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-dnef");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-dnef")
+            .operation("create_dnef");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Delete an extension field of a data resource
@@ -5746,10 +6980,11 @@ impl ManagementClient {
     pub async fn delete_dnef(
         &self,
         body: &DeleteDnefReq,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-dnef");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-dnef")
+            .operation("delete_dnef");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// List the extension fields of a data resource
@@ -5761,7 +6996,7 @@ impl ManagementClient {
     pub async fn list_dnef(
         &self,
         params: &ListDnefParams,
-    ) -> Result<ListDnefPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<ListDnefPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("startIndex", params.start_index.as_ref());
         query.push_opt("maxSize", params.max_size.as_ref());
@@ -5769,8 +7004,9 @@ impl ManagementClient {
         query.push("namespaceCode", &params.namespace_code);
         query.push("resourceCode", &params.resource_code);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-dnef")
+            .operation("list_dnef")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListDnefPaginatedRespDto, _>(&self.client, request).await
     }
 
     /// List all custom operations of a data object
@@ -5782,12 +7018,13 @@ impl ManagementClient {
     pub async fn list_operate_all(
         &self,
         params: &ListOperateAllParams,
-    ) -> Result<OperateModelListRespDto, rt::Error> {
+    ) -> Result<M::Output<OperateModelListRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push("modelId", &params.model_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/all-operate")
+            .operation("list_operate_all")
             .query(query);
-        self.client.send(request).await
+        M::send::<OperateModelListRespDto, _>(&self.client, request).await
     }
 
     /// Copy a custom operation
@@ -5799,13 +7036,11 @@ impl ManagementClient {
     pub async fn copy_operate(
         &self,
         body: &FunctionModelOperateIdDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/copy-operate",
-        );
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/copy-operate")
+            .operation("copy_operate");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Copy the relations of a row to another row
@@ -5817,13 +7052,14 @@ impl ManagementClient {
     pub async fn copy_row_relation(
         &self,
         body: &CopyRowRelationDto,
-    ) -> Result<RelationValueListResDto, rt::Error> {
+    ) -> Result<M::Output<RelationValueListResDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/copy-row-relation",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/copy-row-relation",
+            )
+            .operation("copy_row_relation");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<RelationValueListResDto, _>(&self.client, request).await
     }
 
     /// Create a field on a data object
@@ -5835,13 +7071,11 @@ impl ManagementClient {
     pub async fn create_field(
         &self,
         body: &CreateFunctionModelFieldDto,
-    ) -> Result<FunctionModelFieldResDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/create-field",
-        );
+    ) -> Result<M::Output<FunctionModelFieldResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/create-field")
+            .operation("create_field");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelFieldResDto, _>(&self.client, request).await
     }
 
     /// Create a data object
@@ -5853,13 +7087,11 @@ impl ManagementClient {
     pub async fn create_model(
         &self,
         body: &CreateFunctionModelDto,
-    ) -> Result<FunctionModelResDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/create-model",
-        );
+    ) -> Result<M::Output<FunctionModelResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/create-model")
+            .operation("create_model");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelResDto, _>(&self.client, request).await
     }
 
     /// Create a custom operation
@@ -5871,13 +7103,14 @@ impl ManagementClient {
     pub async fn create_operate(
         &self,
         body: &CreateOperateModelDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/create-operate",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/create-operate",
+            )
+            .operation("create_operate");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Add a row to a data object
@@ -5889,10 +7122,11 @@ impl ManagementClient {
     pub async fn create_row(
         &self,
         body: &CreateRowDto,
-    ) -> Result<FunctionModelValueResDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/create-row");
+    ) -> Result<M::Output<FunctionModelValueResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/create-row")
+            .operation("create_row");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelValueResDto, _>(&self.client, request).await
     }
 
     /// Link a row to related rows
@@ -5904,13 +7138,14 @@ impl ManagementClient {
     pub async fn create_row_relation(
         &self,
         body: &CreateRelationValueDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/create-row-relation",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/create-row-relation",
+            )
+            .operation("create_row_relation");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Run a custom operation
@@ -5922,13 +7157,14 @@ impl ManagementClient {
     pub async fn execute_operate(
         &self,
         body: &FunctionModelOperateIdDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/execute-operate",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/execute-operate",
+            )
+            .operation("execute_operate");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Export rows of a data object
@@ -5940,10 +7176,11 @@ impl ManagementClient {
     pub async fn export_metadata(
         &self,
         body: &ExportModelDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/export");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/export")
+            .operation("export_metadata");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Export a data object
@@ -5955,28 +7192,46 @@ impl ManagementClient {
     pub async fn export_model(
         &self,
         body: &ExportMetadataDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/export/model",
-        );
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/export/model")
+            .operation("export_model");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Search the rows of a data object
     ///
     /// Returns one page of rows of a data object that match a keyword and field conditions, sorted as asked. Options return all children of a tree node at once, the node paths, previews of related rows or the details of related users.
     ///
+    /// [`list_row_stream`](Self::list_row_stream) walks every page.
+    ///
     /// `POST /api/v3/metadata/filter`
     #[cfg(feature = "data_objects")]
     pub async fn list_row(
         &self,
         body: &FilterDto,
-    ) -> Result<FunctionModelValueListResDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/filter");
+    ) -> Result<M::Output<FunctionModelValueListResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/filter")
+            .operation("list_row")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelValueListResDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_row`](Self::list_row), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_objects")]
+    pub fn list_row_stream(
+        &self,
+        body: &FilterDto,
+    ) -> rt::PageStream<serde_json::Value, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_row(body),
+            rt::Paging::body("page", "limit"),
+            |page: FunctionModelValueListResDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Get all rows of a data object
@@ -5988,13 +7243,15 @@ impl ManagementClient {
     pub async fn get_all_metadata(
         &self,
         body: &GetAllRowDto,
-    ) -> Result<FunctionModelValueListResDto, rt::Error> {
+    ) -> Result<M::Output<FunctionModelValueListResDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/get-all-metadata",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/get-all-metadata",
+            )
+            .operation("get_all_metadata")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelValueListResDto, _>(&self.client, request).await
     }
 
     /// Read the rows of a data object in batches
@@ -6006,13 +7263,15 @@ impl ManagementClient {
     pub async fn get_all_metadata_row(
         &self,
         body: &GetAllRowVyScrollidDto,
-    ) -> Result<GetAllRowByScrollidResDto, rt::Error> {
+    ) -> Result<M::Output<GetAllRowByScrollidResDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/get-all-row-by-scrollid",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/get-all-row-by-scrollid",
+            )
+            .operation("get_all_metadata_row")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetAllRowByScrollidResDto, _>(&self.client, request).await
     }
 
     /// Get the import template of a data object
@@ -6024,15 +7283,16 @@ impl ManagementClient {
     pub async fn get_import_template(
         &self,
         params: &GetImportTemplateParams,
-    ) -> Result<GetImportTemplateResDto, rt::Error> {
+    ) -> Result<M::Output<GetImportTemplateResDto>, Error> {
         let mut query = rt::Query::new();
         query.push("modelId", &params.model_id);
         let request = rt::Request::new(
                 rt::Method::Get,
                 "/api/v3/metadata/get-import-template",
             )
+            .operation("get_import_template")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetImportTemplateResDto, _>(&self.client, request).await
     }
 
     /// Get a data object
@@ -6044,12 +7304,13 @@ impl ManagementClient {
     pub async fn get_model(
         &self,
         params: &GetModelParams,
-    ) -> Result<FunctionModelResDto, rt::Error> {
+    ) -> Result<M::Output<FunctionModelResDto>, Error> {
         let mut query = rt::Query::new();
         query.push("id", &params.id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/get-model")
+            .operation("get_model")
             .query(query);
-        self.client.send(request).await
+        M::send::<FunctionModelResDto, _>(&self.client, request).await
     }
 
     /// Get details of related rows
@@ -6061,13 +7322,15 @@ impl ManagementClient {
     pub async fn get_relation_info(
         &self,
         body: &GetRelationInfoDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/get-relation-info",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/get-relation-info",
+            )
+            .operation("get_relation_info")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Get a row of a data object
@@ -6079,14 +7342,15 @@ impl ManagementClient {
     pub async fn get_row(
         &self,
         params: &GetRowParams,
-    ) -> Result<FunctionModelValueResDto, rt::Error> {
+    ) -> Result<M::Output<FunctionModelValueResDto>, Error> {
         let mut query = rt::Query::new();
         query.push("modelId", &params.model_id);
         query.push("rowId", &params.row_id);
         query.push_opt("showFieldId", params.show_field_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/get-row")
+            .operation("get_row")
             .query(query);
-        self.client.send(request).await
+        M::send::<FunctionModelValueResDto, _>(&self.client, request).await
     }
 
     /// Find a row by a field value
@@ -6098,7 +7362,7 @@ impl ManagementClient {
     pub async fn get_row_by_value(
         &self,
         params: &GetRowByValueParams,
-    ) -> Result<FunctionModelValueResDto, rt::Error> {
+    ) -> Result<M::Output<FunctionModelValueResDto>, Error> {
         let mut query = rt::Query::new();
         query.push("modelId", &params.model_id);
         query.push("key", &params.key);
@@ -6108,20 +7372,23 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/metadata/get-row-by-value",
             )
+            .operation("get_row_by_value")
             .query(query);
-        self.client.send(request).await
+        M::send::<FunctionModelValueResDto, _>(&self.client, request).await
     }
 
     /// List the related rows of a row
     ///
     /// Returns, a page at a time, the rows linked to one row through one of its relation fields.
     ///
+    /// [`get_relation_value_stream`](Self::get_relation_value_stream) walks every page.
+    ///
     /// `GET /api/v3/metadata/get-row-relation`
     #[cfg(feature = "data_objects")]
     pub async fn get_relation_value(
         &self,
         params: &GetRelationValueParams,
-    ) -> Result<RelationValueListResDto, rt::Error> {
+    ) -> Result<M::Output<RelationValueListResDto>, Error> {
         let mut query = rt::Query::new();
         query.push("modelId", &params.model_id);
         query.push("fieldId", &params.field_id);
@@ -6132,8 +7399,25 @@ impl ManagementClient {
                 rt::Method::Get,
                 "/api/v3/metadata/get-row-relation",
             )
+            .operation("get_relation_value")
             .query(query);
-        self.client.send(request).await
+        M::send::<RelationValueListResDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_relation_value`](Self::get_relation_value), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_objects")]
+    pub fn get_relation_value_stream(
+        &self,
+        params: &GetRelationValueParams,
+    ) -> rt::PageStream<String, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_relation_value(params),
+            rt::Paging::query("page", "limit"),
+            |page: RelationValueListResDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Get details of row relations
@@ -6144,27 +7428,48 @@ impl ManagementClient {
     #[cfg(feature = "data_objects")]
     pub async fn get_relation_details(
         &self,
-    ) -> Result<RelationValueListResDto, rt::Error> {
+    ) -> Result<M::Output<RelationValueListResDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Get,
-            "/api/v3/metadata/get-row-relation-details",
-        );
-        self.client.send(request).await
+                rt::Method::Get,
+                "/api/v3/metadata/get-row-relation-details",
+            )
+            .operation("get_relation_details");
+        M::send::<RelationValueListResDto, _>(&self.client, request).await
     }
 
     /// List the rows associated with a group
     ///
     /// Returns, a page at a time, the data-object rows associated with a group, optionally narrowed by a keyword and sorted.
     ///
+    /// [`get_metadata_group_list_stream`](Self::get_metadata_group_list_stream) walks every page.
+    ///
     /// `POST /api/v3/metadata/group`
     #[cfg(feature = "data_objects")]
     pub async fn get_metadata_group_list(
         &self,
         body: &MetadataGroupDto,
-    ) -> Result<FunctionModelValueListResDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/group");
+    ) -> Result<M::Output<FunctionModelValueListResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/group")
+            .operation("get_metadata_group_list")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelValueListResDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`get_metadata_group_list`](Self::get_metadata_group_list), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_objects")]
+    pub fn get_metadata_group_list_stream(
+        &self,
+        body: &MetadataGroupDto,
+    ) -> rt::PageStream<serde_json::Value, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().get_metadata_group_list(body),
+            rt::Paging::body("page", "limit"),
+            |page: FunctionModelValueListResDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Import rows into a data object
@@ -6176,10 +7481,11 @@ impl ManagementClient {
     pub async fn import_metadata(
         &self,
         body: &ImportModelDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/import");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/import")
+            .operation("import_metadata");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Import a data object
@@ -6191,13 +7497,11 @@ impl ManagementClient {
     pub async fn import_model(
         &self,
         body: &ImportMetadataDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/import/model",
-        );
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/import/model")
+            .operation("import_model");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// List the fields of a data object
@@ -6209,13 +7513,14 @@ impl ManagementClient {
     pub async fn list_field(
         &self,
         params: &ListFieldParams,
-    ) -> Result<FunctionFieldListResDto, rt::Error> {
+    ) -> Result<M::Output<FunctionFieldListResDto>, Error> {
         let mut query = rt::Query::new();
         query.push("modelId", &params.model_id);
         query.push("from", &params.from);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/list-field")
+            .operation("list_field")
             .query(query);
-        self.client.send(request).await
+        M::send::<FunctionFieldListResDto, _>(&self.client, request).await
     }
 
     /// List data objects
@@ -6224,21 +7529,24 @@ impl ManagementClient {
     ///
     /// `GET /api/v3/metadata/list-model`
     #[cfg(feature = "data_objects")]
-    pub async fn list_model(&self) -> Result<FunctionModelListDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/list-model");
-        self.client.send(request).await
+    pub async fn list_model(&self) -> Result<M::Output<FunctionModelListDto>, Error> {
+        let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/list-model")
+            .operation("list_model");
+        M::send::<FunctionModelListDto, _>(&self.client, request).await
     }
 
     /// List the custom operations of a data object
     ///
     /// Returns the custom operations of a data object a page at a time, optionally filtered by name or by the field they belong to.
     ///
+    /// [`list_operate_stream`](Self::list_operate_stream) walks every page.
+    ///
     /// `GET /api/v3/metadata/list-operate`
     #[cfg(feature = "data_objects")]
     pub async fn list_operate(
         &self,
         params: &ListOperateParams,
-    ) -> Result<OperateModelPaginatedRespDto, rt::Error> {
+    ) -> Result<M::Output<OperateModelPaginatedRespDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("keywords", params.keywords.as_ref());
         query.push("modelId", &params.model_id);
@@ -6247,26 +7555,62 @@ impl ManagementClient {
         query.push_opt("page", params.page.as_ref());
         query.push_opt("limit", params.limit.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/metadata/list-operate")
+            .operation("list_operate")
             .query(query);
-        self.client.send(request).await
+        M::send::<OperateModelPaginatedRespDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`list_operate`](Self::list_operate), page after page, as a stream.
+    ///
+    /// Starts at the page that the query's `page` gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_objects")]
+    pub fn list_operate_stream(
+        &self,
+        params: &ListOperateParams,
+    ) -> rt::PageStream<OperateModelDto, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().list_operate(params),
+            rt::Paging::query("page", "limit"),
+            |page: OperateModelPaginatedRespDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Search the rows a relation field can point at
     ///
     /// Searches, by keyword and a page at a time, the rows that may be chosen as values of a relation field.
     ///
+    /// [`relation_search_stream`](Self::relation_search_stream) walks every page.
+    ///
     /// `POST /api/v3/metadata/relation-search`
     #[cfg(feature = "data_objects")]
     pub async fn relation_search(
         &self,
         body: &RelationSearchDto,
-    ) -> Result<RelationValueListResDto, rt::Error> {
+    ) -> Result<M::Output<RelationValueListResDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/relation-search",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/relation-search",
+            )
+            .operation("relation_search");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<RelationValueListResDto, _>(&self.client, request).await
+    }
+
+    /// Every item of [`relation_search`](Self::relation_search), page after page, as a stream.
+    ///
+    /// Starts at the page that `page` in the body gives (else the first), asks for the next one until the total count of items has come or a page is empty, and yields the items one by one. Each page is one call, retried like any other; an error ends the stream as its last item.
+    #[cfg(feature = "data_objects")]
+    pub fn relation_search_stream(
+        &self,
+        body: &RelationSearchDto,
+    ) -> rt::PageStream<String, ApiCode> {
+        rt::paginate(
+            &self.client,
+            self.with_mode::<rt::Prepare>().relation_search(body),
+            rt::Paging::body("page", "limit"),
+            |page: RelationValueListResDto| (page.data.total_count, page.data.list),
+        )
     }
 
     /// Delete a field of a data object
@@ -6278,13 +7622,11 @@ impl ManagementClient {
     pub async fn remote_field(
         &self,
         body: &FunctionModelFieldIdDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/remove-field",
-        );
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/remove-field")
+            .operation("remote_field");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Delete a data object
@@ -6296,13 +7638,11 @@ impl ManagementClient {
     pub async fn remove_model(
         &self,
         body: &FunctionModelIdDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/remove-model",
-        );
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/remove-model")
+            .operation("remove_model");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Delete a custom operation
@@ -6314,13 +7654,14 @@ impl ManagementClient {
     pub async fn remove_operate(
         &self,
         body: &FunctionModelOperateIdDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/remove-operate",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/remove-operate",
+            )
+            .operation("remove_operate");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Delete rows of a data object
@@ -6332,10 +7673,11 @@ impl ManagementClient {
     pub async fn remove_row(
         &self,
         body: &RemoveRowDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/remove-row");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/remove-row")
+            .operation("remove_row");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Unlink a row from a related row
@@ -6347,13 +7689,14 @@ impl ManagementClient {
     pub async fn remove_relation_value(
         &self,
         body: &RemoveRelationValueDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/remove-row-relation",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/remove-row-relation",
+            )
+            .operation("remove_relation_value");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Upload a behaviour event
@@ -6365,13 +7708,11 @@ impl ManagementClient {
     pub async fn capture(
         &self,
         body: &CreateUebaDto,
-    ) -> Result<CreateUebaRespDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/ueba/capture",
-        );
+    ) -> Result<M::Output<CreateUebaRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/ueba/capture")
+            .operation("capture");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateUebaRespDto, _>(&self.client, request).await
     }
 
     /// Update a field of a data object
@@ -6383,13 +7724,11 @@ impl ManagementClient {
     pub async fn update_field(
         &self,
         body: &UpdateFunctionModelFieldDto,
-    ) -> Result<FunctionModelFieldResDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/update-field",
-        );
+    ) -> Result<M::Output<FunctionModelFieldResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/update-field")
+            .operation("update_field");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelFieldResDto, _>(&self.client, request).await
     }
 
     /// Update a data object
@@ -6401,13 +7740,11 @@ impl ManagementClient {
     pub async fn update_model(
         &self,
         body: &UpdateFunctionModelDto,
-    ) -> Result<FunctionModelResDto, rt::Error> {
-        let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/update-model",
-        );
+    ) -> Result<M::Output<FunctionModelResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/update-model")
+            .operation("update_model");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelResDto, _>(&self.client, request).await
     }
 
     /// Update a custom operation
@@ -6419,13 +7756,14 @@ impl ManagementClient {
     pub async fn update_operate(
         &self,
         body: &UpdateOperateModelDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
         let request = rt::Request::new(
-            rt::Method::Post,
-            "/api/v3/metadata/update-operate",
-        );
+                rt::Method::Post,
+                "/api/v3/metadata/update-operate",
+            )
+            .operation("update_operate");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Update a row of a data object
@@ -6437,10 +7775,11 @@ impl ManagementClient {
     pub async fn update_row(
         &self,
         body: &UpdateRowDto,
-    ) -> Result<FunctionModelValueResDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/update-row");
+    ) -> Result<M::Output<FunctionModelValueResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/metadata/update-row")
+            .operation("update_row");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<FunctionModelValueResDto, _>(&self.client, request).await
     }
 
     /// Update an extension field of a data resource
@@ -6452,10 +7791,11 @@ impl ManagementClient {
     pub async fn update_dnef(
         &self,
         body: &UpdateDnefReq,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-dnef");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-dnef")
+            .operation("update_dnef");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get several rows of a data object
@@ -6467,10 +7807,12 @@ impl ManagementClient {
     pub async fn get_row_batch(
         &self,
         body: &GetRowBatchDto,
-    ) -> Result<MetadataListResDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/get-row-batch");
+    ) -> Result<M::Output<MetadataListResDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/get-row-batch")
+            .operation("get_row_batch")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<MetadataListResDto, _>(&self.client, request).await
     }
 
     /// Create an access key
@@ -6482,10 +7824,11 @@ impl ManagementClient {
     pub async fn create_access_key(
         &self,
         body: &CreateAccessKeyDto,
-    ) -> Result<CreateAccessKeyResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-access-key");
+    ) -> Result<M::Output<CreateAccessKeyResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/create-access-key")
+            .operation("create_access_key");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CreateAccessKeyResponseDto, _>(&self.client, request).await
     }
 
     /// Delete an access key
@@ -6497,10 +7840,11 @@ impl ManagementClient {
     pub async fn delete_access_key(
         &self,
         body: &DeleteAccessKeyDto,
-    ) -> Result<CommonResponseDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-access-key");
+    ) -> Result<M::Output<CommonResponseDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/delete-access-key")
+            .operation("delete_access_key");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<CommonResponseDto, _>(&self.client, request).await
     }
 
     /// Get an access key
@@ -6512,13 +7856,14 @@ impl ManagementClient {
     pub async fn get_access_key(
         &self,
         params: &GetAccessKeyParams,
-    ) -> Result<GetAccessKeyResponseDto, rt::Error> {
+    ) -> Result<M::Output<GetAccessKeyResponseDto>, Error> {
         let mut query = rt::Query::new();
         query.push("userId", &params.user_id);
         query.push("accessKeyId", &params.access_key_id);
         let request = rt::Request::new(rt::Method::Get, "/api/v3/get-access-key")
+            .operation("get_access_key")
             .query(query);
-        self.client.send(request).await
+        M::send::<GetAccessKeyResponseDto, _>(&self.client, request).await
     }
 
     /// List access keys
@@ -6530,15 +7875,16 @@ impl ManagementClient {
     pub async fn get_access_key_list(
         &self,
         params: &GetAccessKeyListParams,
-    ) -> Result<ListAccessKeyResponseDto, rt::Error> {
+    ) -> Result<M::Output<ListAccessKeyResponseDto>, Error> {
         let mut query = rt::Query::new();
         query.push_opt("userId", params.user_id.as_ref());
         query.push_opt("type", params.r#type.as_ref());
         query.push_opt("status", params.status.as_ref());
         query.push_opt("tenantId", params.tenant_id.as_ref());
         let request = rt::Request::new(rt::Method::Get, "/api/v3/list-access-key")
+            .operation("get_access_key_list")
             .query(query);
-        self.client.send(request).await
+        M::send::<ListAccessKeyResponseDto, _>(&self.client, request).await
     }
 
     /// Enable or disable an access key
@@ -6550,10 +7896,11 @@ impl ManagementClient {
     pub async fn update_access_key(
         &self,
         body: &UpdateAccessKeyDto,
-    ) -> Result<IsSuccessRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-access-key");
+    ) -> Result<M::Output<IsSuccessRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/update-access-key")
+            .operation("update_access_key");
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<IsSuccessRespDto, _>(&self.client, request).await
     }
 
     /// Get a management token
@@ -6565,10 +7912,12 @@ impl ManagementClient {
     pub async fn get_management_token(
         &self,
         body: &GetManagementAccessTokenDto,
-    ) -> Result<GetManagementTokenRespDto, rt::Error> {
-        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-management-token");
+    ) -> Result<M::Output<GetManagementTokenRespDto>, Error> {
+        let request = rt::Request::new(rt::Method::Post, "/api/v3/get-management-token")
+            .operation("get_management_token")
+            .idempotent(true);
         let request = request.json(body)?;
-        self.client.send(request).await
+        M::send::<GetManagementTokenRespDto, _>(&self.client, request).await
     }
 }
 

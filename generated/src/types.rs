@@ -7,6 +7,392 @@ use genauth_runtime as rt;
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
+/// A business code (`apiCode`) that GenAuth Management API documents: what a failed call's envelope says went wrong.
+///
+/// The business codes GenAuth documents. `statusCode` is the envelope's coarse outcome (HTTP-like); `apiCode` narrows a failure down. `retry` says what a client may do: `never`, `backoff` (wait, then send again), `resign` (send again with a fresh signature) or `unknown` (the documentation does not say; treated as `never`).
+///
+/// `Error::Api` carries it as `api_code: Option<ApiCode>`; a code this SDK does not list arrives as `Unknown(code)`. `Display` names the code (`LoginTooFrequent (1002)`). The codes marked for retrying steer the client's retries (see `rt::ApiCodeSet::retry`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiCode {
+    /// `1002`: Sign-in attempts arrive too quickly and are being throttled. Passing: an idempotent call is retried after a wait.
+    LoginTooFrequent,
+    /// `1108`: The username is taken; the user has to pick another account name.
+    DuplicateUsernameRename,
+    /// `1300`: The access-key signature does not match the request.
+    InvalidSignature,
+    /// `1301`: The request names a signature method the server does not use.
+    SignatureMethodMismatch,
+    /// `1302`: The request names a signature version the server does not use.
+    SignatureVersionMismatch,
+    /// `1303`: The signature's timestamp is not a Unix time in milliseconds.
+    InvalidSignatureTimestamp,
+    /// `1304`: A signed request arrived without its date header.
+    MissingDateHeader,
+    /// `1305`: The signature's time is too far from the server's clock; sign again and resend. The client signs the call again and resends it.
+    SignatureTimestampSkew,
+    /// `1306`: This signature was already used once; sign again with a new nonce. The client signs the call again and resends it.
+    SignatureReplayed,
+    /// `1577`: The device the user signs in from has been switched off.
+    DeviceDisabled,
+    /// `1578`: The device the user signs in from is suspended for now.
+    DeviceSuspended,
+    /// `1600`: The steps after authentication are done and the session is established.
+    PostAuthFlowCompleted,
+    /// `1635`: The user turned on a second factor for their own account and must pass it.
+    PersonalMfaRequired,
+    /// `1636`: The application demands a second factor before sign-in completes.
+    AppMfaRequired,
+    /// `1639`: A first sign-in must set a new password; the old one is not asked for.
+    FirstLoginPasswordReset,
+    /// `1640`: A federated sign-in may only be linked to an account that already exists.
+    FederatedBindExistingOnly,
+    /// `1641`: A federated sign-in may link an existing account or create a new one.
+    FederatedBindOrCreate,
+    /// `1642`: Required profile fields are empty; the user must fill them in to sign in.
+    CompleteProfileRequired,
+    /// `1643`: The account is locked and the self-service unlock step starts.
+    SelfUnlockRequired,
+    /// `1644`: The user must choose which tenant portal to enter.
+    TenantPortalSelection,
+    /// `1645`: The tenant requires more profile fields before sign-in completes.
+    TenantCompleteProfileRequired,
+    /// `1666`: A federated identity is linked without asking the user to choose.
+    FederatedBindNoPrompt,
+    /// `1699`: The steps after authentication stopped early; send the user back to sign-in.
+    PostAuthFlowAborted,
+    /// `1700`: No face photo was uploaded for face recognition.
+    FacePhotoMissing,
+    /// `1701`: Face comparison has no reference image to compare with.
+    FaceComparePhotoMissing,
+    /// `1702`: The face did not match.
+    FaceVerificationFailed,
+    /// `1703`: Binding a face needs an email address or phone number on the account first.
+    FaceBindNeedsEmailOrPhone,
+    /// `1704`: The phone check that guards face binding failed.
+    FaceBindPhoneVerifyFailed,
+    /// `1705`: The email check that guards face binding failed.
+    FaceBindEmailVerifyFailed,
+    /// `1706`: A face is already bound to this account.
+    FaceAlreadyBound,
+    /// `1707`: Binding the face failed.
+    FaceBindFailed,
+    /// `2000`: The user must solve an image captcha before going on.
+    CaptchaRequired,
+    /// `2001`: The verification code is wrong or no longer valid.
+    InvalidVerificationCode,
+    /// `2004`: No user matches the identifier given.
+    UserNotFound,
+    /// `2005`: The user's account is locked.
+    UserLocked,
+    /// `2006`: The password does not match.
+    WrongPassword,
+    /// `2011`: No application matches the identifier given.
+    AppNotFound,
+    /// `2020`: The call needs a signed-in user and there is none.
+    NotLoggedIn,
+    /// `2021`: The sign-in state is no longer valid; start signing in again.
+    LoginStateInvalid,
+    /// `2026`: A user with these identifiers exists already.
+    UserAlreadyExists,
+    /// `2031`: The application does not let new users register.
+    AppRegistrationDisabled,
+    /// `2039`: Another application already uses this domain.
+    AppDomainTaken,
+    /// `2040`: Another user pool already uses this domain.
+    UserPoolDomainTaken,
+    /// `2042`: The email address is unverified; the verification mail flow must run first.
+    EmailVerificationRequired,
+    /// `2057`: Too many failed sign-ins locked the account.
+    LockedAfterFailedLogins,
+    /// `2058`: The password must be changed now
+    ForcedPasswordReset,
+    /// `2061`: The password is considered weak; the user is warned.
+    UnsafePasswordWarning,
+    /// `2071`: The password is considered weak and must be changed before going on.
+    UnsafePasswordResetRequired,
+    /// `2224`: No user pool matches the identifier given.
+    UserPoolNotFound,
+    /// `2333`: Either the account does not exist or the password is wrong.
+    InvalidCredentials,
+    /// `2921`: A federated sign-in matched several accounts; the user picks one.
+    FederatedAccountSelect,
+    /// `2930`: The user must pick the account to sign in with.
+    SelectAccountToLogin,
+    /// `4021`: Metering or billing refused the call.
+    MeteringBillingError,
+    /// `4032`: The invitation link is no longer valid.
+    InvitationLinkExpired,
+    /// `4033`: The invitation page is no longer valid.
+    InvitationPageExpired,
+    /// `6001`: The one-time password from the authenticator app is wrong.
+    InvalidTotpCode,
+    /// `6002`: The authenticator recovery code is wrong.
+    InvalidTotpRecoveryCode,
+    /// `6003`: The call needs a one-time password and none was given.
+    MissingTotpCode,
+    /// `6004`: The call needs a recovery code and none was given.
+    MissingTotpRecoveryCode,
+    /// `2120008`: The user is disabled in this tenant or does not belong to it.
+    TenantUserDisabledOrNotMember,
+    /// `2130010`: The user may not sign in to this tenant.
+    TenantLoginForbidden,
+    /// `2820002`: The LDAP connection URL is not valid.
+    InvalidLdapUrl,
+    /// `3720001`: A metering or billing failure whose exact cause is not documented. Whether retrying helps is not documented; not retried.
+    MeteringBilling01,
+    /// `3720002`: A metering or billing failure whose exact cause is not documented. Whether retrying helps is not documented; not retried.
+    MeteringBilling02,
+    /// `3720003`: A metering or billing failure whose exact cause is not documented. Whether retrying helps is not documented; not retried.
+    MeteringBilling03,
+    /// A code this SDK does not know, kept as the number the server sent.
+    Unknown(i64),
+}
+
+impl ApiCode {
+    /// The code's number and name.
+    fn parts(&self) -> (i64, &'static str) {
+        match self {
+            Self::LoginTooFrequent => (1002, "LoginTooFrequent"),
+            Self::DuplicateUsernameRename => (1108, "DuplicateUsernameRename"),
+            Self::InvalidSignature => (1300, "InvalidSignature"),
+            Self::SignatureMethodMismatch => (1301, "SignatureMethodMismatch"),
+            Self::SignatureVersionMismatch => (1302, "SignatureVersionMismatch"),
+            Self::InvalidSignatureTimestamp => (1303, "InvalidSignatureTimestamp"),
+            Self::MissingDateHeader => (1304, "MissingDateHeader"),
+            Self::SignatureTimestampSkew => (1305, "SignatureTimestampSkew"),
+            Self::SignatureReplayed => (1306, "SignatureReplayed"),
+            Self::DeviceDisabled => (1577, "DeviceDisabled"),
+            Self::DeviceSuspended => (1578, "DeviceSuspended"),
+            Self::PostAuthFlowCompleted => (1600, "PostAuthFlowCompleted"),
+            Self::PersonalMfaRequired => (1635, "PersonalMfaRequired"),
+            Self::AppMfaRequired => (1636, "AppMfaRequired"),
+            Self::FirstLoginPasswordReset => (1639, "FirstLoginPasswordReset"),
+            Self::FederatedBindExistingOnly => (1640, "FederatedBindExistingOnly"),
+            Self::FederatedBindOrCreate => (1641, "FederatedBindOrCreate"),
+            Self::CompleteProfileRequired => (1642, "CompleteProfileRequired"),
+            Self::SelfUnlockRequired => (1643, "SelfUnlockRequired"),
+            Self::TenantPortalSelection => (1644, "TenantPortalSelection"),
+            Self::TenantCompleteProfileRequired => {
+                (1645, "TenantCompleteProfileRequired")
+            }
+            Self::FederatedBindNoPrompt => (1666, "FederatedBindNoPrompt"),
+            Self::PostAuthFlowAborted => (1699, "PostAuthFlowAborted"),
+            Self::FacePhotoMissing => (1700, "FacePhotoMissing"),
+            Self::FaceComparePhotoMissing => (1701, "FaceComparePhotoMissing"),
+            Self::FaceVerificationFailed => (1702, "FaceVerificationFailed"),
+            Self::FaceBindNeedsEmailOrPhone => (1703, "FaceBindNeedsEmailOrPhone"),
+            Self::FaceBindPhoneVerifyFailed => (1704, "FaceBindPhoneVerifyFailed"),
+            Self::FaceBindEmailVerifyFailed => (1705, "FaceBindEmailVerifyFailed"),
+            Self::FaceAlreadyBound => (1706, "FaceAlreadyBound"),
+            Self::FaceBindFailed => (1707, "FaceBindFailed"),
+            Self::CaptchaRequired => (2000, "CaptchaRequired"),
+            Self::InvalidVerificationCode => (2001, "InvalidVerificationCode"),
+            Self::UserNotFound => (2004, "UserNotFound"),
+            Self::UserLocked => (2005, "UserLocked"),
+            Self::WrongPassword => (2006, "WrongPassword"),
+            Self::AppNotFound => (2011, "AppNotFound"),
+            Self::NotLoggedIn => (2020, "NotLoggedIn"),
+            Self::LoginStateInvalid => (2021, "LoginStateInvalid"),
+            Self::UserAlreadyExists => (2026, "UserAlreadyExists"),
+            Self::AppRegistrationDisabled => (2031, "AppRegistrationDisabled"),
+            Self::AppDomainTaken => (2039, "AppDomainTaken"),
+            Self::UserPoolDomainTaken => (2040, "UserPoolDomainTaken"),
+            Self::EmailVerificationRequired => (2042, "EmailVerificationRequired"),
+            Self::LockedAfterFailedLogins => (2057, "LockedAfterFailedLogins"),
+            Self::ForcedPasswordReset => (2058, "ForcedPasswordReset"),
+            Self::UnsafePasswordWarning => (2061, "UnsafePasswordWarning"),
+            Self::UnsafePasswordResetRequired => (2071, "UnsafePasswordResetRequired"),
+            Self::UserPoolNotFound => (2224, "UserPoolNotFound"),
+            Self::InvalidCredentials => (2333, "InvalidCredentials"),
+            Self::FederatedAccountSelect => (2921, "FederatedAccountSelect"),
+            Self::SelectAccountToLogin => (2930, "SelectAccountToLogin"),
+            Self::MeteringBillingError => (4021, "MeteringBillingError"),
+            Self::InvitationLinkExpired => (4032, "InvitationLinkExpired"),
+            Self::InvitationPageExpired => (4033, "InvitationPageExpired"),
+            Self::InvalidTotpCode => (6001, "InvalidTotpCode"),
+            Self::InvalidTotpRecoveryCode => (6002, "InvalidTotpRecoveryCode"),
+            Self::MissingTotpCode => (6003, "MissingTotpCode"),
+            Self::MissingTotpRecoveryCode => (6004, "MissingTotpRecoveryCode"),
+            Self::TenantUserDisabledOrNotMember => {
+                (2120008, "TenantUserDisabledOrNotMember")
+            }
+            Self::TenantLoginForbidden => (2130010, "TenantLoginForbidden"),
+            Self::InvalidLdapUrl => (2820002, "InvalidLdapUrl"),
+            Self::MeteringBilling01 => (3720001, "MeteringBilling01"),
+            Self::MeteringBilling02 => (3720002, "MeteringBilling02"),
+            Self::MeteringBilling03 => (3720003, "MeteringBilling03"),
+            Self::Unknown(code) => (*code, "Unknown"),
+        }
+    }
+}
+
+impl rt::ApiCodeSet for ApiCode {
+    fn from_code(code: i64) -> Self {
+        match code {
+            1002 => Self::LoginTooFrequent,
+            1108 => Self::DuplicateUsernameRename,
+            1300 => Self::InvalidSignature,
+            1301 => Self::SignatureMethodMismatch,
+            1302 => Self::SignatureVersionMismatch,
+            1303 => Self::InvalidSignatureTimestamp,
+            1304 => Self::MissingDateHeader,
+            1305 => Self::SignatureTimestampSkew,
+            1306 => Self::SignatureReplayed,
+            1577 => Self::DeviceDisabled,
+            1578 => Self::DeviceSuspended,
+            1600 => Self::PostAuthFlowCompleted,
+            1635 => Self::PersonalMfaRequired,
+            1636 => Self::AppMfaRequired,
+            1639 => Self::FirstLoginPasswordReset,
+            1640 => Self::FederatedBindExistingOnly,
+            1641 => Self::FederatedBindOrCreate,
+            1642 => Self::CompleteProfileRequired,
+            1643 => Self::SelfUnlockRequired,
+            1644 => Self::TenantPortalSelection,
+            1645 => Self::TenantCompleteProfileRequired,
+            1666 => Self::FederatedBindNoPrompt,
+            1699 => Self::PostAuthFlowAborted,
+            1700 => Self::FacePhotoMissing,
+            1701 => Self::FaceComparePhotoMissing,
+            1702 => Self::FaceVerificationFailed,
+            1703 => Self::FaceBindNeedsEmailOrPhone,
+            1704 => Self::FaceBindPhoneVerifyFailed,
+            1705 => Self::FaceBindEmailVerifyFailed,
+            1706 => Self::FaceAlreadyBound,
+            1707 => Self::FaceBindFailed,
+            2000 => Self::CaptchaRequired,
+            2001 => Self::InvalidVerificationCode,
+            2004 => Self::UserNotFound,
+            2005 => Self::UserLocked,
+            2006 => Self::WrongPassword,
+            2011 => Self::AppNotFound,
+            2020 => Self::NotLoggedIn,
+            2021 => Self::LoginStateInvalid,
+            2026 => Self::UserAlreadyExists,
+            2031 => Self::AppRegistrationDisabled,
+            2039 => Self::AppDomainTaken,
+            2040 => Self::UserPoolDomainTaken,
+            2042 => Self::EmailVerificationRequired,
+            2057 => Self::LockedAfterFailedLogins,
+            2058 => Self::ForcedPasswordReset,
+            2061 => Self::UnsafePasswordWarning,
+            2071 => Self::UnsafePasswordResetRequired,
+            2224 => Self::UserPoolNotFound,
+            2333 => Self::InvalidCredentials,
+            2921 => Self::FederatedAccountSelect,
+            2930 => Self::SelectAccountToLogin,
+            4021 => Self::MeteringBillingError,
+            4032 => Self::InvitationLinkExpired,
+            4033 => Self::InvitationPageExpired,
+            6001 => Self::InvalidTotpCode,
+            6002 => Self::InvalidTotpRecoveryCode,
+            6003 => Self::MissingTotpCode,
+            6004 => Self::MissingTotpRecoveryCode,
+            2120008 => Self::TenantUserDisabledOrNotMember,
+            2130010 => Self::TenantLoginForbidden,
+            2820002 => Self::InvalidLdapUrl,
+            3720001 => Self::MeteringBilling01,
+            3720002 => Self::MeteringBilling02,
+            3720003 => Self::MeteringBilling03,
+            other => Self::Unknown(other),
+        }
+    }
+
+    fn code(&self) -> i64 {
+        self.parts().0
+    }
+
+    fn name(&self) -> Option<&'static str> {
+        (!matches!(self, Self::Unknown(_))).then_some(self.parts().1)
+    }
+
+    fn retry(&self) -> rt::RetryHint {
+        match self {
+            Self::SignatureTimestampSkew | Self::SignatureReplayed => {
+                rt::RetryHint::Resign
+            }
+            Self::LoginTooFrequent => rt::RetryHint::Transient,
+            Self::Unknown(code) => rt::RetryHint::for_api_code(*code),
+            _ => rt::RetryHint::Never,
+        }
+    }
+}
+
+impl rt::TypedApiCode for ApiCode {}
+
+impl std::fmt::Display for ApiCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (code, name) = self.parts();
+        write!(f, "{name} ({code})")
+    }
+}
+
+/// What the methods of this SDK return when a call fails: `rt::Error` with the
+/// `apiCode` read as an [`ApiCode`].
+pub type Error = rt::Error<ApiCode>;
+
+/// The envelope `statusCode` values the API documents, for matching
+/// `Error::Api { status_code: api_status::NOT_FOUND, .. }`.
+///
+/// The client retries by `statusCode` on its own rules: 429 whatever the
+/// method; 500 and 502–599 only for idempotent calls; never the others.
+pub mod api_status {
+    /// `Ok`: The call succeeded; no apiCode accompanies it.
+    pub const OK: i64 = 200;
+
+    /// `InvalidArgument`: Some input is missing or malformed.
+    pub const INVALID_ARGUMENT: i64 = 400;
+
+    /// `Unauthorized`: The caller could not be authenticated (a bad signature or an expired or unknown token).
+    pub const UNAUTHORIZED: i64 = 401;
+
+    /// `PaymentRequired`: The pool's plan does not include this feature; upgrade it first.
+    pub const PAYMENT_REQUIRED: i64 = 402;
+
+    /// `Forbidden`: The caller is authenticated but not allowed to do this.
+    pub const FORBIDDEN: i64 = 403;
+
+    /// `NotFound`: The object the call names does not exist.
+    pub const NOT_FOUND: i64 = 404;
+
+    /// `Conflict`: Creating the object would clash with an existing one.
+    pub const CONFLICT: i64 = 409;
+
+    /// `PayloadTooLarge`: The request body is larger than the server accepts.
+    pub const PAYLOAD_TOO_LARGE: i64 = 413;
+
+    /// `InvalidOperation`: The input is well formed but breaks a business rule.
+    pub const INVALID_OPERATION: i64 = 422;
+
+    /// `RateLimited`: Too many calls in a short time; slow down and try again.
+    pub const RATE_LIMITED: i64 = 429;
+
+    /// `ClientError`: A client-side error without a more specific code.
+    pub const CLIENT_ERROR: i64 = 499;
+
+    /// `ServerError`: The server failed without a more specific code.
+    pub const SERVER_ERROR: i64 = 500;
+
+    /// `UnsupportedOperation`: The server does not implement this call.
+    pub const UNSUPPORTED_OPERATION: i64 = 501;
+
+    /// `BadGateway`: A service behind the API failed to answer; usually passing.
+    pub const BAD_GATEWAY: i64 = 502;
+
+    /// `ServiceUnavailable`: The service is down for maintenance; try again later.
+    pub const SERVICE_UNAVAILABLE: i64 = 503;
+
+    /// `EndpointRequestFailed`: GenAuth could not reach a third-party endpoint it depends on.
+    pub const ENDPOINT_REQUEST_FAILED: i64 = 601;
+
+    /// `EndpointResponseError`: A third-party endpoint answered with an error.
+    pub const ENDPOINT_RESPONSE_ERROR: i64 = 602;
+
+    /// `CustomCodeFailed`: Code the pool owner supplied (a pipeline function or custom database script) failed.
+    pub const CUSTOM_CODE_FAILED: i64 = 603;
+}
+
 /// The users whose encrypted passwords to fetch.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

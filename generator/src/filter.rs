@@ -163,6 +163,8 @@ mod tests {
             raw_response: false,
             responses_by_status: None,
             pointer: String::new(),
+            idempotent: true,
+            pagination: None,
         }
     }
 
@@ -188,6 +190,7 @@ mod tests {
                 op("get_a", "x", Some(TypeRef::Named(TypeId(0)))),
                 op("get_c", "y", Some(TypeRef::Map(Box::new(TypeRef::Named(TypeId(2)))))),
             ],
+            api_codes: None,
         }
     }
 

@@ -26,6 +26,74 @@ pub struct Ir {
     pub types: Vec<TypeDef>,
     /// Operations in document order.
     pub operations: Vec<Operation>,
+    /// The business codes the API documents (`x-genauth-api-codes`), when it does.
+    pub api_codes: Option<ApiCodes>,
+}
+
+/// The root extension `x-genauth-api-codes`: the envelope's `statusCode` and `apiCode`
+/// values an API documents, with what each says about retrying.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiCodes {
+    /// The table's `description`.
+    pub doc: Option<String>,
+    /// `statusCodes`, in document order.
+    pub status_codes: Vec<CodeDef>,
+    /// `apiCodes`, in document order.
+    pub api_codes: Vec<CodeDef>,
+}
+
+/// One documented code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeDef {
+    /// The number on the wire.
+    pub code: i64,
+    /// The name as written in the table.
+    pub name: String,
+    /// The Rust name: an enum variant (`apiCodes`) or a constant (`statusCodes`).
+    pub ident: String,
+    /// What the table says about retrying.
+    pub retry: CodeRetry,
+    /// The table's description.
+    pub doc: Option<String>,
+}
+
+/// The `retry` column of the code table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeRetry {
+    /// Trying again gives the same answer.
+    Never,
+    /// A passing condition: wait, then send again.
+    Backoff,
+    /// Send again with a fresh signature.
+    Resign,
+    /// The documentation does not say (treated as `Never`).
+    Unknown,
+}
+
+/// How an operation pages (`page`/`limit` in, `{totalCount, list}` out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The name of the companion method that streams the items.
+    pub stream_ident: String,
+    /// Where the page number goes.
+    pub page: PageParamAt,
+    /// Where the page size goes.
+    pub limit: PageParamAt,
+    /// The Rust field names from the response body to `totalCount`.
+    pub total: Vec<String>,
+    /// The Rust field names from the response body to the list of items.
+    pub list: Vec<String>,
+    /// The type of one item.
+    pub item: TypeRef,
+}
+
+/// Where a paging parameter goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageParamAt {
+    /// The query parameter of this (wire) name.
+    Query(String),
+    /// The member of the JSON body at this path of (wire) property names.
+    Body(Vec<String>),
 }
 
 impl Ir {
@@ -213,6 +281,11 @@ pub struct Operation {
     pub responses_by_status: Option<(String, Vec<(String, StatusBody)>)>,
     /// Where the operation is (JSON pointer).
     pub pointer: String,
+    /// Whether sending the request twice has the effect of sending it once, so that the
+    /// client may retry it after a failure that could have reached the server.
+    pub idempotent: bool,
+    /// How the operation pages, when it does: it gets a companion stream method.
+    pub pagination: Option<Pagination>,
 }
 
 /// The body of one success status.
@@ -426,6 +499,7 @@ impl Operation {
                 out.push((Side::Response, t));
             }
         }
+        out.extend(self.pagination.iter().map(|p| (Side::Response, &p.item)));
         out
     }
 
@@ -445,6 +519,7 @@ impl Operation {
                 out.push(t);
             }
         }
+        out.extend(self.pagination.iter_mut().map(|p| &mut p.item));
         out
     }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of every edition up to 2024.
 const KEYWORDS: &[&str] = &[
@@ -30,7 +30,7 @@ const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// Method names the generated client defines itself.
-const RESERVED_METHODS: &[&str] = &["new", "client", "from_client", "with_envelope"];
+const RESERVED_METHODS: &[&str] = &["new", "client", "from_client", "with_envelope", "with_options", "raw", "with_mode"];
 
 /// Splits a name from the document into ASCII words. Non-ASCII characters become a
 /// hex word (`中` → `u4e2d`), everything else that is not alphanumeric separates words.
@@ -93,6 +93,19 @@ pub fn feature_name(tag: &str) -> String {
     } else {
         name
     }
+}
+
+/// The name of a constant (`RateLimited` → `RATE_LIMITED`); never empty, never starts
+/// with a digit.
+pub fn const_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_shouty_snake_case();
+    if name.is_empty() {
+        name.push_str("EMPTY");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'N');
+    }
+    name
 }
 
 /// The name of a type (struct, enum, alias).
@@ -272,6 +285,14 @@ mod tests {
         assert_eq!(type_name(""), "Empty");
         assert_eq!(type_name("用户"), "U7528U6237");
         assert_eq!(type_name("self"), "SelfType");
+    }
+
+    #[test]
+    fn const_names() {
+        assert_eq!(const_name("RateLimited"), "RATE_LIMITED");
+        assert_eq!(const_name("Ok"), "OK");
+        assert_eq!(const_name("404 page"), "N404_PAGE");
+        assert_eq!(const_name(""), "EMPTY");
     }
 
     #[test]

@@ -242,7 +242,25 @@ fn a_filter_that_keeps_no_types_emits_no_types_module() {
         .unwrap();
     assert_eq!((generated.operation_count(), generated.type_count()), (0, 0));
     let text = generated.file(SINGLE_FILE_NAME).unwrap();
-    // An empty `types` module's glob re-export would be an unused import (a warning).
+    // The description's code table still gives the `types` module its codes, and only them.
+    assert!(text.contains("pub mod types"), "{text}");
+    assert!(text.contains("pub enum ApiCode"), "{text}");
+    assert_eq!(text.matches("pub struct ").count(), 1, "only the client: {text}");
+    assert!(text.contains("pub struct ManagementClient"), "{text}");
+
+    // Without a code table nothing is left for it: no module, since an empty one's glob
+    // re-export would be an unused import (a warning).
+    let source = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      \
+                  responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              \
+                  schema: {type: object, properties: {x: {type: string}}}\n";
+    let generated = Builder::new()
+        .spec_source("a.yaml", source)
+        .exclude_operation("get_a")
+        .layout(Layout::SingleFile)
+        .generate()
+        .unwrap();
+    assert_eq!((generated.operation_count(), generated.type_count()), (0, 0));
+    let text = generated.file(SINGLE_FILE_NAME).unwrap();
     assert!(!text.contains("pub mod types"), "{text}");
     assert!(!text.contains("pub use types::*;"), "{text}");
     assert!(text.contains("pub use client::*;"), "{text}");

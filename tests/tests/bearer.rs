@@ -128,7 +128,7 @@ async fn token_endpoint_failures_are_typed() {
     match client.get_user(&GetUserParams::new("u1")).await {
         Err(Error::Api { status_code, api_code, message, request_id }) => assert_eq!(
             (status_code, api_code, message.as_str(), request_id.as_deref()),
-            (401, Some(40010), "accessKeySecret 错误", Some("t-1"))
+            (401, Some(ApiCode::Unknown(40010)), "accessKeySecret 错误", Some("t-1"))
         ),
         other => panic!("expected an API error, got {other:?}"),
     }

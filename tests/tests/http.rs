@@ -257,7 +257,7 @@ async fn a_wrong_secret_fails_the_servers_check() {
     );
     match client.get_user(&GetUserParams::new("u1")).await {
         Err(Error::Api { status_code, api_code, message, request_id }) => {
-            assert_eq!((status_code, api_code, request_id), (401, Some(40101), None));
+            assert_eq!((status_code, api_code, request_id), (401, Some(ApiCode::Unknown(40101)), None));
             assert!(message.starts_with("signature: bad signature"), "{message}");
         }
         other => panic!("expected the server to reject the signature, got {other:?}"),
@@ -280,7 +280,7 @@ async fn error_envelope_becomes_an_api_error() {
         match result {
             Err(Error::Api { status_code, api_code, message, request_id }) => assert_eq!(
                 (status_code, api_code, message.as_str(), request_id.as_deref()),
-                (403, Some(40003), "无权限访问", Some("r-403"))
+                (403, Some(ApiCode::Unknown(40003)), "无权限访问", Some("r-403"))
             ),
             other => panic!("expected an API error, got {other:?}"),
         }

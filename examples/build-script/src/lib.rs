@@ -9,7 +9,7 @@ pub mod genauth {
 use genauth::{GetUserParams, ManagementClient};
 
 /// Fetches a user's display name: what application code on top of the SDK looks like.
-pub async fn user_display_name(client: &ManagementClient, user_id: &str) -> Result<Option<String>, genauth::rt::Error> {
+pub async fn user_display_name(client: &ManagementClient, user_id: &str) -> Result<Option<String>, genauth::Error> {
     let user = client.get_user(&GetUserParams::new(user_id)).await?;
     Ok(user.data.name.or(user.data.username))
 }

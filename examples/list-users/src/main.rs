@@ -14,8 +14,8 @@
 
 use std::process::ExitCode;
 
-use genauth_sdk::rt::{ClientBuilder, Error};
-use genauth_sdk::{GetUserParams, ListUsersOptionsDto, ListUsersRequestDto, ManagementClient, PaginationDto};
+use genauth_sdk::rt::ClientBuilder;
+use genauth_sdk::{Error, GetUserParams, ListUsersOptionsDto, ListUsersRequestDto, ManagementClient, PaginationDto};
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -48,8 +48,8 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Api { status_code, api_code, message, request_id }) => {
             eprintln!(
-                "GenAuth refused: {status_code} (apiCode {}) {message} [request {}]",
-                api_code.map_or("-".into(), |c| c.to_string()),
+                "GenAuth refused: {status_code} ({}) {message} [request {}]",
+                api_code.map_or("no apiCode".into(), |c| c.to_string()),
                 request_id.as_deref().unwrap_or("-")
             );
             ExitCode::FAILURE

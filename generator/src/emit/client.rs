@@ -19,7 +19,7 @@ fn status_variant(code: &str) -> String {
 impl Emitter<'_> {
     /// The top of the client module: its docs and `use`s.
     pub(super) fn client_head(&self) -> TokenStream {
-        let types_use = if self.ir.types.is_empty() {
+        let types_use = if !self.has_types_module() {
             TokenStream::new()
         } else {
             quote!(#[allow(unused_imports)] use super::types::*;)
@@ -37,8 +37,14 @@ impl Emitter<'_> {
         let client_doc = doc_attrs(&format!(
             "Client for {title}: one async method per operation.\n\n\
              Every method describes its request and hands it to the transport the client was \
-             built with (see `genauth_runtime::Transport`); the runtime checks the response and \
-             decodes it into the method's return type."
+             built with (see `genauth_runtime::Transport`); the runtime signs it, retries it \
+             when that is safe, checks the response and decodes it into the method's return \
+             type.\n\n\
+             `M` is what the methods return: the decoded body (`rt::Plain`, the default), or \
+             with [`raw`](Self::raw) the body with its HTTP status, headers, request id and \
+             attempt count (`rt::ApiResponse`). [`with_options`](Self::with_options) gives a \
+             view with its own timeout, headers or retry policy. Views share the connections \
+             and the cached token."
         ));
         let server = match self.ir.servers.first() {
             Some(url) => {
@@ -55,8 +61,9 @@ impl Emitter<'_> {
 
             #client_doc
             #[derive(Debug, Clone)]
-            pub struct #client {
+            pub struct #client<M = rt::Plain> {
                 client: rt::Client,
+                mode: M,
             }
         }
     }
@@ -74,9 +81,9 @@ impl Emitter<'_> {
             TokenStream::new()
         };
         let init = if envelope.is_empty() && decoding.is_empty() {
-            quote!(Self { client })
+            quote!(Self { client, mode: rt::Plain })
         } else {
-            quote!(Self { client: client #envelope #decoding })
+            quote!(Self { client: client #envelope #decoding, mode: rt::Plain })
         };
         quote! {
             impl #client {
@@ -90,9 +97,30 @@ impl Emitter<'_> {
                     #init
                 }
 
+            }
+
+            impl<M: rt::CallMode> #client<M> {
                 /// The runtime client underneath.
                 pub fn client(&self) -> &rt::Client {
                     &self.client
+                }
+
+                /// A view of this client whose calls use `options` where they are set (a
+                /// timeout per attempt, extra headers, a retry policy). Cheap: the
+                /// connections and the cached token are shared, nothing is rebuilt.
+                pub fn with_options(&self, options: rt::CallOptions) -> Self {
+                    Self { client: self.client.with_options(options), mode: self.mode }
+                }
+
+                /// The same client, its methods returning `rt::ApiResponse<T>`: the decoded
+                /// body with the HTTP status, the headers, the request id and the number of
+                /// attempts.
+                pub fn raw(&self) -> #client<rt::Raw> {
+                    self.with_mode()
+                }
+
+                fn with_mode<N: rt::CallMode>(&self) -> #client<N> {
+                    #client { client: self.client.clone(), mode: N::default() }
                 }
             }
         }
@@ -112,6 +140,10 @@ impl Emitter<'_> {
         }
         if op.deprecated {
             text.push_str("**Deprecated** in the API description.\n\n");
+        }
+        if let Some(paging) = &op.pagination {
+            let stream = naming::unraw(&paging.stream_ident);
+            text.push_str(&format!("[`{stream}`](Self::{stream}) walks every page.\n\n"));
         }
         text.push_str(&format!(
             "`{} {}`",
@@ -136,6 +168,7 @@ impl Emitter<'_> {
         };
 
         let mut args: Vec<TokenStream> = Vec::new();
+        let mut arg_names: Vec<Ident> = op.path_params.iter().map(|p| ident(&p.ident)).collect();
         for p in &op.path_params {
             let pname = ident(&p.ident);
             let pty = match self.resolve(&p.ty) {
@@ -151,11 +184,16 @@ impl Emitter<'_> {
         if let Some(params) = &op.params {
             let pty = ident(&params.name);
             args.push(quote!(params: &#pty));
+            arg_names.push(ident("params"));
         }
         let body_stmt = match &op.body {
-            Some(b) => self.body_stmt(b, &mut args),
+            Some(b) => {
+                arg_names.push(ident("body"));
+                self.body_stmt(b, &mut args)
+            }
             None => TokenStream::new(),
         };
+        let error = self.error_type();
 
         let path_expr = self.path_expr(op);
         let (query_stmts, header_stmts) = match &op.params {
@@ -183,10 +221,11 @@ impl Emitter<'_> {
                     ranges.push(quote!(#lo..=#hi => #value,));
                 }
             }
+            let send_raw = self.send_raw();
             (
                 quote!(#enum_ident),
                 quote! {
-                    let response = self.client.send_raw(request).await?;
+                    let response = self.client.#send_raw(request).await?;
                     Ok(match response.status {
                         #(#exact)*
                         #(#ranges)*
@@ -195,20 +234,17 @@ impl Emitter<'_> {
                 },
             )
         } else if op.raw_response {
-            (quote!(rt::Response), quote!(self.client.send_raw(request).await))
+            let send_raw = self.send_raw();
+            (quote!(rt::Response), quote!(self.client.#send_raw(request).await))
         } else {
+            // The mode decides what comes back (the body, the body with its HTTP details,
+            // or the request unsent): one body for every view of the client.
             match &op.response {
                 Some(t) => {
                     let t = self.ty(t);
-                    (t, quote!(self.client.send(request).await))
+                    (quote!(M::Output<#t>), quote!(M::send::<#t, _>(&self.client, request).await))
                 }
-                None => (
-                    quote!(()),
-                    quote! {
-                        self.client.send_raw(request).await?;
-                        Ok(())
-                    },
-                ),
+                None => (quote!(M::Output<()>), quote!(M::send_empty(&self.client, request).await)),
             }
         };
         let query_attach = if query_stmts.is_empty() {
@@ -222,15 +258,95 @@ impl Emitter<'_> {
             quote!(.headers(headers))
         };
         let _ = client;
+        let operation = naming::unraw(&op.ident);
+        // The runtime takes GET, HEAD and OPTIONS as idempotent; others are marked.
+        let idempotent = if op.idempotent && !matches!(op.method.as_str(), "get" | "head" | "options") {
+            quote!(.idempotent(true))
+        } else {
+            TokenStream::new()
+        };
+        let stream = match &op.pagination {
+            Some(paging) => self.stream_method(op, paging, &args, &arg_names, cfg),
+            None => TokenStream::new(),
+        };
         quote! {
             #doc
             #cfg
-            pub async fn #name(&self, #(#args),*) -> Result<#ret, rt::Error> {
+            pub async fn #name(&self, #(#args),*) -> Result<#ret, #error> {
                 #query_stmts
                 #header_stmts
-                let request = rt::Request::new(#method, #path_expr)#query_attach #headers_attach;
+                let request = rt::Request::new(#method, #path_expr).operation(#operation)#idempotent #query_attach #headers_attach;
                 #body_stmt
                 #send
+            }
+
+            #stream
+        }
+    }
+
+    /// The error type methods return: `Error` (`rt::Error<ApiCode>`) when the API
+    /// documents its codes, else `rt::Error`.
+    pub(super) fn error_type(&self) -> TokenStream {
+        if self.ir.api_codes.is_some() {
+            quote!(Error)
+        } else {
+            quote!(rt::Error)
+        }
+    }
+
+    /// `send_raw`, or with typed codes `send_raw_as` (whose retries follow their hints).
+    fn send_raw(&self) -> TokenStream {
+        if self.ir.api_codes.is_some() {
+            quote!(send_raw_as::<ApiCode>)
+        } else {
+            quote!(send_raw)
+        }
+    }
+
+    /// The companion of a paged operation: a stream of the items of every page.
+    fn stream_method(&self, op: &Operation, paging: &Pagination, args: &[TokenStream], arg_names: &[Ident], cfg: &TokenStream) -> TokenStream {
+        let Some(response) = &op.response else { return TokenStream::new() };
+        let name = ident(&paging.stream_ident);
+        let method = ident(&op.ident);
+        let response = self.ty(response);
+        let item = self.ty(&paging.item);
+        let codes = if self.ir.api_codes.is_some() { quote!(, ApiCode) } else { TokenStream::new() };
+        let at = |p: &PageParamAt| match p {
+            PageParamAt::Query(name) => quote!(#name),
+            PageParamAt::Body(path) => {
+                let path = path.join(".");
+                quote!(#path)
+            }
+        };
+        let (page, limit) = (at(&paging.page), at(&paging.limit));
+        let constructor = match paging.page {
+            PageParamAt::Query(_) => quote!(query),
+            PageParamAt::Body(_) => quote!(body),
+        };
+        let total = paging.total.iter().map(|f| ident(f));
+        let list = paging.list.iter().map(|f| ident(f));
+        let from = match &paging.page {
+            PageParamAt::Query(name) => format!("the query's `{name}`"),
+            PageParamAt::Body(path) => format!("`{}` in the body", path.join(".")),
+        };
+        let doc = doc_attrs(&format!(
+            "Every item of [`{0}`](Self::{0}), page after page, as a stream.\n\n\
+             Starts at the page that {from} gives (else the first), asks for the next one until \
+             the total count of items has come or a page is empty, and yields the items one \
+             by one. Each page is one call, retried like any other; an error ends the stream \
+             as its last item.",
+            naming::unraw(&op.ident),
+        ));
+        quote! {
+            #doc
+            #cfg
+            pub fn #name(&self, #(#args),*) -> rt::PageStream<#item #codes> {
+                rt::paginate(
+                    &self.client,
+                    self.with_mode::<rt::Prepare>().#method(#(#arg_names),*),
+                    rt::Paging::#constructor(#page, #limit),
+                    |page: #response| (page #(.#total)*, page #(.#list)*),
+                )
             }
         }
     }

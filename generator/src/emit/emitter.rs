@@ -140,6 +140,11 @@ impl Emitter<'_> {
         quote!(#[derive(#(#paths),*)])
     }
 
+    /// Whether there is a `types` module: there are types, or the business codes.
+    pub(super) fn has_types_module(&self) -> bool {
+        !self.ir.types.is_empty() || self.ir.api_codes.is_some()
+    }
+
     /// Follows aliases to the type they name.
     pub(super) fn resolve<'t>(&'t self, t: &'t TypeRef) -> &'t TypeRef {
         resolve_alias(&self.ir.types, t)

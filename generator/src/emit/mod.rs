@@ -4,12 +4,14 @@
 //! [`emit`] (here) drives a run: it works out the feature gates (`gates`) and the generic
 //! families (`families`), then turns every type and operation into one job. The jobs run
 //! on every core (`format`): each builds its item's tokens with the `Emitter` (`emitter`;
-//! types in `types`, `unions` and `enums`, the client and its methods in `client`, their
+//! types in `types`, `unions` and `enums`, the documented business codes in `codes`, the
+//! client and its methods (and the stream companions of paged ones) in `client`, their
 //! parameter and form structs in `params`, doc comments from `docs`) and prints them with
 //! prettyplease. Last, the pieces are assembled, in order, into the `types` and `client`
 //! modules.
 
 mod client;
+mod codes;
 mod docs;
 mod emitter;
 mod enums;
@@ -90,6 +92,9 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
     let nested = opts.layout == Layout::SingleFile;
     let (families, family_of) = families(ir);
     let mut jobs: Vec<Job> = Vec::new();
+    if ir.api_codes.is_some() {
+        jobs.push(Job::ApiCodes);
+    }
     // No `types` module when there are no types (an operation filter can leave none): its
     // glob re-export would be an unused import.
     jobs.extend((0..ir.types.len()).map(Job::Type));
@@ -122,6 +127,7 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
                 Some(t) => (e.type_def(t, &gates.type_cfg(i)), false),
                 None => (TokenStream::new(), false),
             },
+            Job::ApiCodes => (e.api_codes(), false),
             Job::ClientTop => (e.client_top(&client), false),
             Job::Method(i) => match ir.operations.get(i) {
                 Some(op) => (e.method(op, &client, &gates.operation_cfg(i)), true),
@@ -152,8 +158,11 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
     let mut texts = texts.into_iter();
     let allows: Vec<syn::Path> = ALLOWS.iter().filter_map(|a| syn::parse_str::<syn::Path>(a).ok()).collect();
     let mut modules = Vec::with_capacity(2);
-    if !ir.types.is_empty() {
+    if e.has_types_module() {
         let mut m = ModuleText::open("types", e.types_head(!gates.features.is_empty()), nested, &allows)?;
+        if ir.api_codes.is_some() {
+            m.push(texts.next().unwrap_or_default());
+        }
         for _ in &ir.types {
             m.push(texts.next().unwrap_or_default());
         }
@@ -186,6 +195,8 @@ pub fn emit(ir: &Ir, opts: &EmitOptions) -> Result<Emitted, Error> {
 
 /// One unit of emitting and formatting.
 enum Job {
+    /// The documented business codes (first in the `types` module).
+    ApiCodes,
     /// A type, by index.
     Type(usize),
     /// The server constant and the client struct.

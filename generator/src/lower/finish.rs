@@ -9,6 +9,7 @@ use crate::ir::*;
 use crate::naming::{self, Namespace};
 
 use super::context::{Lowerer, Origin};
+use super::codes::{self, lower_api_codes};
 use super::cycles::{box_cycles, check_alias_cycles};
 use super::defaults::{compute_defaults, mark_lenient};
 use super::envelope::detect_envelope;
@@ -23,7 +24,13 @@ impl<'a> Lowerer<'a> {
                 *per_prop.entry(p.clone()).or_default() += 1;
             }
         }
-        let mut types_ns = Namespace::new();
+        // With a code table, `ApiCode` and `Error` are the generated code's own.
+        let api_codes = lower_api_codes(self.file, self.doc.api.extensions.get(codes::EXTENSION))?;
+        let mut types_ns = if api_codes.is_some() {
+            Namespace::with_reserved(&["ApiCode", "Error"])
+        } else {
+            Namespace::new()
+        };
         let mut names = Vec::with_capacity(self.drafts.len());
         for d in &self.drafts {
             let candidate = match &d.origin {
@@ -89,6 +96,7 @@ impl<'a> Lowerer<'a> {
             mark_lenient(&mut types, &operations);
         }
         self.warnings = warnings;
+        self.detect_pagination(&types, &mut operations)?;
 
         let status_code_envelope = detect_envelope(&types, &operations);
         let api = &self.doc.api;
@@ -100,6 +108,7 @@ impl<'a> Lowerer<'a> {
             status_code_envelope,
             types,
             operations,
+            api_codes,
         };
         // Inline types nothing uses any more (enums of tag properties that unions took
         // over) are dropped; every component schema stays.

@@ -12,10 +12,12 @@
 //!    lowers its request body and success responses.
 //! 3. `finish`: names every type, then runs the passes that need the whole IR: alias cycles
 //!    and boxing (`cycles`), union variants (`unions`), `Default` and lenient decoding
-//!    (`defaults`), the status-code envelope (`envelope`); inline types nothing uses are
+//!    (`defaults`), the status-code envelope (`envelope`), which operations page
+//!    (`paging`), the documented business codes (`codes`); inline types nothing uses are
 //!    dropped.
 
 mod bodies;
+mod codes;
 mod context;
 mod cycles;
 mod defaults;
@@ -24,6 +26,7 @@ mod envelope;
 mod finish;
 mod objects;
 mod operations;
+mod paging;
 mod schemas;
 mod shape;
 mod unions;

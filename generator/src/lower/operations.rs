@@ -13,10 +13,13 @@ use crate::naming::{self, Namespace};
 use super::context::{Ctx, Lowerer, MAX_REF_DEPTH};
 use super::shape::RefOrSchema;
 
+/// The operation extension that says whether an operation may be sent twice.
+const IDEMPOTENT: &str = "x-genauth-idempotent";
+
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>, Error> {
         let mut ops = Vec::new();
-        let mut names = Namespace::with_reserved(&["new", "client", "from_client", "with_envelope"]);
+        let mut names = Namespace::with_reserved(&["new", "client", "from_client", "with_envelope", "with_options", "raw", "with_mode"]);
         let paths = &self.doc.api.paths.paths;
         for (path, item) in paths {
             let item_pointer = pointer_push("#/paths", path);
@@ -264,6 +267,7 @@ impl<'a> Lowerer<'a> {
         };
 
         let (response, raw_response, responses_by_status) = self.lower_responses(op, &op_name, pointer)?;
+        let idempotent = self.idempotent(&ident, method, op, pointer)?;
 
         Ok(Operation {
             ident,
@@ -281,7 +285,34 @@ impl<'a> Lowerer<'a> {
             raw_response,
             responses_by_status,
             pointer: pointer.to_owned(),
+            idempotent,
+            pagination: None,
         })
+    }
+
+    /// Whether the operation may be sent twice: `x-genauth-idempotent: true|false` when
+    /// given; else `GET`, `HEAD`, `OPTIONS`, `TRACE`, `PUT` and `DELETE` are (as HTTP says),
+    /// and so is a `POST` whose method name says it only reads (`get_`, `list_`, `check_`,
+    /// `is_`, `has_`, `find_`: reads sent as `POST`).
+    fn idempotent(&mut self, ident: &str, method: &str, op: &oa::Operation, pointer: &str) -> Result<bool, Error> {
+        const READS: &[&str] = &["get_", "list_", "check_", "is_", "has_", "find_"];
+        let by_http = matches!(method, "get" | "head" | "options" | "trace" | "put" | "delete");
+        let by_name = method == "post" && READS.iter().any(|p| naming::unraw(ident).starts_with(p));
+        let epointer = pointer_push(pointer, IDEMPOTENT);
+        match op.extensions.get(IDEMPOTENT) {
+            None => Ok(by_http || by_name),
+            Some(Value::Bool(false)) if matches!(method, "get" | "head" | "options") => {
+                self.warn(
+                    "W022",
+                    &epointer,
+                    format!("`{IDEMPOTENT}: false` on a {} request has no effect: the client retries every {0} request", method.to_ascii_uppercase()),
+                    "use a method that is not safe by definition (POST, PATCH) for an operation with effects",
+                );
+                Ok(true)
+            }
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(Error::invalid(self.file, &epointer, "expected `true` or `false`")),
+        }
     }
 
     /// Schema keywords written on the parameter itself (beside `schema`, as some server

@@ -161,10 +161,13 @@ pub mod client {
 
     /// Client for Hostile */ names " \ #[doc = 1] `   evil   second line: one async method per operation.
     ///
-    /// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime checks the response and decodes it into the method's return type.
+    /// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime signs it, retries it when that is safe, checks the response and decodes it into the method's return type.
+    ///
+    /// `M` is what the methods return: the decoded body (`rt::Plain`, the default), or with [`raw`](Self::raw) the body with its HTTP status, headers, request id and attempt count (`rt::ApiResponse`). [`with_options`](Self::with_options) gives a view with its own timeout, headers or retry policy. Views share the connections and the cached token.
     #[derive(Debug, Clone)]
-    pub struct ManagementClient {
+    pub struct ManagementClient<M = rt::Plain> {
         client: rt::Client,
+        mode: M,
     }
 
     impl ManagementClient {
@@ -175,12 +178,38 @@ pub mod client {
 
         /// A client over an existing runtime client (the response checks this API needs are switched on).
         pub fn from_client(client: rt::Client) -> Self {
-            Self { client }
+            Self { client, mode: rt::Plain }
         }
+    }
 
+    impl<M: rt::CallMode> ManagementClient<M> {
         /// The runtime client underneath.
         pub fn client(&self) -> &rt::Client {
             &self.client
+        }
+
+        /// A view of this client whose calls use `options` where they are set (a
+        /// timeout per attempt, extra headers, a retry policy). Cheap: the
+        /// connections and the cached token are shared, nothing is rebuilt.
+        pub fn with_options(&self, options: rt::CallOptions) -> Self {
+            Self {
+                client: self.client.with_options(options),
+                mode: self.mode,
+            }
+        }
+
+        /// The same client, its methods returning `rt::ApiResponse<T>`: the decoded
+        /// body with the HTTP status, the headers, the request id and the number of
+        /// attempts.
+        pub fn raw(&self) -> ManagementClient<rt::Raw> {
+            self.with_mode()
+        }
+
+        fn with_mode<N: rt::CallMode>(&self) -> ManagementClient<N> {
+            ManagementClient {
+                client: self.client.clone(),
+                mode: N::default(),
+            }
         }
 
         /// */ summary " with \ and #[attr] and `code`
@@ -195,7 +224,7 @@ pub mod client {
             id: &str,
             r#fn: i64,
             params: &EtcPasswdTestFnXParams,
-        ) -> Result<Evil, rt::Error> {
+        ) -> Result<M::Output<Evil>, rt::Error> {
             let mut query = rt::Query::new();
             query.push_opt("q\"uote", params.q_uote.as_ref());
             query.push_opt("*/", params.empty.as_ref());
@@ -219,34 +248,45 @@ pub mod client {
                     ]
                         .concat(),
                 )
+                .operation("etc_passwd_test_fn_x")
                 .query(query)
                 .headers(headers);
-            self.client.send(request).await
+            M::send::<Evil, _>(&self.client, request).await
         }
 
         /// `POST /self`
-        pub async fn self_(&self, body: &FnType) -> Result<(), rt::Error> {
-            let request = rt::Request::new(rt::Method::Post, "/self");
+        pub async fn self_(&self, body: &FnType) -> Result<M::Output<()>, rt::Error> {
+            let request = rt::Request::new(rt::Method::Post, "/self").operation("self_");
             let request = request.json(body)?;
-            self.client.send_raw(request).await?;
-            Ok(())
+            M::send_empty(&self.client, request).await
         }
 
         /// `GET /long`
         pub async fn very_long_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx(
             &self,
         ) -> Result<
-            VeryLongXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,
+            M::Output<
+                VeryLongXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,
+            >,
             rt::Error,
         > {
-            let request = rt::Request::new(rt::Method::Get, "/long");
-            self.client.send(request).await
+            let request = rt::Request::new(rt::Method::Get, "/long")
+                .operation(
+                    "very_long_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                );
+            M::send::<
+                VeryLongXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,
+                _,
+            >(&self.client, request)
+                .await
         }
 
         /// `DELETE /keyword`
-        pub async fn r#fn(&self) -> Result<Unknown, rt::Error> {
-            let request = rt::Request::new(rt::Method::Delete, "/keyword");
-            self.client.send(request).await
+        pub async fn r#fn(&self) -> Result<M::Output<Unknown>, rt::Error> {
+            let request = rt::Request::new(rt::Method::Delete, "/keyword")
+                .operation("fn")
+                .idempotent(true);
+            M::send::<Unknown, _>(&self.client, request).await
         }
     }
 

@@ -14,6 +14,7 @@ pub mod nullability;
 pub mod openapi_3_1;
 pub mod operations;
 pub mod optional_required;
+pub mod production;
 pub mod query_params;
 pub mod unions;
 pub mod webhooks_only;

@@ -92,10 +92,13 @@ pub mod client {
 
     /// Client for Awkward names: one async method per operation.
     ///
-    /// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime checks the response and decodes it into the method's return type.
+    /// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime signs it, retries it when that is safe, checks the response and decodes it into the method's return type.
+    ///
+    /// `M` is what the methods return: the decoded body (`rt::Plain`, the default), or with [`raw`](Self::raw) the body with its HTTP status, headers, request id and attempt count (`rt::ApiResponse`). [`with_options`](Self::with_options) gives a view with its own timeout, headers or retry policy. Views share the connections and the cached token.
     #[derive(Debug, Clone)]
-    pub struct ManagementClient {
+    pub struct ManagementClient<M = rt::Plain> {
         client: rt::Client,
+        mode: M,
     }
 
     impl ManagementClient {
@@ -106,24 +109,51 @@ pub mod client {
 
         /// A client over an existing runtime client (the response checks this API needs are switched on).
         pub fn from_client(client: rt::Client) -> Self {
-            Self { client }
+            Self { client, mode: rt::Plain }
         }
+    }
 
+    impl<M: rt::CallMode> ManagementClient<M> {
         /// The runtime client underneath.
         pub fn client(&self) -> &rt::Client {
             &self.client
+        }
+
+        /// A view of this client whose calls use `options` where they are set (a
+        /// timeout per attempt, extra headers, a retry policy). Cheap: the
+        /// connections and the cached token are shared, nothing is rebuilt.
+        pub fn with_options(&self, options: rt::CallOptions) -> Self {
+            Self {
+                client: self.client.with_options(options),
+                mode: self.mode,
+            }
+        }
+
+        /// The same client, its methods returning `rt::ApiResponse<T>`: the decoded
+        /// body with the HTTP status, the headers, the request id and the number of
+        /// attempts.
+        pub fn raw(&self) -> ManagementClient<rt::Raw> {
+            self.with_mode()
+        }
+
+        fn with_mode<N: rt::CallMode>(&self) -> ManagementClient<N> {
+            ManagementClient {
+                client: self.client.clone(),
+                mode: N::default(),
+            }
         }
 
         /// `GET /a.b/{id}`
         pub async fn get_a_b_id(
             &self,
             id: &str,
-        ) -> Result<IoK8sApiCoreV1Pod, rt::Error> {
+        ) -> Result<M::Output<IoK8sApiCoreV1Pod>, rt::Error> {
             let request = rt::Request::new(
-                rt::Method::Get,
-                ["/a.b/", &rt::path_param(id)].concat(),
-            );
-            self.client.send(request).await
+                    rt::Method::Get,
+                    ["/a.b/", &rt::path_param(id)].concat(),
+                )
+                .operation("get_a_b_id");
+            M::send::<IoK8sApiCoreV1Pod, _>(&self.client, request).await
         }
     }
 }

@@ -80,10 +80,13 @@ pub mod client {
 
     /// Client for Null versus absent: one async method per operation.
     ///
-    /// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime checks the response and decodes it into the method's return type.
+    /// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime signs it, retries it when that is safe, checks the response and decodes it into the method's return type.
+    ///
+    /// `M` is what the methods return: the decoded body (`rt::Plain`, the default), or with [`raw`](Self::raw) the body with its HTTP status, headers, request id and attempt count (`rt::ApiResponse`). [`with_options`](Self::with_options) gives a view with its own timeout, headers or retry policy. Views share the connections and the cached token.
     #[derive(Debug, Clone)]
-    pub struct ManagementClient {
+    pub struct ManagementClient<M = rt::Plain> {
         client: rt::Client,
+        mode: M,
     }
 
     impl ManagementClient {
@@ -96,26 +99,57 @@ pub mod client {
         pub fn from_client(client: rt::Client) -> Self {
             Self {
                 client: client.with_decoding(rt::Decoding::Strict),
+                mode: rt::Plain,
             }
         }
+    }
 
+    impl<M: rt::CallMode> ManagementClient<M> {
         /// The runtime client underneath.
         pub fn client(&self) -> &rt::Client {
             &self.client
         }
 
+        /// A view of this client whose calls use `options` where they are set (a
+        /// timeout per attempt, extra headers, a retry policy). Cheap: the
+        /// connections and the cached token are shared, nothing is rebuilt.
+        pub fn with_options(&self, options: rt::CallOptions) -> Self {
+            Self {
+                client: self.client.with_options(options),
+                mode: self.mode,
+            }
+        }
+
+        /// The same client, its methods returning `rt::ApiResponse<T>`: the decoded
+        /// body with the HTTP status, the headers, the request id and the number of
+        /// attempts.
+        pub fn raw(&self) -> ManagementClient<rt::Raw> {
+            self.with_mode()
+        }
+
+        fn with_mode<N: rt::CallMode>(&self) -> ManagementClient<N> {
+            ManagementClient {
+                client: self.client.clone(),
+                mode: N::default(),
+            }
+        }
+
         /// `GET /records`
-        pub async fn get_record(&self) -> Result<Record, rt::Error> {
-            let request = rt::Request::new(rt::Method::Get, "/records");
-            self.client.send(request).await
+        pub async fn get_record(&self) -> Result<M::Output<Record>, rt::Error> {
+            let request = rt::Request::new(rt::Method::Get, "/records")
+                .operation("get_record");
+            M::send::<Record, _>(&self.client, request).await
         }
 
         /// `POST /records`
-        pub async fn put_record(&self, body: &Input) -> Result<(), rt::Error> {
-            let request = rt::Request::new(rt::Method::Post, "/records");
+        pub async fn put_record(
+            &self,
+            body: &Input,
+        ) -> Result<M::Output<()>, rt::Error> {
+            let request = rt::Request::new(rt::Method::Post, "/records")
+                .operation("put_record");
             let request = request.json(body)?;
-            self.client.send_raw(request).await?;
-            Ok(())
+            M::send_empty(&self.client, request).await
         }
     }
 }

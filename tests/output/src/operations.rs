@@ -97,10 +97,13 @@ pub mod client {
 
     /// Client for Operations: one async method per operation.
     ///
-    /// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime checks the response and decodes it into the method's return type.
+    /// Every method describes its request and hands it to the transport the client was built with (see `genauth_runtime::Transport`); the runtime signs it, retries it when that is safe, checks the response and decodes it into the method's return type.
+    ///
+    /// `M` is what the methods return: the decoded body (`rt::Plain`, the default), or with [`raw`](Self::raw) the body with its HTTP status, headers, request id and attempt count (`rt::ApiResponse`). [`with_options`](Self::with_options) gives a view with its own timeout, headers or retry policy. Views share the connections and the cached token.
     #[derive(Debug, Clone)]
-    pub struct ManagementClient {
+    pub struct ManagementClient<M = rt::Plain> {
         client: rt::Client,
+        mode: M,
     }
 
     impl ManagementClient {
@@ -111,12 +114,38 @@ pub mod client {
 
         /// A client over an existing runtime client (the response checks this API needs are switched on).
         pub fn from_client(client: rt::Client) -> Self {
-            Self { client }
+            Self { client, mode: rt::Plain }
         }
+    }
 
+    impl<M: rt::CallMode> ManagementClient<M> {
         /// The runtime client underneath.
         pub fn client(&self) -> &rt::Client {
             &self.client
+        }
+
+        /// A view of this client whose calls use `options` where they are set (a
+        /// timeout per attempt, extra headers, a retry policy). Cheap: the
+        /// connections and the cached token are shared, nothing is rebuilt.
+        pub fn with_options(&self, options: rt::CallOptions) -> Self {
+            Self {
+                client: self.client.with_options(options),
+                mode: self.mode,
+            }
+        }
+
+        /// The same client, its methods returning `rt::ApiResponse<T>`: the decoded
+        /// body with the HTTP status, the headers, the request id and the number of
+        /// attempts.
+        pub fn raw(&self) -> ManagementClient<rt::Raw> {
+            self.with_mode()
+        }
+
+        fn with_mode<N: rt::CallMode>(&self) -> ManagementClient<N> {
+            ManagementClient {
+                client: self.client.clone(),
+                mode: N::default(),
+            }
         }
 
         /// `GET /items`
@@ -132,6 +161,7 @@ pub mod client {
             let mut headers = rt::Query::new();
             headers.push("X-Request-Id", &params.x_request_id);
             let request = rt::Request::new(rt::Method::Get, "/items")
+                .operation("search_items")
                 .query(query)
                 .headers(headers);
             let response = self.client.send_raw(request).await?;
@@ -148,8 +178,12 @@ pub mod client {
         /// No operationId; the name comes from the verb and path.
         ///
         /// `POST /items`
-        pub async fn post_items(&self, body: &PostItemsForm) -> Result<(), rt::Error> {
-            let request = rt::Request::new(rt::Method::Post, "/items");
+        pub async fn post_items(
+            &self,
+            body: &PostItemsForm,
+        ) -> Result<M::Output<()>, rt::Error> {
+            let request = rt::Request::new(rt::Method::Post, "/items")
+                .operation("post_items");
             let mut form = rt::Query::new();
             form.push("name", &body.name);
             form.push_opt("tags", body.tags.as_ref());
@@ -157,8 +191,7 @@ pub mod client {
                 form.push_json("meta", value)?;
             }
             let request = request.form(form);
-            self.client.send_raw(request).await?;
-            Ok(())
+            M::send_empty(&self.client, request).await
         }
 
         /// `PUT /items/{id}/photo`
@@ -166,11 +199,13 @@ pub mod client {
             &self,
             id: i32,
             body: &UploadPhotoForm,
-        ) -> Result<UploadPhotoResponse, rt::Error> {
+        ) -> Result<M::Output<UploadPhotoResponse>, rt::Error> {
             let request = rt::Request::new(
-                rt::Method::Put,
-                ["/items/", &rt::path_param(&id), "/photo"].concat(),
-            );
+                    rt::Method::Put,
+                    ["/items/", &rt::path_param(&id), "/photo"].concat(),
+                )
+                .operation("upload_photo")
+                .idempotent(true);
             let mut form = rt::Multipart::new();
             form.file("file", &body.file);
             if let Some(value) = &body.thumbnails {
@@ -178,7 +213,7 @@ pub mod client {
             }
             form.push_opt("caption", body.caption.as_ref());
             let request = request.multipart(form);
-            self.client.send(request).await
+            M::send::<UploadPhotoResponse, _>(&self.client, request).await
         }
 
         /// `PUT /items/{id}/raw`
@@ -188,33 +223,38 @@ pub mod client {
             body: impl Into<Vec<u8>>,
         ) -> Result<rt::Response, rt::Error> {
             let request = rt::Request::new(
-                rt::Method::Put,
-                ["/items/", &rt::path_param(&id), "/raw"].concat(),
-            );
+                    rt::Method::Put,
+                    ["/items/", &rt::path_param(&id), "/raw"].concat(),
+                )
+                .operation("put_raw")
+                .idempotent(true);
             let request = request.bytes("application/octet-stream", body);
             self.client.send_raw(request).await
         }
 
         /// `POST /notes`
-        pub async fn add_note(&self, body: impl Into<String>) -> Result<(), rt::Error> {
-            let request = rt::Request::new(rt::Method::Post, "/notes");
+        pub async fn add_note(
+            &self,
+            body: impl Into<String>,
+        ) -> Result<M::Output<()>, rt::Error> {
+            let request = rt::Request::new(rt::Method::Post, "/notes")
+                .operation("add_note");
             let request = request.text("text/plain", body);
-            self.client.send_raw(request).await?;
-            Ok(())
+            M::send_empty(&self.client, request).await
         }
 
         /// `GET /dup-a`
-        pub async fn get_row(&self) -> Result<(), rt::Error> {
-            let request = rt::Request::new(rt::Method::Get, "/dup-a");
-            self.client.send_raw(request).await?;
-            Ok(())
+        pub async fn get_row(&self) -> Result<M::Output<()>, rt::Error> {
+            let request = rt::Request::new(rt::Method::Get, "/dup-a")
+                .operation("get_row");
+            M::send_empty(&self.client, request).await
         }
 
         /// `GET /dup-b`
-        pub async fn b_get_row(&self) -> Result<(), rt::Error> {
-            let request = rt::Request::new(rt::Method::Get, "/dup-b");
-            self.client.send_raw(request).await?;
-            Ok(())
+        pub async fn b_get_row(&self) -> Result<M::Output<()>, rt::Error> {
+            let request = rt::Request::new(rt::Method::Get, "/dup-b")
+                .operation("b_get_row");
+            M::send_empty(&self.client, request).await
         }
     }
 
