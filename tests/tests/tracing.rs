@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use genauth_sdk::rt::{ClientBuilder, Method, Request, RetryPolicy};
+use genauth_sdk::{ListUsersRequestDto, ManagementClient};
 use genauth_tests::loopback::{envelope, management_token, verify_signature, Recorded, Reply, Server};
 use serde_json::{json, Value};
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -136,4 +137,28 @@ async fn one_span_per_call_and_no_secrets() {
         assert!(!out.contains(secret.as_str()), "{secret:?} leaked into the trace:\n{out}");
     }
     assert!(!out.to_ascii_lowercase().contains("authorization"), "{out}");
+}
+
+#[tokio::test]
+async fn a_generated_method_names_its_operation() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let _guard = tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .finish()
+        .set_default();
+    let server = Server::start(|req: &Recorded| {
+        if let Err(reason) = verify_signature(req, AK, SK, "x-genauth-", "GenAuth") {
+            return Reply::json(&json!({"statusCode": 401, "message": reason}));
+        }
+        Reply::json(&envelope(200, "Success", "rid-list-1", json!({"totalCount": 0, "list": []})))
+    });
+    let client = ManagementClient::from_client(ClientBuilder::access_key(AK, SK).host(server.url()).build().unwrap());
+    client.list_users(&ListUsersRequestDto::default()).await.unwrap();
+    let text = buffer.text();
+    let span = text.lines().find(|l| l.contains("genauth.call")).unwrap_or_else(|| panic!("no span: {text}"));
+    assert!(span.contains("operation=\"list_users\""), "{span}");
+    assert!(span.contains("path=\"/api/v3/list-users\""), "{span}");
 }

@@ -305,7 +305,7 @@ impl<'a> Lowerer<'a> {
                 self.warn(
                     "W022",
                     &epointer,
-                    format!("`{IDEMPOTENT}: false` on a {} request has no effect: the client retries every {0} request", method.to_ascii_uppercase()),
+                    format!("`{IDEMPOTENT}: false` on a {} request has no effect: the client treats every {0} request as idempotent", method.to_ascii_uppercase()),
                     "use a method that is not safe by definition (POST, PATCH) for an operation with effects",
                 );
                 Ok(true)
