@@ -15,9 +15,9 @@
 //!   A response name is a dotted path from the body's root; a plain name is also looked
 //!   for under `data`.
 //!
-//! The page number and size must be integers, in the query or in the body (both in the
-//! same place); `totalCount` an integer (or a string, which some servers send) and `list`
-//! an array. The response members on the
+//! The page number and size must be numbers (`integer` or `number`), in the query or in
+//! the body (both in the same place); `totalCount` a number (or a string, which some
+//! servers send) and `list` an array. The response members on the
 //! way (`data`) must be required and not nullable; `list` may be optional.
 
 use serde_json::Value;
@@ -139,9 +139,10 @@ fn paging_of(types: &[TypeDef], op: &Operation, names: &Names<'_>) -> Result<Fou
         return Err("the page number and the page size are not both in the query or both in the body".to_owned());
     }
     let (total, total_ty, _) = response_member(types, response, names.total)?;
-    // Some servers send the count as text; the runtime reads it either way.
-    if !matches!(resolve_alias(types, total_ty), TypeRef::Int(_) | TypeRef::String) {
-        return Err(format!("`{}` is not an integer", names.total));
+    // Some specs type counts as `number`, some servers send them as text; the runtime
+    // reads whole numbers either way.
+    if !is_number(resolve_alias(types, total_ty)) && !matches!(resolve_alias(types, total_ty), TypeRef::String) {
+        return Err(format!("`{}` is not a number", names.total));
     }
     let (list, list_ty, list_options) = response_member(types, response, names.list)?;
     if list_options > 1 {
@@ -163,8 +164,8 @@ fn request_param(types: &[TypeDef], op: &Operation, name: &str) -> Result<PagePa
         .find(|p| p.location == ParamIn::Query && p.wire == name);
     if let Some(p) = query {
         return match resolve_alias(types, &p.ty) {
-            TypeRef::Int(_) => Ok(PageParamAt::Query(name.to_owned())),
-            _ => Err(format!("the query parameter `{name}` is not an integer")),
+            t if is_number(t) => Ok(PageParamAt::Query(name.to_owned())),
+            _ => Err(format!("the query parameter `{name}` is not a number")),
         };
     }
     let Some(Body {
@@ -179,11 +180,16 @@ fn request_param(types: &[TypeDef], op: &Operation, name: &str) -> Result<PagePa
         vec![vec![name], vec!["options", "pagination", name]]
     };
     for path in candidates {
-        if let Some(TypeRef::Int(_)) = body_member(types, body, &path).map(|t| resolve_alias(types, t)) {
+        if body_member(types, body, &path).is_some_and(|t| is_number(resolve_alias(types, t))) {
             return Ok(PageParamAt::Body(path.into_iter().map(str::to_owned).collect()));
         }
     }
-    Err(format!("no integer query parameter or body member `{name}`"))
+    Err(format!("no numeric query parameter or body member `{name}`"))
+}
+
+/// An integer, or a `number` (specs often type counts and page numbers so).
+fn is_number(t: &TypeRef) -> bool {
+    matches!(t, TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64)
 }
 
 /// The type of the body member at `path` (wire names), whatever the optionality on the way.
