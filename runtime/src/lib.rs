@@ -13,6 +13,10 @@
 //!   [`Client::with_options`] gives a view with a [`CallOptions`] timeout, headers or
 //!   policy; [`Client::send_with_response`] keeps the status, headers and request id
 //!   ([`ApiResponse`]).
+//! - [`CallMode`]: what a generated method returns ([`Plain`]: the body; [`Raw`]: an
+//!   [`ApiResponse`]; [`Prepare`]: the request, unsent), so one method body serves
+//!   every view of a generated client.
+//! - [`paginate`]: the items of every page of a paged operation as one [`PageStream`].
 //! - [`Error`]: every way a call can fail; `Error<C>` reads `apiCode`s with a code set
 //!   [`C: ApiCodeSet`](ApiCodeSet) (bare `i64` by default), whose [`RetryHint`]s steer
 //!   retries.

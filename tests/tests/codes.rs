@@ -1,4 +1,4 @@
-//! A code set of our own, written the way the generator will emit `ApiCode`, through the
+//! A code set of our own, shaped like the `ApiCode` the generator emits, through the
 //! whole call path: the typed code in `Error::Api`, its name in messages, its retry hints
 //! steering the client, `Unknown` keeping codes it does not know, and `?` conversions
 //! from errors with bare codes.
