@@ -98,6 +98,14 @@ pub enum ChangeKind {
     ApiInfoChanged,
     DocChanged,
     DeprecatedChanged,
+    MethodRetryChanged,
+    ErrorTypeChanged,
+    ApiCodeAdded,
+    ApiCodeRemoved,
+    ApiCodeRenamed,
+    ApiCodeRetryChanged,
+    ConstantAdded,
+    ConstantRemoved,
 }
 
 /// Sections of the text report, in print order.
@@ -146,7 +154,8 @@ impl ChangeKind {
             | MethodArgumentsChanged
             | MethodParamsChanged
             | MethodBodyChanged
-            | MethodResponseChanged => Group::Methods,
+            | MethodResponseChanged
+            | MethodRetryChanged => Group::Methods,
             ParamAdded
             | ParamRemoved
             | ParamRenamed
@@ -165,10 +174,11 @@ impl ChangeKind {
             | DefaultImplRemoved => Group::Types,
             FieldAdded | FieldRemoved | FieldRenamed | FieldTypeChanged | FieldRequiredChanged
             | FieldNullableChanged | FieldWireNameChanged => Group::Fields,
-            EnumValueAdded | EnumValueRemoved | EnumVariantRenamed | EnumValueWireChanged | EnumDefaultChanged => {
-                Group::EnumValues
+            EnumValueAdded | EnumValueRemoved | EnumVariantRenamed | EnumValueWireChanged | EnumDefaultChanged
+            | ApiCodeAdded | ApiCodeRemoved | ApiCodeRenamed | ApiCodeRetryChanged => Group::EnumValues,
+            DefaultServerChanged | EnvelopeChanged | ApiInfoChanged | ErrorTypeChanged | ConstantAdded | ConstantRemoved => {
+                Group::Api
             }
-            DefaultServerChanged | EnvelopeChanged | ApiInfoChanged => Group::Api,
             DocChanged | DeprecatedChanged => Group::Docs,
         }
     }

@@ -4,7 +4,7 @@
 use crate::ir::*;
 
 use super::change::{ChangeKind, Severity};
-use super::spelling::{arg_type, body_type, response_type, route, route_text};
+use super::spelling::{arg_type, body_type, render, response_type, route, route_text};
 use super::walk::{norm_doc, pair, Differ};
 
 impl Differ<'_> {
@@ -21,6 +21,7 @@ impl Differ<'_> {
                 None,
                 format!("method removed ({})", route_text(op)),
             );
+            self.stream(op.pagination.as_ref(), None);
         }
         for j in added {
             let Some(op) = new.operations.get(j) else { continue };
@@ -32,6 +33,7 @@ impl Differ<'_> {
                 Some(route_text(op)),
                 format!("new method ({})", route_text(op)),
             );
+            self.stream(None, op.pagination.as_ref());
         }
         for (i, j) in pairs {
             if let (Some(o), Some(n)) = (old.operations.get(i), new.operations.get(j)) {
@@ -165,6 +167,7 @@ impl Differ<'_> {
             (None, None) => {}
         }
         // The response.
+        let error = if new.api_codes.is_some() { "Error" } else { "rt::Error" };
         let (or, nr) = (response_type(old, o), response_type(new, n));
         if or != nr {
             self.push(
@@ -173,7 +176,23 @@ impl Differ<'_> {
                 &item,
                 Some(or.clone()),
                 Some(nr.clone()),
-                format!("returns `Result<{nr}, rt::Error>` (was `Result<{or}, rt::Error>`)"),
+                format!("returns `Result<{nr}, {error}>` (was `Result<{or}, {error}>`)"),
+            );
+        }
+        self.stream(o.pagination.as_ref(), n.pagination.as_ref());
+        if o.idempotent != n.idempotent {
+            let message = if n.idempotent {
+                "now idempotent: retried after a failure that may have reached the server (a timeout, a 5xx)"
+            } else {
+                "no longer idempotent: not retried after a failure that may have reached the server"
+            };
+            self.push(
+                Severity::Minor,
+                ChangeKind::MethodRetryChanged,
+                &item,
+                Some(o.idempotent.to_string()),
+                Some(n.idempotent.to_string()),
+                message,
             );
         }
         // Docs.
@@ -184,6 +203,54 @@ impl Differ<'_> {
         }
         if o.deprecated != n.deprecated {
             self.deprecated(&item, o.deprecated, n.deprecated);
+        }
+    }
+
+    /// The stream companion of a paged operation, before and after.
+    fn stream(&mut self, before: Option<&Pagination>, after: Option<&Pagination>) {
+        let (old, new) = (self.old, self.new);
+        let item_type = |ir: &Ir, p: &Pagination| render(ir, &p.item);
+        match (before, after) {
+            (None, Some(p)) => self.push(
+                Severity::Minor,
+                ChangeKind::MethodAdded,
+                &p.stream_ident,
+                None,
+                Some(item_type(new, p)),
+                format!("new method: streams the items (`{}`) of every page", item_type(new, p)),
+            ),
+            (Some(p), None) => self.push(
+                Severity::Breaking,
+                ChangeKind::MethodRemoved,
+                &p.stream_ident,
+                Some(item_type(old, p)),
+                None,
+                "method removed (the operation no longer pages)",
+            ),
+            (Some(a), Some(b)) => {
+                let (ta, tb) = (item_type(old, a), item_type(new, b));
+                if a.stream_ident != b.stream_ident {
+                    self.push(
+                        Severity::Breaking,
+                        ChangeKind::MethodRenamed,
+                        &b.stream_ident,
+                        Some(a.stream_ident.clone()),
+                        Some(b.stream_ident.clone()),
+                        format!("method renamed from `{}`", a.stream_ident),
+                    );
+                }
+                if ta != tb {
+                    self.push(
+                        Severity::Breaking,
+                        ChangeKind::MethodResponseChanged,
+                        &b.stream_ident,
+                        Some(ta.clone()),
+                        Some(tb.clone()),
+                        format!("streams `{tb}` (was `{ta}`)"),
+                    );
+                }
+            }
+            (None, None) => {}
         }
     }
 

@@ -25,6 +25,14 @@
 //!   **minor**. Params structs are `#[non_exhaustive]` (built with `new`, then fields
 //!   set), so a new optional parameter is **minor** and a new required one (a new argument
 //!   of `new`) is **breaking**; a changed default is **minor**.
+//! - A paged operation's `<method>_stream` counts as a method of its own: gaining one is
+//!   **minor**, losing one (or a change of its item type) **breaking**. An operation that
+//!   becomes idempotent or stops being so is **minor**: the client retries it differently.
+//! - The code table (`x-genauth-api-codes`): gaining or losing it changes every method's
+//!   error type (**breaking**). `ApiCode` is `#[non_exhaustive]` with `Unknown(i64)`: a
+//!   new code is **minor**, a removed or renamed one **breaking**, a changed `retry`
+//!   **minor**; an `api_status` constant added is **minor**, removed or renamed
+//!   **breaking**.
 //! - Doc-only changes (descriptions, summaries, `deprecated`, which the generator writes
 //!   into docs) are **patch**.
 //!
@@ -33,12 +41,13 @@
 //!
 //! The files: `sides` loads the two specs (files, `REV:PATH`, the `generate --report`
 //! baseline) into IRs; `walk` pairs their items and calls the rules, one file per kind of
-//! item (`api`, `methods`, `params`, `types`, `fields`, `enums`), which name things as
+//! item (`api`, `codes`, `methods`, `params`, `types`, `fields`, `enums`), which name things as
 //! `spelling` writes them and record [`Change`]s (`change`); `report` sorts them into the
 //! [`Report`] and prints it as text or JSON.
 
 mod api;
 mod change;
+mod codes;
 mod enums;
 mod fields;
 mod methods;

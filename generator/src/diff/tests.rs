@@ -246,3 +246,59 @@ fn spec_arguments() {
     let e = SpecRef::parse("--output=x:y").load_ir().expect_err("options are not revisions");
     assert!(e.to_string().contains("may not start with `-`"), "{e}");
 }
+
+const LIST_THINGS: &str = "  /things:\n    get:\n      operationId: listThings\n      parameters:\n        - {name: page, in: query, schema: {type: integer}}\n        - {name: limit, in: query, schema: {type: integer}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/ThingPage'}\n";
+const THING_PAGE: &str = "    ThingPage:\n      type: object\n      required: [totalCount, list]\n      properties:\n        totalCount: {type: integer}\n        list: {type: array, items: {$ref: '#/components/schemas/Thing'}}\n";
+
+#[test]
+fn a_stream_that_goes_is_breaking_and_one_that_comes_is_minor() {
+    let paged = spec(LIST_THINGS, &format!("{THING}{THING_PAGE}"));
+    let unpaged = paged.replace("operationId: listThings\n", "operationId: listThings\n      x-genauth-pagination: false\n");
+    let r = report(&paged, &unpaged);
+    let c = find(&r, ChangeKind::MethodRemoved, "list_things_stream");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert_eq!(r.changes().len(), 1, "{}", r.to_text());
+    let r = report(&unpaged, &paged);
+    assert_eq!(find(&r, ChangeKind::MethodAdded, "list_things_stream").severity, Severity::Minor);
+    // The item type of the stream is part of its signature.
+    let retyped = paged.replace("items: {$ref: '#/components/schemas/Thing'}", "items: {type: string}");
+    let r = report(&paged, &retyped);
+    assert_eq!(find(&r, ChangeKind::MethodResponseChanged, "list_things_stream").new.as_deref(), Some("String"));
+}
+
+#[test]
+fn retry_safety_changes_are_minor() {
+    let old = spec(GET_THING.replace("get:", "post:").as_str(), THING);
+    let new = old.replace("operationId: getThing\n", "operationId: getThing\n      x-genauth-idempotent: false\n");
+    let r = report(&old, &new);
+    let c = find(&r, ChangeKind::MethodRetryChanged, "get_thing");
+    assert_eq!((c.severity, c.old.as_deref(), c.new.as_deref()), (Severity::Minor, Some("true"), Some("false")));
+}
+
+#[test]
+fn code_table_changes() {
+    let table = |codes: &str| {
+        spec(GET_THING, THING).replace(
+            "paths:\n",
+            &format!("x-genauth-api-codes:\n  statusCodes:\n    - {{code: 404, name: NotFound}}\n  apiCodes:\n{codes}paths:\n"),
+        )
+    };
+    let old = table("    - {code: 1306, name: SignatureReplayed, retry: resign}\n    - {code: 2004, name: UserNotFound, retry: never}\n");
+    let r = report(&spec(GET_THING, THING), &old);
+    assert_eq!(find(&r, ChangeKind::ErrorTypeChanged, "Error").severity, Severity::Breaking);
+    let r = report(&old, &spec(GET_THING, THING));
+    assert_eq!(find(&r, ChangeKind::ErrorTypeChanged, "Error").severity, Severity::Breaking);
+
+    let new = table("    - {code: 1306, name: SignatureReplayed, retry: never}\n    - {code: 2005, name: UserLocked}\n")
+        .replace("{code: 404, name: NotFound}", "{code: 404, name: Missing}");
+    let r = report(&old, &new);
+    assert_eq!(find(&r, ChangeKind::ApiCodeRetryChanged, "ApiCode::SignatureReplayed").severity, Severity::Minor);
+    assert_eq!(find(&r, ChangeKind::ApiCodeRemoved, "ApiCode::UserNotFound").severity, Severity::Breaking);
+    assert_eq!(find(&r, ChangeKind::ApiCodeAdded, "ApiCode::UserLocked").severity, Severity::Minor);
+    assert_eq!(find(&r, ChangeKind::ConstantRemoved, "api_status::NOT_FOUND").severity, Severity::Breaking);
+    assert_eq!(find(&r, ChangeKind::ConstantAdded, "api_status::MISSING").severity, Severity::Minor);
+    let renamed = old.replace("name: UserNotFound", "name: NoSuchUser");
+    let r = report(&old, &renamed);
+    assert_eq!(find(&r, ChangeKind::ApiCodeRenamed, "ApiCode::NoSuchUser").old.as_deref(), Some("UserNotFound"));
+    assert_eq!(r.changes().len(), 1, "{}", r.to_text());
+}

@@ -17,6 +17,7 @@ pub fn compare(old: &Ir, new: &Ir) -> Report {
         r.response |= role.response;
     }
     d.api();
+    d.api_codes();
     d.operations();
     d.types();
     let mut changes = d.changes;
