@@ -117,14 +117,7 @@ impl Error {
         message: impl Into<String>,
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
-        Error::Transport {
-            message: message.into(),
-            connect: false,
-            status: None,
-            request_id: None,
-            excerpt: String::new(),
-            source,
-        }
+        Self::without_response(message.into(), false, source)
     }
 
     /// A failure to connect, for custom [`Transport`](crate::Transport)s: nothing of the
@@ -133,9 +126,17 @@ impl Error {
         message: impl Into<String>,
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
+        Self::without_response(message.into(), true, source)
+    }
+
+    fn without_response(
+        message: String,
+        connect: bool,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
         Error::Transport {
-            message: message.into(),
-            connect: true,
+            message,
+            connect,
             status: None,
             request_id: None,
             excerpt: String::new(),

@@ -8,26 +8,13 @@ use serde_json::{json, Value};
 
 mod support;
 
-use support::round_trip_named;
+use support::{round_trip_named, same_json};
 
 /// Our description with every `$ref` resolved: the module files' schemas gathered under
 /// `components/schemas`, as the generator sees them.
 fn spec() -> Value {
     let doc = genauth_codegen::load::load_path(&repo_root().join("specs/genauth-v3.yaml")).unwrap_or_else(|e| panic!("{e}"));
     doc.raw
-}
-
-/// JSON equality where numbers compare by value: `200` read into an `f64` field comes back
-/// as `200.0`, which is the same JSON number.
-fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 #[test]

@@ -38,6 +38,8 @@ use serde_json::{json, Value};
 
 mod support;
 
+use support::same_json;
+
 const AK: &str = "62e22721c889dd44bad1dda2";
 const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
 const POOL: &str = "62e22721c889dd44bad1dd00";
@@ -382,22 +384,6 @@ fn wire(r: &Recorded) -> Wire {
         },
         authorization: r.header("authorization").map(str::to_owned),
         user_pool_id: r.header("x-genauth-userpool-id").map(str::to_owned),
-    }
-}
-
-/// JSON equality where numbers compare by value (`200` and `200.0` are the same number).
-fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
-        }
-        _ => a == b,
     }
 }
 

@@ -11,6 +11,19 @@ fn round_trip<T: DeserializeOwned + Serialize>(v: &Value) -> Result<Value, Strin
     serde_json::to_value(&typed).map_err(|e| e.to_string())
 }
 
+/// JSON equality where numbers compare by value: `200` read into an `f64` field comes back
+/// as `200.0`, which is the same JSON number.
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
 /// A required input, by wire name.
 fn arg<T: DeserializeOwned>(inputs: &Value, wire: &str) -> Result<T, String> {
     let v = inputs.get(wire).cloned().ok_or_else(|| format!("no value for the required input `{wire}`"))?;
