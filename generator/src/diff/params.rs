@@ -138,7 +138,7 @@ impl Differ<'_> {
             if op.location != np.location {
                 let loc = |l: ParamIn| match l {
                     ParamIn::Path => "path",
-                    ParamIn::Query | ParamIn::DeepQuery => "query",
+                    ParamIn::Query | ParamIn::DeepQuery | ParamIn::JoinedQuery => "query",
                     ParamIn::Header => "header",
                     ParamIn::Form => "form",
                     ParamIn::Multipart => "multipart form",
