@@ -138,6 +138,7 @@ impl<'a> Lowerer<'a> {
             let location = match p {
                 oa::Parameter::Path { .. } => ParamIn::Path,
                 oa::Parameter::Query { style: oa::QueryStyle::DeepObject, .. } => ParamIn::DeepQuery,
+                oa::Parameter::Query { style: oa::QueryStyle::Form, parameter_data, .. } if parameter_data.explode == Some(false) => ParamIn::JoinedQuery,
                 oa::Parameter::Query { .. } => ParamIn::Query,
                 oa::Parameter::Header { .. } => ParamIn::Header,
                 oa::Parameter::Cookie { .. } => {
