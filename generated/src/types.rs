@@ -1308,10 +1308,10 @@ pub struct AuthorizedResourceDto {
         feature = "public_accounts"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
     default,
-    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
+    bound(deserialize = "T: serde::Deserialize<'de>"),
     rename_all = "camelCase"
 )]
 pub struct PagingDto<T> {
@@ -1319,6 +1319,28 @@ pub struct PagingDto<T> {
     pub total_count: i64,
     /// The part that differs between the types defined as this one (see their docs).
     pub list: Vec<T>,
+}
+
+#[cfg(
+    any(
+        feature = "users",
+        feature = "groups",
+        feature = "roles",
+        feature = "resources",
+        feature = "data_permissions",
+        feature = "applications",
+        feature = "pipeline",
+        feature = "events",
+        feature = "public_accounts"
+    )
+)]
+impl<T> Default for PagingDto<T> {
+    fn default() -> Self {
+        Self {
+            total_count: Default::default(),
+            list: Default::default(),
+        }
+    }
 }
 
 /// One page of resources the user is authorised for.
@@ -8083,10 +8105,10 @@ pub struct AdminAuditLogDto {
 
 /// The shape 4 types share: they differ only in `list` (the parameter `T`). Each is defined as this struct with its own `T`, e.g. `AdminAuditLogRespData`, `UserActionLogRespData`, `IpListPagingDto`.
 #[cfg(any(feature = "audit_logs", feature = "risk_lists"))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
     default,
-    bound(deserialize = "T: serde::Deserialize<'de> + Default"),
+    bound(deserialize = "T: serde::Deserialize<'de>"),
     rename_all = "camelCase"
 )]
 pub struct ListPagingDto<T> {
@@ -8094,6 +8116,16 @@ pub struct ListPagingDto<T> {
     pub total_count: i64,
     /// The part that differs between the types defined as this one (see their docs).
     pub list: Vec<T>,
+}
+
+#[cfg(any(feature = "audit_logs", feature = "risk_lists"))]
+impl<T> Default for ListPagingDto<T> {
+    fn default() -> Self {
+        Self {
+            total_count: Default::default(),
+            list: Default::default(),
+        }
+    }
 }
 
 /// One page of administrator audit log entries.

@@ -317,6 +317,9 @@ pub enum ParamIn {
     Query,
     /// In the query string as `name[key]=value` pairs (`style: deepObject`).
     DeepQuery,
+    /// In the query string with `explode: false` (`style: form`): a list as one
+    /// `name=a,b`, an object as one `name=k1,v1,k2,v2`.
+    JoinedQuery,
     /// In a header.
     Header,
     /// A field of an `application/x-www-form-urlencoded` body.

@@ -110,7 +110,12 @@ pub fn const_name(raw: &str) -> String {
 
 /// The name of a type (struct, enum, alias).
 pub fn type_name(raw: &str) -> String {
-    let name = pascal(raw);
+    unreserved_type_name(pascal(raw))
+}
+
+/// `name` (already `UpperCamelCase`), or `{name}Type` when it is a keyword or a type the
+/// generated code uses unqualified (`Result` → `ResultType`).
+pub fn unreserved_type_name(name: String) -> String {
     if RESERVED_TYPES.contains(&name.as_str()) || is_keyword(&name) {
         format!("{name}Type")
     } else {

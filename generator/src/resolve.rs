@@ -67,7 +67,8 @@ pub fn resolve(file: &Path, root: &mut Value, files: &Files, warnings: &mut Vec<
     Ok(r.order)
 }
 
-/// Cheap scan: is there any reference that is not a plain local component reference?
+/// Cheap scan: is there any reference that is not a plain local component reference, or
+/// a reference in place of a text (which may be local)?
 fn needs_work(v: &Value) -> bool {
     match v {
         Value::Object(m) => {
@@ -75,6 +76,9 @@ fn needs_work(v: &Value) -> bool {
                 if !r.starts_with("#/components/") || r.strip_prefix(SCHEMAS).is_some_and(|name| name.contains('/')) {
                     return true;
                 }
+            }
+            if TEXT_KEYS.iter().any(|k| m.get(*k).is_some_and(|t| t.get("$ref").is_some())) {
+                return true;
             }
             m.iter().filter(|(k, _)| !k.starts_with("x-")).any(|(_, v)| needs_work(v))
         }
@@ -105,6 +109,26 @@ fn is_schema_position(path: &[String]) -> bool {
     matches!(last, Some("schema" | "items" | "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else"))
         || matches!(parent, Some("properties" | "allOf" | "oneOf" | "anyOf" | "prefixItems" | "patternProperties" | "$defs" | "definitions"))
         || (n == 3 && path.first().map(String::as_str) == Some("components") && parent == Some("schemas"))
+}
+
+/// Keys whose value is a text (Markdown) in every OpenAPI object that has them.
+const TEXT_KEYS: &[&str] = &["description", "summary"];
+
+/// Keys whose members are named by the document's author, so a member called
+/// `description` is an object, not a text.
+const NAMED_MEMBERS: &[&str] = &[
+    "schemas", "parameters", "responses", "headers", "examples", "requestBodies", "securitySchemes",
+    "links", "callbacks", "pathItems", "variables", "encoding", "content", "mapping", "scopes", "webhooks",
+];
+
+/// Whether `path` is where OpenAPI expects a text: a `description` or `summary` that is
+/// neither a schema (a property named `description`) nor a named member.
+fn is_text_position(path: &[String]) -> bool {
+    let n = path.len();
+    let parent = if n >= 2 { path.get(n - 2).map(String::as_str) } else { None };
+    path.last().is_some_and(|last| TEXT_KEYS.contains(&last.as_str()))
+        && !is_schema_position(path)
+        && !parent.is_some_and(|p| NAMED_MEMBERS.contains(&p))
 }
 
 impl Resolver<'_> {
@@ -176,6 +200,10 @@ impl Resolver<'_> {
         match v {
             Value::Object(m) => {
                 if let Some(Value::String(reference)) = m.get("$ref").cloned() {
+                    if is_text_position(path) {
+                        *v = Value::String(self.text(&reference, file, root, path));
+                        return Ok(());
+                    }
                     // Plain local component references need nothing.
                     let local_component = file == self.root_file
                         && reference.starts_with("#/components/")
@@ -263,6 +291,52 @@ impl Resolver<'_> {
         Ok(())
     }
 
+    /// The text a `$ref` in place of a description names (documents written for Redocly
+    /// keep long Markdown descriptions in files of their own). Anything but a text there
+    /// (an unreadable file, a pointer to nothing or to an object) is left out with W022:
+    /// a description is never worth failing for.
+    fn text(&mut self, reference: &str, file: &Path, root: &Value, path: &[String]) -> String {
+        let (target_file, pointer) = self.split(reference, file);
+        let here = pointer_push(&render(path), "$ref");
+        let structured = target_file
+            .extension()
+            .is_some_and(|e| ["yaml", "yml", "json"].iter().any(|x| e.eq_ignore_ascii_case(x)));
+        let found = if target_file == self.root_file {
+            Ok(self.target(&target_file, &pointer, root))
+        } else if pointer.is_empty() && !structured {
+            // A whole Markdown (or text) file is the text itself.
+            match self.source.read(&target_file).map(String::from_utf8) {
+                Ok(Ok(text)) => {
+                    if !self.order.contains(&target_file) {
+                        self.order.push(target_file.clone());
+                    }
+                    return text;
+                }
+                Ok(Err(_)) => Err(Error::invalid(&self.display, &here, "the file is not UTF-8 text")),
+                Err(reason) => Err(Error::invalid(&self.display, &here, format!("cannot read the file: {reason}"))),
+            }
+        } else {
+            self.load(&target_file, &here, reference).map(|()| self.target(&target_file, &pointer, root))
+        };
+        let problem = match found {
+            Ok(Some(Value::String(text))) => return text,
+            Ok(Some(other)) => format!("names {}, not a text", kind_of(&other)),
+            Ok(None) => "points at nothing".to_owned(),
+            Err(e) => match e {
+                Error::Invalid { message, .. } => message,
+                other => other.to_string(),
+            },
+        };
+        self.warnings.push(Warning {
+            code: "W022",
+            file: self.display.clone(),
+            pointer: here,
+            message: format!("`{reference}`, in place of a text, {problem}; the text is left out"),
+            hint: "point the reference at a string, or write the text in place",
+        });
+        String::new()
+    }
+
     /// A reference to nothing becomes a schema that admits anything, with a warning.
     fn dangling(&mut self, m: &mut Map<String, Value>, reference: &str, here: &str) {
         m.remove("$ref");
@@ -282,4 +356,16 @@ fn escape(name: &str) -> String {
 
 fn render(path: &[String]) -> String {
     path.iter().fold(String::from("#"), |acc, seg| pointer_push(&acc, seg))
+}
+
+/// What kind of JSON value `v` is, for messages.
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }

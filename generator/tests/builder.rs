@@ -266,3 +266,39 @@ fn a_filter_that_keeps_no_types_emits_no_types_module() {
     assert!(text.contains("pub use client::*;"), "{text}");
     assert!(text.contains("pub struct ManagementClient"), "{text}");
 }
+
+#[test]
+fn descriptions_given_by_reference_are_read_in_place_or_left_out_with_a_warning() {
+    let spec = repo().join("specs/fixtures/ref-descriptions.yaml");
+    let generated = Builder::new().spec(&spec).generate().unwrap_or_else(|e| panic!("{e}"));
+    let file = |name: &str| &generated.files().iter().find(|(p, _)| p == Path::new(name)).unwrap().1;
+    // From a YAML file by pointer, from a whole Markdown file, and from this document.
+    assert!(file("src/lib.rs").contains("//! The API for **widgets**."), "{}", file("src/lib.rs"));
+    let client = file("src/client.rs");
+    for text in ["/// List the widgets\n", "/// Lists the widgets the caller can see.\n", "/// - Archived widgets are left out.\n"] {
+        assert!(client.contains(text), "no {text:?} in\n{client}");
+    }
+    // A property named `description` stays a schema reference.
+    assert!(file("src/types.rs").contains("pub description: Option<Text>,"));
+    // The tag whose reference names a mapping: one warning, and nothing fails.
+    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("warning[W022]: "), "{warnings:?}");
+    assert!(warnings[0].contains(": #/tags/1/description/$ref: `ref-descriptions/texts.yaml#/nested`, in place of a text, names an object"), "{warnings:?}");
+    // Both files are sources a build script watches.
+    let sources: Vec<String> = generated.sources().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(sources, ["ref-descriptions.yaml", "texts.yaml", "list-widgets.md"]);
+
+    // A file that is not there: a warning naming the place, not an error.
+    let text = r#"
+openapi: 3.0.3
+info: {title: T, version: "1", description: {$ref: "no-such-file.md"}}
+tags: [{name: a, description: {$ref: "no-such-file.yaml#/a"}}]
+paths: {}
+"#;
+    let generated = Builder::new().spec_source("t.yaml", text).generate().unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].starts_with("warning[W022]: t.yaml: #/info/description/$ref: `no-such-file.md`, in place of a text, cannot read the file"), "{warnings:?}");
+    assert!(warnings[1].starts_with("warning[W022]: t.yaml: #/tags/0/description/$ref: `no-such-file.yaml#/a`"), "{warnings:?}");
+}

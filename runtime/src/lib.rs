@@ -79,7 +79,7 @@ pub use lenient::{nullable, Decoding};
 pub use enums::deserialize_string_enum;
 pub use error::Error;
 pub use memory::MemoryTransport;
-pub use query::{path_param, Query, QueryValue};
+pub use query::{path_param, path_param_value, Query, QueryValue};
 pub use request::{Body, BoxFuture, FilePart, Method, Multipart, Part, Request, Response, Transport};
 
 #[doc(hidden)]

@@ -265,3 +265,111 @@ fn formats_map_to_the_right_widths() {
     let back: Formats = serde_json::from_value(v).unwrap();
     assert_eq!(back, f);
 }
+
+#[tokio::test]
+async fn generic_families_decode_members_whose_type_has_no_default() {
+    use fx::default_less_types::*;
+    // `Page<T>` with `data: Vec<T>` has a default for any `T`; `Id` (a union) has none.
+    let t = recorder(200, br#"{"data": [7, "x-1"], "hasMore": true}"#);
+    let ids: IdPage = ManagementClient::new(t).list_ids().await.unwrap();
+    assert_eq!(ids.data, [Id::Integer(7), Id::String("x-1".into())]);
+    assert!(ids.has_more);
+    // Leniently: a missing list and flag are filled, whatever the item type.
+    let empty: EntryPage = ManagementClient::new(recorder(200, b"{}")).list_entries().await.unwrap();
+    assert_eq!(empty, Page::default());
+    let summary = ManagementClient::new(recorder(200, br#"{"entries": {"data": [{"id": 3, "label": "l"}]}, "total": "1"}"#))
+        .summarize_entries()
+        .await
+        .unwrap();
+    assert_eq!(summary.entries.data, [Entry { id: Id::Integer(3), label: Some("l".into()) }]);
+    assert_eq!(summary.total, 1);
+    // `Outcome<T>` with `usage: Option<T>`, where `T` is a union.
+    let a = ManagementClient::new(recorder(200, br#"{"usage": {"cpu": 0.5}, "status": "done"}"#)).run_job_a().await.unwrap();
+    assert_eq!(a.usage, Some(JobAOutcomeUsage::Usage(Usage { cpu: Some(0.5) })));
+    let b = ManagementClient::new(recorder(200, br#"{"usage": 12}"#)).run_job_b().await.unwrap();
+    assert_eq!((b.usage, b.status), (Some(JobBOutcomeUsage::Integer(12)), None));
+    // A family named after what its members share, `Result`, does not shadow the prelude.
+    let r: fx::family_prelude_name::JobAResult = fx::family_prelude_name::ManagementClient::new(recorder(200, br#"{"usage": "high"}"#))
+        .run_job_a()
+        .await
+        .unwrap();
+    assert_eq!(r.usage, Some(fx::family_prelude_name::JobAResultUsage::String("high".into())));
+}
+
+#[test]
+fn generic_request_types_read_an_optional_nullable_field_three_ways() {
+    use fx::generic_nullable_field::*;
+    let absent: CountSetting = round_trip(json!({"key": "k"}));
+    assert_eq!(absent.value, None);
+    let null: CountSetting = round_trip(json!({"key": "k", "value": null}));
+    assert_eq!(null.value, Some(None));
+    let set: TextSetting = round_trip(json!({"key": "k", "value": "v"}));
+    assert_eq!(set.value, Some(Some("v".to_owned())));
+    assert_eq!(Setting::<bool>::default(), Setting { key: String::new(), value: None });
+}
+
+#[test]
+fn lists_in_untagged_unions_are_tried_before_structs() {
+    use fx::unions::*;
+    // Serde's derived `Pair` would take `[1, 2]` as `lo` and `hi`.
+    assert_eq!(round_trip::<Bounds>(json!([1.0, 2.0])), Bounds::NumberList(vec![1.0, 2.0]));
+    assert_eq!(round_trip::<Bounds>(json!({"lo": 1.0, "hi": 2.0})), Bounds::Pair(Pair { lo: 1.0, hi: 2.0 }));
+    assert_eq!(round_trip::<Bounds>(json!([])), Bounds::NumberList(vec![]));
+}
+
+#[tokio::test]
+async fn path_parameters_of_alias_and_union_types_are_written_as_servers_expect() {
+    // `Coordinate = i64`, `Switch = bool`, `Ratio = f64`: by value, as their text.
+    let t = recorder(200, br#""x""#);
+    let c = fx::integer_alias_path::ManagementClient::new(t.clone());
+    assert_eq!(c.get_square(2, 3).await.unwrap(), "x");
+    let t2 = recorder(204, b"");
+    fx::integer_alias_path::ManagementClient::new(t2.clone()).get_flag(true, 0.25).await.unwrap();
+    assert_eq!(t.requests()[0].path, "/board/2/3");
+    assert_eq!(t2.requests()[0].path, "/flags/true/0.25");
+
+    // A union: the member's own text, without JSON quotes, one path segment.
+    use fx::union_params::*;
+    let t = recorder(200, br#"{"id": "9d6c/1"}"#);
+    let c = ManagementClient::new(t.clone());
+    let point = c.get_point(&PointId::String("9d6c/1".into()), &GetPointParams::new("usr_1")).await.unwrap();
+    assert_eq!(point.id, Some(PointId::String("9d6c/1".into())));
+    c.get_point(&PointId::Integer(42), &GetPointParams::new("usr_1")).await.unwrap();
+    let paths: Vec<String> = t.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/points/9d6c%2F1", "/points/42"]);
+}
+
+#[tokio::test]
+async fn query_parameters_follow_the_form_style_for_unions_objects_and_lists() {
+    use fx::union_params::*;
+    let t = recorder(200, b"{}");
+    let c = ManagementClient::new(t.clone());
+    let mut params = GetPointParams::new("usr_1");
+    params.near = Some(PointId::Integer(5));
+    // An object explodes into its properties (`style: form`, `explode: true` by default)...
+    params.window = Some(Window { from: Some(1), to: Some(2) });
+    // ...or, with `explode: false`, is one comma-separated value, as is a list.
+    params.frame = Some(Window { from: Some(3), to: None });
+    params.ids = Some(vec![7, 8]);
+    params.also = Some(vec![PointId::Integer(1), PointId::String("b".into())]);
+    c.get_point(&PointId::Integer(1), &params).await.unwrap();
+    let mut strings = GetPointParams::new("usr_2");
+    strings.near = Some(PointId::String("p-9".into()));
+    c.get_point(&PointId::Integer(1), &strings).await.unwrap();
+    let queries: Vec<Vec<(String, String)>> = t.requests().into_iter().map(|r| r.query).collect();
+    let expected = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+    assert_eq!(
+        queries[0],
+        expected(&[
+            ("owner", "usr_1"),
+            ("near", "5"),
+            ("from", "1"),
+            ("to", "2"),
+            ("frame", "from,3"),
+            ("ids", "7,8"),
+            ("also", "1"),
+            ("also", "b"),
+        ])
+    );
+    assert_eq!(queries[1], expected(&[("owner", "usr_2"), ("near", "p-9")]));
+}

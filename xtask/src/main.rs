@@ -22,6 +22,16 @@
 //! (appends a line that does not type-check to each generated lib) and `--inject-no-op`
 //! (checks with a target filter that matches nothing).
 //!
+//! `features`: each tag feature of a generated crate alone (`--no-default-features
+//! --features <tag>`) compiles warning-free: the committed SDK in `generated/` and three
+//! corpus documents with many tags; see `features.rs`.
+//!
+//! ```text
+//! cargo run -p xtask -- features                        # generated/ and the three documents
+//! cargo run -p xtask -- features --crate generated      # one crate
+//! cargo run -p xtask -- features --doc box --only files,folders
+//! ```
+//!
 //! `bench`: the generator's speed, memory and output size on the largest documents, and
 //! (`--compare`) OpenAPI Generator's on the Authing document; see `bench.rs`.
 //!
@@ -39,11 +49,20 @@ use genauth_codegen::{Builder, RuntimeDependency};
 use serde_json::Value;
 
 mod bench;
+mod features;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("corpus") => match corpus(&args[1..]) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some("features") => match features::features(&args[1..]) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
             Err(e) => {
@@ -68,6 +87,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!("usage: cargo run -p xtask -- corpus [--only NAME,...] [--shared DIR] [--out DIR] [--target-dir DIR] [--no-check]");
+            eprintln!("       cargo run -p xtask -- features [--crate DIR]... [--doc NAME,...] [--only FEATURE,...] [--clippy] [--shared DIR] [--out DIR] [--target-dir DIR]");
             eprintln!("       cargo run --release -p xtask -- bench [--compare] [--runs N] [--tool-runs N] [--build-runs N] [--only NAME,...] [--shared DIR] [--out DIR]");
             ExitCode::from(2)
         }
@@ -250,10 +270,7 @@ fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, options: &Optio
         examples: None,
         ok: false,
     };
-    let builder = Builder::new()
-        .spec(&doc.path)
-        .crate_name(format!("corpus-{}", doc.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")))
-        .runtime_dependency(RuntimeDependency::Path(runtime.to_owned()));
+    let builder = corpus_builder(doc, runtime);
     let start = Instant::now();
     let generated = match builder.generate() {
         Ok(g) => g,
@@ -323,7 +340,7 @@ fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, options: &Optio
                 (_, true) => &["--lib", "--example", "roundtrip"],
                 (_, false) => &["--lib"],
             };
-            let mut run = cargo_check(dir, target, features, filter);
+            let mut run = cargo_check("check", dir, target, &features, filter);
             run.example_expected = example;
             let log = dir.join(format!("check-{}.log", features.label()));
             if let Err(e) = std::fs::write(&log, run.messages.join("\n")) {
@@ -356,6 +373,15 @@ fn run_one(doc: &Doc, dir: &Path, target: &Path, runtime: &Path, options: &Optio
     row
 }
 
+/// The generator set up for one corpus document: a crate named after it, on the
+/// workspace's runtime.
+fn corpus_builder(doc: &Doc, runtime: &Path) -> Builder {
+    Builder::new()
+        .spec(&doc.path)
+        .crate_name(format!("corpus-{}", doc.name.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")))
+        .runtime_dependency(RuntimeDependency::Path(runtime.to_owned()))
+}
+
 fn openapi_version(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     if text.trim_start().starts_with('{') {
@@ -368,20 +394,24 @@ fn openapi_version(path: &Path) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// The feature sets every generated crate is checked with.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// The feature sets a generated crate is checked with: every crate with its defaults and
+/// with none (`corpus`), and each tag alone (`features`).
+#[derive(Clone, PartialEq, Eq, Debug)]
 enum Features {
     /// The crate's defaults: every tag and `http`.
     Default,
     /// `--no-default-features`.
     None,
+    /// `--no-default-features --features <this one>`.
+    Only(String),
 }
 
 impl Features {
-    fn label(self) -> &'static str {
+    fn label(&self) -> String {
         match self {
-            Features::Default => "default",
-            Features::None => "none",
+            Features::Default => "default".to_owned(),
+            Features::None => "none".to_owned(),
+            Features::Only(f) => f.clone(),
         }
     }
 }
@@ -405,16 +435,26 @@ struct CheckRun {
     messages: Vec<String>,
 }
 
-/// `cargo check` in `dir` with the target `filter` (`--lib`, `--example roundtrip`).
-fn cargo_check(dir: &Path, target: &Path, features: Features, filter: &[&str]) -> CheckRun {
+/// `cargo check` (or another subcommand that prints the same JSON messages, such as
+/// `clippy`) in `dir` with the target `filter` (`--lib`, `--example roundtrip`).
+fn cargo_check(subcommand: &str, dir: &Path, target: &Path, features: &Features, filter: &[&str]) -> CheckRun {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
-        .args(["check", "--message-format=json", "--quiet"])
+        .args([subcommand, "--message-format=json", "--quiet"])
         .args(filter)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target);
-    if features == Features::None {
-        command.arg("--no-default-features");
+        .env("CARGO_TARGET_DIR", target)
+        // Each crate is checked once or twice and never edited: an incremental cache
+        // would only cost time and disk (3.8 GB for the whole corpus).
+        .env("CARGO_INCREMENTAL", "0");
+    match features {
+        Features::Default => {}
+        Features::None => {
+            command.arg("--no-default-features");
+        }
+        Features::Only(f) => {
+            command.args(["--no-default-features", "--features", f]);
+        }
     }
     let mut run = match command.output() {
         Ok(output) => {
@@ -427,7 +467,7 @@ fn cargo_check(dir: &Path, target: &Path, features: Features, filter: &[&str]) -
         }
         Err(e) => CheckRun { messages: vec![format!("cargo could not be started: {e}")], ..CheckRun::default() },
     };
-    run.features = Some(features);
+    run.features = Some(features.clone());
     run
 }
 
@@ -481,7 +521,7 @@ fn judge(runs: &[CheckRun]) -> Judged {
         (false, true) => "example only",
         (false, false) => "nothing",
     };
-    let labels = |rs: &[&CheckRun]| rs.iter().filter_map(|r| r.features).map(Features::label).collect::<Vec<_>>().join(" & ");
+    let labels = |rs: &[&CheckRun]| rs.iter().filter_map(|r| r.features.as_ref()).map(Features::label).collect::<Vec<_>>().join(" & ");
     let compiled = match runs.first() {
         Some(first) if runs.iter().all(|r| what(r) == what(first)) => format!("{}, {}", what(first), labels(&runs.iter().collect::<Vec<_>>())),
         _ => runs.iter().map(|r| format!("{}, {}", what(r), labels(&[r]))).collect::<Vec<_>>().join("; "),
@@ -493,7 +533,7 @@ fn judge(runs: &[CheckRun]) -> Judged {
     } else {
         runs.iter()
             .map(|r| {
-                let label = r.features.map_or("?", Features::label);
+                let label = r.features.as_ref().map_or_else(|| "?".to_owned(), Features::label);
                 match (r.errors, complete(r), r.success) {
                     (0, true, true) => format!("{label}: ok"),
                     (0, false, true) => format!("{label}: not compiled"),
@@ -657,6 +697,7 @@ fn run_roundtrip(dir: &Path, target: &Path) -> Result<(usize, usize), String> {
         .args(["run", "--quiet", "--example", "roundtrip"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .map_err(|e| e.to_string())?;
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -138,7 +138,9 @@ impl Differ<'_> {
             if op.location != np.location {
                 let loc = |l: ParamIn| match l {
                     ParamIn::Path => "path",
-                    ParamIn::Query | ParamIn::DeepQuery => "query",
+                    ParamIn::Query => "query",
+                    ParamIn::DeepQuery => "query as `key[field]=value` (deepObject)",
+                    ParamIn::JoinedQuery => "query as one comma-separated value (explode: false)",
                     ParamIn::Header => "header",
                     ParamIn::Form => "form",
                     ParamIn::Multipart => "multipart form",

@@ -100,6 +100,11 @@ fn parameter_changes() {
     let r = report(&old, &old.replace("{name: limit, in: query,", "{name: limit, in: header,"));
     assert_eq!(find(&r, ChangeKind::ParamLocationChanged, "GetThingParams.limit").severity, Severity::Minor);
 
+    // The same place written another way changes what the server receives.
+    let r = report(&old, &old.replace("{name: limit, in: query,", "{name: limit, in: query, explode: false,"));
+    let c = find(&r, ChangeKind::ParamLocationChanged, "GetThingParams.limit");
+    assert_eq!(c.new.as_deref(), Some("query as one comma-separated value (explode: false)"));
+
     let r = report(
         &old,
         &old.replace(

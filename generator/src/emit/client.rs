@@ -424,12 +424,18 @@ impl Emitter<'_> {
                         literal.clear();
                     }
                     let pname = ident(&p.ident);
-                    let arg = match &p.ty {
-                        TypeRef::String => quote!(#pname),
+                    // The argument as the signature has it (aliases resolved): `&str`, a
+                    // scalar by value, anything else by reference.
+                    let arg = match self.resolve(&p.ty) {
                         TypeRef::Bool | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 => quote!(&#pname),
                         _ => quote!(#pname),
                     };
-                    pieces.push(quote!(&rt::path_param(#arg)));
+                    if self.is_plain(&p.ty) {
+                        pieces.push(quote!(&rt::path_param(#arg)));
+                    } else {
+                        // Unions and objects: through serde, in the `simple` style.
+                        pieces.push(quote!(&rt::path_param_value(#arg)?));
+                    }
                 }
                 None => {
                     literal.push('{');

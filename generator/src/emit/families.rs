@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::*;
+use crate::naming;
 
 use super::docs::{doc_attrs, opt_doc};
 use super::emitter::{ident, Emitter};
@@ -148,7 +149,11 @@ pub(super) fn families(ir: &Ir) -> (Vec<Family>, Vec<Option<usize>>) {
         }
         let vec = members.iter().all(|(_, _, s)| matches!(s.fields.get(field).map(|f| &f.ty), Some(TypeRef::Vec(_))));
         let names: Vec<String> = members.iter().map(|(_, t, _)| t.name.clone()).collect();
-        let base = common_word_suffix(&names).unwrap_or_else(|| format!("{}Shape", names.first().map(String::as_str).unwrap_or("Generic")));
+        // Member names are type names already; what they share may still be one the
+        // generated code uses unqualified (`JobResult`, `TaskResult` → `Result`).
+        let base = naming::unreserved_type_name(
+            common_word_suffix(&names).unwrap_or_else(|| format!("{}Shape", names.first().map(String::as_str).unwrap_or("Generic"))),
+        );
         let mut name = base.clone();
         let mut n = 2;
         while taken.contains(name.as_str()) || new_names.contains(&name) {
@@ -222,7 +227,7 @@ impl Emitter<'_> {
             family.members.len(),
             member_names.join("`, `")
         ));
-        let def = self.struct_def_generic(&generic, quote!(#gdoc #first_cfg), s, Some((family.field, family.vec)));
+        let def = self.struct_def_generic(&generic, quote!(#gdoc #first_cfg), first_cfg, s, Some((family.field, family.vec)));
         quote!(#def #alias)
     }
 }

@@ -13,7 +13,7 @@ use super::emitter::{ident, Emitter};
 
 impl Emitter<'_> {
     /// Whether values of `t` have a plain text form for queries, headers and forms.
-    fn is_plain(&self, t: &TypeRef) -> bool {
+    pub(super) fn is_plain(&self, t: &TypeRef) -> bool {
         match self.resolve(t) {
             TypeRef::Bool | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::String | TypeRef::Value => true,
             TypeRef::Vec(inner) => matches!(
@@ -68,28 +68,35 @@ impl Emitter<'_> {
     pub(super) fn push_stmt(&self, var: TokenStream, source: TokenStream, f: &Param) -> TokenStream {
         let fname = ident(&f.ident);
         let wire = &f.wire;
-        let method = if f.file {
+        // Query values without a plain text form (unions, objects), and lists that are not
+        // exploded, go through `push_form`, which follows `style: form` (and `explode`).
+        let query = matches!(f.location, ParamIn::Query | ParamIn::JoinedQuery);
+        let joined_list = f.location == ParamIn::JoinedQuery && matches!(self.resolve(&f.ty), TypeRef::Vec(_));
+        let (method, extra) = if f.file {
             match self.resolve(&f.ty) {
-                TypeRef::Vec(_) => quote!(files),
-                _ => quote!(file),
+                TypeRef::Vec(_) => (quote!(files), TokenStream::new()),
+                _ => (quote!(file), TokenStream::new()),
             }
         } else if f.location == ParamIn::DeepQuery {
-            quote!(push_deep)
+            (quote!(push_deep), TokenStream::new())
+        } else if query && (joined_list || !self.is_plain(&f.ty)) {
+            let explode = f.location == ParamIn::Query;
+            (quote!(push_form), quote!(, #explode))
         } else if self.is_plain(&f.ty) {
-            quote!(push)
+            (quote!(push), TokenStream::new())
         } else {
-            quote!(push_json)
+            (quote!(push_json), TokenStream::new())
         };
-        let fallible = !f.file && (f.location == ParamIn::DeepQuery || !self.is_plain(&f.ty));
+        let fallible = !f.file && (f.location == ParamIn::DeepQuery || joined_list || !self.is_plain(&f.ty));
         let question = if fallible { quote!(?) } else { TokenStream::new() };
         if f.required {
-            quote!(#var.#method(#wire, &#source.#fname)#question;)
+            quote!(#var.#method(#wire, &#source.#fname #extra)#question;)
         } else if !fallible && !f.file {
             quote!(#var.push_opt(#wire, #source.#fname.as_ref());)
         } else {
             quote! {
                 if let Some(value) = &#source.#fname {
-                    #var.#method(#wire, value)#question;
+                    #var.#method(#wire, value #extra)#question;
                 }
             }
         }
@@ -126,7 +133,7 @@ impl Emitter<'_> {
         let required: Vec<&Param> = p.fields.iter().filter(|f| f.required).collect();
         let ctor_args = required.iter().map(|f| {
             let fname = ident(&f.ident);
-            if f.ty == TypeRef::String && !f.file {
+            if *self.resolve(&f.ty) == TypeRef::String && !f.file {
                 quote!(#fname: impl Into<String>)
             } else {
                 let t = self.field_ty(f);
@@ -136,7 +143,7 @@ impl Emitter<'_> {
         let inits = p.fields.iter().map(|f| {
             let fname = ident(&f.ident);
             if f.required {
-                if f.ty == TypeRef::String && !f.file {
+                if *self.resolve(&f.ty) == TypeRef::String && !f.file {
                     quote!(#fname: #fname.into(),)
                 } else {
                     quote!(#fname,)

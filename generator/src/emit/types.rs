@@ -36,7 +36,7 @@ impl Emitter<'_> {
         let doc = opt_doc(t.doc.as_deref());
         let doc = quote!(#doc #cfg);
         match &t.kind {
-            TypeKind::Struct(s) => self.struct_def(&name, doc, s),
+            TypeKind::Struct(s) => self.struct_def(&name, doc, cfg, s),
             // Laid out as text by `enum_text`; never reaches here.
             TypeKind::Enum(_) => TokenStream::new(),
             TypeKind::Alias(target) => {
@@ -50,25 +50,38 @@ impl Emitter<'_> {
         }
     }
 
-    fn struct_def(&self, name: &Ident, doc: TokenStream, s: &StructDef) -> TokenStream {
-        self.struct_def_generic(name, doc, s, None)
+    fn struct_def(&self, name: &Ident, doc: TokenStream, cfg: &TokenStream, s: &StructDef) -> TokenStream {
+        self.struct_def_generic(name, doc, cfg, s, None)
     }
 
     /// A struct; with `generic`, the field at that position has the type parameter `T`
     /// (`Vec<T>` when `vec`), as the shared shape of a [`Family`](super::families::Family).
-    pub(super) fn struct_def_generic(&self, name: &Ident, doc: TokenStream, s: &StructDef, generic: Option<(usize, bool)>) -> TokenStream {
+    /// `doc` carries the struct's docs and `cfg`; `cfg` alone goes on a hand-written impl.
+    pub(super) fn struct_def_generic(&self, name: &Ident, doc: TokenStream, cfg: &TokenStream, s: &StructDef, generic: Option<(usize, bool)>) -> TokenStream {
+        // Where the varying field is `T` itself (required, not nullable, not a list), the
+        // struct has a default only when `T` has one; as `Vec<T>` or `Option<T>` it has one
+        // for every `T` (a union, say), and `Default` is written without that bound.
+        let bare_t = generic.is_some_and(|(at, vec)| !vec && s.fields.get(at).is_some_and(|f| f.required && !f.nullable));
         // Use `rename_all = "camelCase"` when it saves more renames than it costs.
         let camel = s.fields.iter().filter(|f| naming::serde_camel(&f.ident) == f.wire).count();
         let plain = s.fields.iter().filter(|f| naming::unraw(&f.ident) == f.wire).count();
         let use_camel = camel > plain;
         // Response types read a missing field as its default (see `rt::Decoding`).
         let mut container_args: Vec<TokenStream> = Vec::new();
-        if s.lenient && s.default {
+        let container_default = s.lenient && s.default;
+        if container_default {
             container_args.push(quote!(default));
-            if generic.is_some() {
-                // The container default needs `T: Default`, which serde does not infer.
-                container_args.push(quote!(bound(deserialize = "T: serde::Deserialize<'de> + Default")));
-            }
+        }
+        if generic.is_some() {
+            // Serde infers no bound for a field read with `deserialize_with` (an optional
+            // nullable `T`), and the container default of a struct with a bare `T` needs
+            // `T: Default`: state the bound instead of letting serde infer it.
+            let bound = if container_default && bare_t {
+                "T: serde::Deserialize<'de> + Default"
+            } else {
+                "T: serde::Deserialize<'de>"
+            };
+            container_args.push(quote!(bound(deserialize = #bound)));
         }
         if use_camel {
             container_args.push(quote!(rename_all = "camelCase"));
@@ -140,12 +153,30 @@ impl Emitter<'_> {
                 pub #fname: std::collections::BTreeMap<String, #t>,
             }
         });
-        let derives = if s.default {
+        // A derived `Default` of a generic struct demands `T: Default`; write it by hand
+        // when the struct has a default whatever `T` is.
+        let manual_default = s.default && generic.is_some() && !bare_t;
+        let derives = if s.default && !manual_default {
             self.derives(&["Debug", "Clone", "PartialEq", "Default", "Serialize", "Deserialize"])
         } else {
             self.derives(&["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"])
         };
         let params = if generic.is_some() { quote!(<T>) } else { TokenStream::new() };
+        let default_impl = if manual_default {
+            let names = s.fields.iter().map(|f| f.ident.as_str()).chain(s.additional.as_ref().map(|(f, _)| f.as_str())).map(ident);
+            quote! {
+                #cfg
+                impl<T> Default for #name<T> {
+                    fn default() -> Self {
+                        Self {
+                            #(#names: Default::default(),)*
+                        }
+                    }
+                }
+            }
+        } else {
+            TokenStream::new()
+        };
         quote! {
             #doc
             #derives
@@ -154,6 +185,7 @@ impl Emitter<'_> {
                 #(#fields)*
                 #additional
             }
+            #default_impl
         }
     }
 }

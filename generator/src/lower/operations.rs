@@ -141,6 +141,7 @@ impl<'a> Lowerer<'a> {
             let location = match p {
                 oa::Parameter::Path { .. } => ParamIn::Path,
                 oa::Parameter::Query { style: oa::QueryStyle::DeepObject, .. } => ParamIn::DeepQuery,
+                oa::Parameter::Query { style: oa::QueryStyle::Form, parameter_data, .. } if parameter_data.explode == Some(false) => ParamIn::JoinedQuery,
                 oa::Parameter::Query { .. } => ParamIn::Query,
                 oa::Parameter::Header { .. } => ParamIn::Header,
                 oa::Parameter::Cookie { .. } => {
@@ -303,7 +304,7 @@ impl<'a> Lowerer<'a> {
             None => Ok(by_http || by_name),
             Some(Value::Bool(false)) if matches!(method, "get" | "head" | "options") => {
                 self.warn(
-                    "W022",
+                    "W023",
                     &epointer,
                     format!("`{IDEMPOTENT}: false` on a {} request has no effect: the client treats every {0} request as idempotent", method.to_ascii_uppercase()),
                     "use a method that is not safe by definition (POST, PATCH) for an operation with effects",

@@ -172,13 +172,16 @@ pub(super) enum Lowered {
 /// order and takes the first that fits, so specific shapes go first and catch-alls last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Rank {
+    /// Lists first: only a JSON array fits them, while serde's derived struct
+    /// `Deserialize` also takes an array (the struct's fields in order), so a struct tried
+    /// first could take a list meant for the list variant.
+    Array,
     /// A struct with required fields (more required fields first).
     Struct(std::cmp::Reverse<usize>),
     Union,
     Bool,
     Int,
     Float,
-    Array,
     /// Anything string-shaped (string enums keep unknown values, so they take any string).
     Str,
     /// Objects that any object fits: structs without required fields, maps.

@@ -3,9 +3,13 @@
 //! --test snapshots`; checked by that test.
 
 pub mod arrays_maps;
+pub mod default_less_types;
 pub mod enums;
 pub mod external_refs;
+pub mod family_prelude_name;
+pub mod generic_nullable_field;
 pub mod hostile_names;
+pub mod integer_alias_path;
 pub mod keywords;
 pub mod maps;
 pub mod names;
@@ -16,6 +20,8 @@ pub mod operations;
 pub mod optional_required;
 pub mod production;
 pub mod query_params;
+pub mod ref_descriptions;
+pub mod union_params;
 pub mod unions;
 pub mod webhooks_only;
 pub mod nullability_strict;

@@ -78,13 +78,27 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(untagged)]
     pub enum Scalar {
+        StringList(Vec<String>),
         Cat(Cat),
         Boolean(bool),
         Integer(i64),
         Number(f64),
-        StringList(Vec<String>),
         String(String),
         Map(serde_json::Map<String, serde_json::Value>),
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct Pair {
+        pub lo: f64,
+        pub hi: f64,
+    }
+
+    /// A struct listed before a list of numbers. Serde's derived struct also reads an array (its fields in order), so the list variant is tried first, or `[1, 2]` would come back as a `Pair`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(untagged)]
+    pub enum Bounds {
+        NumberList(Vec<f64>),
+        Pair(Pair),
     }
 
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
