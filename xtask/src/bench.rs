@@ -9,6 +9,15 @@
 //! Peak memory is the peak resident set (`VmHWM`) of a child process (this binary, `xtask
 //! bench-child`) that runs the generator once and writes the crate.
 //!
+//! Our own description (`specs/genauth-v3.yaml` and its 24 module files, in this
+//! repository) is the fourth document: its "read" and "parse" include finding and reading
+//! every module file the root's `$ref`s name.
+//!
+//! `--sdk` times the crate-only debug build of the GenAuth SDK generated from that
+//! description: with its default features (every module and `http`) and with one module
+//! alone (`--no-default-features --features users`, or `--sdk-feature NAME`), from scratch
+//! and incrementally, the way `--compare` times the Authing crates.
+//!
 //! `--compare` adds, for the Authing document: OpenAPI Generator (`-g rust`, from PyPI's
 //! `openapi-generator-cli`, installed into a venv under the output directory; it needs
 //! `python3` and `java`) run `--tool-runs` times, its line count, and the crate-only debug
@@ -34,6 +43,8 @@ struct Options {
     compare: bool,
     tool_runs: usize,
     build_runs: usize,
+    sdk: bool,
+    sdk_feature: String,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -45,6 +56,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         compare: false,
         tool_runs: 3,
         build_runs: 3,
+        sdk: false,
+        sdk_feature: "users".to_owned(),
     };
     let mut i = 0;
     while i < args.len() {
@@ -58,9 +71,14 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--runs" => o.runs = number(value, "--runs")?,
             "--tool-runs" => o.tool_runs = number(value, "--tool-runs")?,
             "--build-runs" => o.build_runs = number(value, "--build-runs")?,
+            "--sdk-feature" => o.sdk_feature = value.ok_or("--sdk-feature needs a feature name")?,
             "--only" => o.only = Some(value.ok_or("--only needs names")?.split(',').map(str::to_owned).collect()),
-            "--compare" => {
-                o.compare = true;
+            "--compare" | "--sdk" => {
+                if args[i] == "--compare" {
+                    o.compare = true;
+                } else {
+                    o.sdk = true;
+                }
                 i += 1;
                 continue;
             }
@@ -71,17 +89,22 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
-/// The benchmarked documents: (name, path under `shared`).
+/// The benchmarked documents from `../shared`: (name, path under it).
 const DOCUMENTS: &[(&str, &str)] = &[
     ("authing-management", "specs-real/authing-management-openapi.json"),
     ("stripe", "corpus/stripe.yaml"),
     ("github", "corpus/github.json"),
 ];
 
+/// Our own description, in this repository (path from the repository root).
+const OURS: (&str, &str) = ("genauth-v3", "specs/genauth-v3.yaml");
+
 /// One document's measurements.
 struct DocResult {
     name: String,
     doc_bytes: u64,
+    /// How many files the document is made of (1 unless it is split).
+    doc_files: usize,
     yaml: bool,
     /// Per phase, every run (read, parse, resolve, deserialize, lower, emit, format, write).
     phases: Vec<[Duration; 8]>,
@@ -109,10 +132,11 @@ pub fn bench(args: &[String]) -> Result<bool, String> {
     std::fs::create_dir_all(&o.out).map_err(|e| format!("{}: {e}", o.out.display()))?;
     let out = o.out.canonicalize().map_err(|e| format!("{}: {e}", o.out.display()))?;
     let mut docs: Vec<(&str, PathBuf)> = DOCUMENTS.iter().map(|(n, p)| (*n, o.shared.join(p))).collect();
+    docs.push((OURS.0, crate::repo_root().join(OURS.1)));
     if let Some(only) = &o.only {
         docs.retain(|(n, _)| only.iter().any(|x| x == n));
         if docs.len() != only.len() {
-            return Err(format!("unknown document in --only {only:?}; known: authing-management, stripe, github"));
+            return Err(format!("unknown document in --only {only:?}; known: authing-management, stripe, github, genauth-v3"));
         }
     }
     let mut results = Vec::new();
@@ -130,6 +154,10 @@ pub fn bench(args: &[String]) -> Result<bool, String> {
     }
     if let Some(c) = &comparison {
         print_comparison(c, results.iter().find(|r| r.name == "authing-management"));
+    }
+    if o.sdk {
+        let sdk = sdk_builds(&out, &o)?;
+        print_sdk_builds(&sdk, results.iter().find(|r| r.name == OURS.0));
     }
     println!();
     println!("Targets");
@@ -205,32 +233,57 @@ fn builder(spec: &Path, name: &str) -> Builder {
         .runtime_dependency(RuntimeDependency::Path(crate::repo_root().join("runtime")))
 }
 
-/// The bare parse the generator's total is compared with: read the file and parse it into
-/// a generic value (freeing the value is not timed).
-fn bare_parse(path: &Path, yaml: bool) -> Result<Duration, String> {
-    let start = Instant::now();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if yaml {
-        let v: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
-        let elapsed = start.elapsed();
-        drop(v);
-        Ok(elapsed)
-    } else {
-        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-        let elapsed = start.elapsed();
-        drop(v);
-        Ok(elapsed)
+/// The files a document is made of: the file itself and, for a description split into
+/// a root and module files (`specs/genauth-v3.yaml` and `specs/genauth-v3/`), every
+/// YAML or JSON file in the folder named like the root.
+fn document_files(path: &Path) -> Vec<PathBuf> {
+    let mut files = vec![path.to_owned()];
+    let folder = path.with_extension("");
+    if let Ok(entries) = std::fs::read_dir(&folder) {
+        let mut modules: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+            .collect();
+        modules.sort();
+        files.extend(modules);
     }
+    files
+}
+
+/// The bare parse the generator's total is compared with: read every file of the document
+/// and parse it into a generic value (freeing the values is not timed).
+fn bare_parse(files: &[PathBuf]) -> Result<Duration, String> {
+    let mut elapsed = Duration::ZERO;
+    for path in files {
+        let start = Instant::now();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if path.extension().is_some_and(|e| e == "json") {
+            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            elapsed += start.elapsed();
+            drop(v);
+        } else {
+            let v: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            elapsed += start.elapsed();
+            drop(v);
+        }
+    }
+    Ok(elapsed)
 }
 
 fn bench_document(name: &str, path: &Path, out: &Path, runs: usize) -> Result<DocResult, String> {
-    let doc_bytes = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+    let files = document_files(path);
+    let mut doc_bytes = 0;
+    for f in &files {
+        doc_bytes += std::fs::metadata(f).map_err(|e| format!("{}: {e}", f.display()))?.len();
+    }
     let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
     let dir = out.join("gen").join(name);
     let builder = builder(path, name);
     let mut r = DocResult {
         name: name.to_owned(),
         doc_bytes,
+        doc_files: files.len(),
         yaml,
         phases: Vec::new(),
         totals: Vec::new(),
@@ -246,7 +299,7 @@ fn bench_document(name: &str, path: &Path, out: &Path, runs: usize) -> Result<Do
     // One warm-up run (page cache, allocator), then bare parse and generation alternate so
     // both see the same machine load.
     for i in 0..=runs {
-        let bare = bare_parse(path, yaml)?;
+        let bare = bare_parse(&files)?;
         let _ = std::fs::remove_dir_all(&dir);
         let start = Instant::now();
         let (generated, t) = builder.generate_with_timings().map_err(|e| e.to_string())?;
@@ -339,7 +392,8 @@ fn print_generation_table(results: &[DocResult]) {
     println!("{header}");
     println!("{rule}");
     for r in results {
-        let mut row = format!("| {} | {} MB {} |", r.name, mb(r.doc_bytes), if r.yaml { "YAML" } else { "JSON" });
+        let split = if r.doc_files > 1 { format!(", {} files", r.doc_files) } else { String::new() };
+        let mut row = format!("| {} | {} MB {}{split} |", r.name, mb(r.doc_bytes), if r.yaml { "YAML" } else { "JSON" });
         for i in 0..PHASES.len() {
             let xs: Vec<Duration> = r.phases.iter().map(|p| p[i]).collect();
             row.push_str(&format!(" {:.1} |", ms(median(&xs))));
@@ -468,6 +522,66 @@ fn compare(authing: &Path, out: &Path, o: &Options) -> Result<Comparison, String
         ours_feature_build,
         build_script,
     })
+}
+
+// ----- the GenAuth SDK's own build ------------------------------------------------------
+
+struct SdkBuilds {
+    feature: String,
+    lines: usize,
+    all: Build,
+    one: Build,
+}
+
+/// Generates the GenAuth SDK from our description into `out/sdk-genauth` (a crate of its
+/// own, outside the workspace) and times its crate-only builds: default features, then one
+/// module alone.
+fn sdk_builds(out: &Path, o: &Options) -> Result<SdkBuilds, String> {
+    let spec = crate::repo_root().join(OURS.1);
+    let dir = out.join("sdk-genauth");
+    let generated = builder(&spec, OURS.0).crate_name("bench-sdk-genauth").generate().map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(&dir);
+    generated.write_crate(&dir).map_err(|e| e.to_string())?;
+    let lines = generated.files().iter().map(|(_, s)| s.lines().count()).sum();
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    if !manifest.lines().any(|l| l.trim_start().starts_with(&format!("{} =", o.sdk_feature))) {
+        return Err(format!("the GenAuth SDK has no feature `{}` (see its Cargo.toml in {})", o.sdk_feature, dir.display()));
+    }
+    let target = out.join("build-target");
+    eprintln!("== GenAuth SDK: crate-only debug builds, {} runs each", o.build_runs);
+    let all = measure_build(&dir, &target, &[], o.build_runs)?;
+    let args = ["--no-default-features".to_owned(), "--features".to_owned(), o.sdk_feature.clone()];
+    let one = measure_build(&dir, &target, &args, o.build_runs)?;
+    Ok(SdkBuilds {
+        feature: o.sdk_feature.clone(),
+        lines,
+        all,
+        one,
+    })
+}
+
+fn print_sdk_builds(s: &SdkBuilds, gen: Option<&DocResult>) {
+    println!();
+    println!("GenAuth SDK from specs/genauth-v3.yaml ({} lines of Rust; debug builds, medians)", s.lines);
+    println!();
+    if let Some(r) = gen {
+        println!(
+            "Generation of the split description: {:.0} ms in-process (median), {:.0} ms as a process",
+            ms(median(&r.totals)),
+            r.child_wall.map(ms).unwrap_or(0.0)
+        );
+        println!();
+    }
+    println!("| features | crate-only, from scratch (`CARGO_INCREMENTAL=0`) | incremental after `touch src/lib.rs` | first build, dependencies included |");
+    println!("|---|---:|---:|---:|");
+    for (what, b) in [("default (every module, `http`)".to_owned(), s.all), (format!("`--no-default-features --features {}`", s.feature), s.one)] {
+        println!(
+            "| {what} | {:.1} s | {:.1} s | {:.1} s |",
+            b.crate_only.as_secs_f64(),
+            b.incremental.as_secs_f64(),
+            b.deps.as_secs_f64()
+        );
+    }
 }
 
 /// The venv's `openapi-generator-cli`, installed from PyPI when missing.

@@ -38,6 +38,7 @@
 //! ```text
 //! cargo run --release -p xtask -- bench              # generation table
 //! cargo run --release -p xtask -- bench --compare    # plus OpenAPI Generator, build times
+//! cargo run --release -p xtask -- bench --sdk        # plus the GenAuth SDK's build times
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -88,7 +89,7 @@ fn main() -> ExitCode {
         _ => {
             eprintln!("usage: cargo run -p xtask -- corpus [--only NAME,...] [--shared DIR] [--out DIR] [--target-dir DIR] [--no-check]");
             eprintln!("       cargo run -p xtask -- features [--crate DIR]... [--doc NAME,...] [--only FEATURE,...] [--clippy] [--shared DIR] [--out DIR] [--target-dir DIR]");
-            eprintln!("       cargo run --release -p xtask -- bench [--compare] [--runs N] [--tool-runs N] [--build-runs N] [--only NAME,...] [--shared DIR] [--out DIR]");
+            eprintln!("       cargo run --release -p xtask -- bench [--compare] [--sdk] [--sdk-feature NAME] [--runs N] [--tool-runs N] [--build-runs N] [--only NAME,...] [--shared DIR] [--out DIR]");
             ExitCode::from(2)
         }
     }
