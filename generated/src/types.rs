@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApiCode {
-    /// `1002`: Sign-in attempts arrive too quickly and are being throttled. Passing: an idempotent call is retried after a wait.
+    /// `1002`: Sign-in attempts arrive too quickly and are being throttled. Temporary: an idempotent call is retried after a wait.
     LoginTooFrequent,
     /// `1108`: The username is taken; the user has to pick another account name.
     DuplicateUsernameRename,

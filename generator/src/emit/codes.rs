@@ -40,7 +40,7 @@ impl Emitter<'_> {
             let v = ident(&c.ident);
             let note = match c.retry {
                 CodeRetry::Never => "",
-                CodeRetry::Backoff => " Passing: an idempotent call is retried after a wait.",
+                CodeRetry::Backoff => " Temporary: an idempotent call is retried after a wait.",
                 CodeRetry::Resign => " The client signs the call again and resends it.",
                 CodeRetry::Unknown => " Whether retrying helps is not documented; not retried.",
             };

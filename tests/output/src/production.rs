@@ -32,7 +32,7 @@ pub mod types {
     pub enum ApiCode {
         /// `1306`: The signature was seen before. The client signs the call again and resends it.
         SignatureReplayed,
-        /// `1002`: Slow down. Passing: an idempotent call is retried after a wait.
+        /// `1002`: Slow down. Temporary: an idempotent call is retried after a wait.
         TooFast,
         /// `2004`: No item has this id.
         ItemNotFound,
