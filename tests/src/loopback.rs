@@ -108,6 +108,20 @@ impl Server {
         Server::spawn(None, Arc::new(handler))
     }
 
+    /// Starts a server that checks every request's signature as GenAuth would, with
+    /// [`TEST_AK`]/[`TEST_SK`] and the `x-genauth-` headers (refusing a bad one with
+    /// `statusCode` 401 and `apiCode` 1300), then answers the `n`-th well-signed request
+    /// (1-based) with `script(n, request)`.
+    pub fn signed(script: impl Fn(u32, &Recorded) -> Reply + Send + Sync + 'static) -> Server {
+        let seen = std::sync::atomic::AtomicU32::new(0);
+        Server::start(move |req: &Recorded| {
+            if let Err(reason) = verify_signature(req, TEST_AK, TEST_SK, "x-genauth-", "GenAuth") {
+                return Reply::json(&serde_json::json!({"statusCode": 401, "apiCode": 1300, "message": reason}));
+            }
+            script(seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1, req)
+        })
+    }
+
     /// Starts an HTTPS server on 127.0.0.1 with this certificate (DER) and its PKCS#8
     /// private key (DER); [`Server::url`] then starts with `https://`.
     pub fn start_tls(
@@ -299,6 +313,11 @@ impl Body for ReplyBody {
 }
 
 use std::future::Future as _;
+
+/// The access key id the signing tests use (a made-up one).
+pub const TEST_AK: &str = "62e22721c889dd44bad1dda2";
+/// The access key secret the signing tests use (a made-up one).
+pub const TEST_SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
 
 /// Checks an AK/SK-signed request as the server would, written from the documented
 /// algorithm: required headers present and well formed, `date` within five minutes,

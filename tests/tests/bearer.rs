@@ -10,8 +10,7 @@ use genauth_sdk::*;
 use genauth_tests::loopback::{envelope, management_token, Recorded, Reply, Server};
 use serde_json::json;
 
-const AK: &str = "62e22721c889dd44bad1dda2";
-const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
+use genauth_tests::loopback::{TEST_AK as AK, TEST_SK as SK};
 const POOL: &str = "62e22721c889dd44bad1dd00";
 const TOKEN_PATH: &str = "/api/v3/get-management-token";
 

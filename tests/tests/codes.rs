@@ -10,8 +10,7 @@ use genauth_sdk::rt::{self, ApiCodeSet, ClientBuilder, Method, Request, RetryHin
 use genauth_tests::loopback::{envelope, Recorded, Reply, Server};
 use serde_json::{json, Value};
 
-const AK: &str = "62e22721c889dd44bad1dda2";
-const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
+use genauth_tests::loopback::{TEST_AK as AK, TEST_SK as SK};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ApiCode {

@@ -9,8 +9,7 @@ use genauth_sdk::*;
 use genauth_tests::loopback::{envelope, verify_signature, Recorded, Reply, Server};
 use serde_json::{json, Value};
 
-const AK: &str = "62e22721c889dd44bad1dda2";
-const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
+use genauth_tests::loopback::{TEST_AK as AK, TEST_SK as SK};
 const RID: &str = "934108e5-9fbf-4d24-8da1-c330328abd6c";
 
 fn user_json(id: &str) -> Value {

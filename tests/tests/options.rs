@@ -1,7 +1,6 @@
 //! Per-call options (a view of the client with its own timeout, headers and retry policy)
 //! and the raw response (status, headers, request id) over real HTTP.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use genauth_sdk::rt::{self, ApiResponse, CallOptions, ClientBuilder, Error, Method, Request, RetryPolicy};
@@ -9,21 +8,14 @@ use genauth_sdk::*;
 use genauth_tests::loopback::{envelope, verify_signature, Recorded, Reply, Server};
 use serde_json::{json, Value};
 
-const AK: &str = "62e22721c889dd44bad1dda2";
-const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
+use genauth_tests::loopback::{TEST_AK as AK, TEST_SK as SK};
 
 fn fast() -> RetryPolicy {
     RetryPolicy::default().base_delay(Duration::from_millis(2)).max_delay(Duration::from_millis(20))
 }
 
 fn checked(handler: impl Fn(u32, &Recorded) -> Reply + Send + Sync + 'static) -> Server {
-    let seen = AtomicU32::new(0);
-    Server::start(move |req: &Recorded| {
-        if let Err(reason) = verify_signature(req, AK, SK, "x-genauth-", "GenAuth") {
-            return Reply::json(&json!({"statusCode": 401, "apiCode": 1300, "message": reason}));
-        }
-        handler(seen.fetch_add(1, Ordering::SeqCst) + 1, req)
-    })
+    Server::signed(handler)
 }
 
 fn ok() -> Reply {

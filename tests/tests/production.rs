@@ -5,32 +5,19 @@
 //! operation name in the tracing span is checked in `tracing.rs`, where every test
 //! installs a subscriber.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use genauth_sdk::rt::{self, ApiCodeSet, CallOptions, ClientBuilder, RetryHint, RetryPolicy, StreamExt};
 use genauth_sdk::*;
-use genauth_tests::loopback::{envelope, verify_signature, Recorded, Reply, Server};
+use genauth_tests::loopback::{envelope, Recorded, Reply, Server};
 use serde_json::{json, Value};
 
-const AK: &str = "62e22721c889dd44bad1dda2";
-const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
+use genauth_tests::loopback::{TEST_AK as AK, TEST_SK as SK};
 
 fn fast() -> RetryPolicy {
     RetryPolicy::default().base_delay(Duration::from_millis(2)).max_delay(Duration::from_millis(20))
 }
 
-/// A server that checks every signature (refusing bad ones with apiCode 1300), then
-/// answers the `n`-th request (1-based) with `script(n, request)`.
-fn scripted(script: impl Fn(u32, &Recorded) -> Reply + Send + Sync + 'static) -> Server {
-    let seen = AtomicU32::new(0);
-    Server::start(move |req: &Recorded| {
-        if let Err(reason) = verify_signature(req, AK, SK, "x-genauth-", "GenAuth") {
-            return Reply::json(&json!({"statusCode": 401, "apiCode": 1300, "message": reason}));
-        }
-        script(seen.fetch_add(1, Ordering::SeqCst) + 1, req)
-    })
-}
 
 fn sdk(server: &Server) -> ManagementClient {
     ManagementClient::from_client(ClientBuilder::access_key(AK, SK).host(server.url()).retry(fast()).build().unwrap())
@@ -71,7 +58,7 @@ fn signatures_distinct(requests: &[Recorded]) {
 
 #[tokio::test]
 async fn api_codes_are_decoded_named_and_judged() {
-    let server = scripted(|_, _| {
+    let server = Server::signed(|_, _| {
         Reply::json(&json!({"statusCode": 404, "apiCode": 2004, "message": "no such user", "requestId": "rid-404"}))
     });
     let err = sdk(&server).get_user(&GetUserParams::new("u404")).await.unwrap_err();
@@ -97,7 +84,7 @@ async fn api_codes_are_decoded_named_and_judged() {
 #[tokio::test]
 async fn a_replayed_signature_is_sent_again_freshly_signed_even_as_a_create() {
     // statusCode 401 alone would not be retried under AK/SK: the apiCode's hint does it.
-    let server = scripted(|n, _| match n {
+    let server = Server::signed(|n, _| match n {
         1 => Reply::json(&json!({"statusCode": 401, "apiCode": 1306, "message": "signature used"})),
         _ => Reply::json(&envelope(200, "Success", "rid-ok", user("u1"))),
     });
@@ -113,7 +100,7 @@ async fn a_replayed_signature_is_sent_again_freshly_signed_even_as_a_create() {
 
 #[tokio::test]
 async fn post_reads_are_retried_after_a_503_and_creates_are_not() {
-    let server = scripted(|n, req| match (req.path.as_str(), n) {
+    let server = Server::signed(|n, req| match (req.path.as_str(), n) {
         ("/api/v3/list-users", 1) => Reply::new(503, "busy"),
         ("/api/v3/list-users", _) => users_page(1, 10, 1),
         _ => Reply::new(503, "busy"),
@@ -132,7 +119,7 @@ async fn post_reads_are_retried_after_a_503_and_creates_are_not() {
 async fn a_throttle_code_retries_reads_only() {
     // LoginTooFrequent is `backoff` in the table: retried for idempotent calls only.
     let throttled = || Reply::json(&json!({"statusCode": 400, "apiCode": 1002, "message": "too fast"}));
-    let server = scripted(move |n, req| match (req.path.as_str(), n) {
+    let server = Server::signed(move |n, req| match (req.path.as_str(), n) {
         ("/api/v3/list-users", 1) => throttled(),
         ("/api/v3/list-users", _) => users_page(1, 10, 0),
         _ => throttled(),
@@ -147,7 +134,7 @@ async fn a_throttle_code_retries_reads_only() {
 
 #[tokio::test]
 async fn a_stream_walks_three_pages_and_stops_at_the_total() {
-    let server = scripted(|_, req| users_page(body_page(req), 2, 5));
+    let server = Server::signed(|_, req| users_page(body_page(req), 2, 5));
     let client = sdk(&server);
     let mut request = users_request(1, 2);
     request.keywords = Some("a".into());
@@ -166,7 +153,7 @@ async fn a_stream_walks_three_pages_and_stops_at_the_total() {
 #[tokio::test]
 async fn a_query_stream_stops_at_an_empty_page() {
     // No usable total: the empty third page ends the walk.
-    let server = scripted(|_, req| {
+    let server = Server::signed(|_, req| {
         let page: i64 = req.query.iter().find(|(k, _)| k == "page").unwrap().1.parse().unwrap();
         let list: Vec<Value> = if page <= 2 { vec![json!({"id": format!("g{page}"), "code": "c", "name": "n"})] } else { vec![] };
         Reply::json(&envelope(200, "Success", "rid", json!({"totalCount": -1, "list": list})))
@@ -180,7 +167,7 @@ async fn a_query_stream_stops_at_an_empty_page() {
 
 #[tokio::test]
 async fn an_error_mid_stream_is_its_last_item() {
-    let server = scripted(|_, req| match body_page(req) {
+    let server = Server::signed(|_, req| match body_page(req) {
         2 => Reply::json(&json!({"statusCode": 403, "apiCode": 40003, "message": "no access"})),
         page => users_page(page, 2, 6),
     });
@@ -193,7 +180,7 @@ async fn an_error_mid_stream_is_its_last_item() {
 
 #[tokio::test]
 async fn with_options_gives_a_view_with_its_timeout_headers_and_policy() {
-    let server = scripted(|n, req| match req.path.as_str() {
+    let server = Server::signed(|n, req| match req.path.as_str() {
         "/api/v3/kick-users" => Reply { delay: Duration::from_millis(300), ..Reply::json(&envelope(200, "Success", "r", json!({"success": true}))) },
         _ if n == 2 => Reply::new(503, "busy"),
         _ => Reply::json(&envelope(200, "Success", "r", user("u1"))),
@@ -220,7 +207,7 @@ async fn with_options_gives_a_view_with_its_timeout_headers_and_policy() {
 
 #[tokio::test]
 async fn raw_keeps_the_status_headers_request_id_and_attempts() {
-    let server = scripted(|n, _| match n {
+    let server = Server::signed(|n, _| match n {
         1 => Reply::new(502, "bad gateway"),
         _ => Reply::json(&envelope(200, "Success", "rid-env", user("u7"))).header("x-ratelimit-remaining", "41"),
     });

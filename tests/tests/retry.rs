@@ -12,8 +12,7 @@ use genauth_sdk::*;
 use genauth_tests::loopback::{envelope, verify_signature, Recorded, Reply, Server};
 use serde_json::{json, Value};
 
-const AK: &str = "62e22721c889dd44bad1dda2";
-const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
+use genauth_tests::loopback::{TEST_AK as AK, TEST_SK as SK};
 
 /// The default number of retries, with waits of a few milliseconds.
 fn fast() -> RetryPolicy {
@@ -35,13 +34,7 @@ fn ok() -> Reply {
 /// A server that checks every signature, then answers the `n`-th request (1-based) with
 /// `script(n)`.
 fn scripted(script: impl Fn(u32) -> Reply + Send + Sync + 'static) -> Server {
-    let seen = AtomicU32::new(0);
-    Server::start(move |req: &Recorded| {
-        if let Err(reason) = verify_signature(req, AK, SK, "x-genauth-", "GenAuth") {
-            return Reply::json(&json!({"statusCode": 401, "apiCode": 1300, "message": reason}));
-        }
-        script(seen.fetch_add(1, Ordering::SeqCst) + 1)
-    })
+    Server::signed(move |n, _| script(n))
 }
 
 fn kick() -> KickUsersDto {

@@ -6,8 +6,7 @@ use genauth_sdk::*;
 use genauth_tests::loopback::{envelope, verify_signature, Recorded, Reply, Server};
 use serde_json::json;
 
-const AK: &str = "62e22721c889dd44bad1dda2";
-const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
+use genauth_tests::loopback::{TEST_AK as AK, TEST_SK as SK};
 
 fn kick() -> KickUsersDto {
     KickUsersDto { app_ids: vec!["app1".into()], user_id: "u1".into(), options: None }

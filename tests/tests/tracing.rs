@@ -14,8 +14,7 @@ use serde_json::{json, Value};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 
-const AK: &str = "62e22721c889dd44bad1dda2";
-const SK: &str = "4d1b9f3a0c2e4e8f9a7b6c5d4e3f2a1b";
+use genauth_tests::loopback::{TEST_AK as AK, TEST_SK as SK};
 const POOL: &str = "62e22721c889dd44bad1dd00";
 
 #[derive(Clone, Default)]
