@@ -42,8 +42,9 @@ fn main() {
 fn schema_dispatch(ir: &Ir, out: &mut String) {
     out.push_str(
         "/// Round-trips `value` through the generated type made from the component schema\n\
-         /// `name` (decode, then encode); `None` for a name that is not a component.\n\
-         pub fn round_trip_named(name: &str, value: &serde_json::Value) -> Option<Result<serde_json::Value, String>> {\n\
+         /// `name` (decode the way the client reads a response body with `decoding`, then\n\
+         /// encode); `None` for a name that is not a component.\n\
+         pub fn round_trip_named_as(name: &str, value: &serde_json::Value, decoding: rt::Decoding) -> Option<Result<serde_json::Value, String>> {\n\
          \x20   match name {\n",
     );
     for t in &ir.types {
@@ -51,7 +52,7 @@ fn schema_dispatch(ir: &Ir, out: &mut String) {
         if schema.contains('/') || matches!(t.kind, TypeKind::Alias(TypeRef::Value)) {
             continue;
         }
-        let _ = writeln!(out, "        {schema:?} => Some(round_trip::<{}>(value)),", t.name);
+        let _ = writeln!(out, "        {schema:?} => Some(round_trip::<{}>(value, decoding)),", t.name);
     }
     out.push_str("        _ => None,\n    }\n}\n\n");
 }

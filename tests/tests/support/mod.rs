@@ -6,9 +6,14 @@ use genauth_sdk::*;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
-fn round_trip<T: DeserializeOwned + Serialize>(v: &Value) -> Result<Value, String> {
-    let typed: T = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+fn round_trip<T: DeserializeOwned + Serialize>(v: &Value, decoding: rt::Decoding) -> Result<Value, String> {
+    let typed: T = rt::decode(&rt::Response::json(v), decoding).map_err(|e| e.to_string())?;
     serde_json::to_value(&typed).map_err(|e| e.to_string())
+}
+
+/// [`round_trip_named_as`] with strict decoding: the value must fit the schema as it is.
+pub fn round_trip_named(name: &str, value: &Value) -> Option<Result<Value, String>> {
+    round_trip_named_as(name, value, rt::Decoding::Strict)
 }
 
 /// JSON equality where numbers compare by value: `200` read into an `f64` field comes back
