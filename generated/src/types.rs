@@ -1373,8 +1373,8 @@ pub struct LangObject {
     pub en_us: LangUnit,
     #[serde(rename = "zh-TW")]
     pub zh_tw: LangUnit,
-    #[serde(rename = "ja-JP")]
-    pub ja_jp: LangUnit,
+    #[serde(rename = "ja-JP", default, skip_serializing_if = "Option::is_none")]
+    pub ja_jp: Option<LangUnit>,
 }
 
 /// Translations of department attributes.
@@ -5720,13 +5720,17 @@ pub struct ApplicationDefaultLoginMethod {
     /// - `SELF_BUILT_APP`: scanning with your own mobile app.
     /// - `WECHAT_OFFICIAL_ACCOUNT`: scanning to follow a WeChat official account.
     /// - `WECHAT_MINI_PROGRAM`: scanning with a WeChat mini program.
-    pub qrcode_type: QrcodeType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qrcode_type: Option<QrcodeType>,
     /// For `QRCODE`, ID of the identity provider connection that handles the scan.
-    pub qrcode_ext_idp_conn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qrcode_ext_idp_conn_id: Option<String>,
     /// For `AD`, ID of the Active Directory connection to use.
-    pub ad_ext_idp_conn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_ext_idp_conn_id: Option<String>,
     /// For `LDAP`, ID of the LDAP connection to use.
-    pub ldap_ext_idp_conn_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ldap_ext_idp_conn_id: Option<String>,
 }
 
 /// An external identity provider connection offered on an application's login page.
