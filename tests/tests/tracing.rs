@@ -35,6 +35,20 @@ impl Buffer {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
+
+    /// Records this thread's events up to `level` (span closes included) into a new
+    /// buffer, until the returned guard is dropped.
+    fn capture(level: tracing_subscriber::filter::LevelFilter) -> (Buffer, impl Sized) {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let guard = tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_span_events(FmtSpan::CLOSE)
+            .with_writer(move || writer.clone())
+            .finish()
+            .set_default();
+        (buffer, guard)
+    }
 }
 
 fn fast() -> RetryPolicy {
@@ -43,14 +57,7 @@ fn fast() -> RetryPolicy {
 
 #[tokio::test]
 async fn one_span_per_call_and_no_secrets() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let _guard = tracing_subscriber::fmt()
-        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish()
-        .set_default();
+    let (buffer, _guard) = Buffer::capture(tracing_subscriber::filter::LevelFilter::TRACE);
 
     // AK/SK: a GET that succeeds at the second attempt, a POST refused with an apiCode.
     let seen = AtomicU32::new(0);
@@ -140,20 +147,8 @@ async fn one_span_per_call_and_no_secrets() {
 
 #[tokio::test]
 async fn a_generated_method_names_its_operation() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let _guard = tracing_subscriber::fmt()
-        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish()
-        .set_default();
-    let server = Server::start(|req: &Recorded| {
-        if let Err(reason) = verify_signature(req, AK, SK, "x-genauth-", "GenAuth") {
-            return Reply::json(&json!({"statusCode": 401, "message": reason}));
-        }
-        Reply::json(&envelope(200, "Success", "rid-list-1", json!({"totalCount": 0, "list": []})))
-    });
+    let (buffer, _guard) = Buffer::capture(tracing_subscriber::filter::LevelFilter::INFO);
+    let server = Server::signed(|_, _| Reply::json(&envelope(200, "Success", "rid-list-1", json!({"totalCount": 0, "list": []}))));
     let client = ManagementClient::from_client(ClientBuilder::access_key(AK, SK).host(server.url()).build().unwrap());
     client.list_users(&ListUsersRequestDto::default()).await.unwrap();
     let text = buffer.text();
