@@ -14,10 +14,6 @@ fn fast() -> RetryPolicy {
     RetryPolicy::default().base_delay(Duration::from_millis(2)).max_delay(Duration::from_millis(20))
 }
 
-fn checked(handler: impl Fn(u32, &Recorded) -> Reply + Send + Sync + 'static) -> Server {
-    Server::signed(handler)
-}
-
 fn ok() -> Reply {
     Reply::json(&envelope(200, "Success", "env-rid", json!({"success": true}))).header("x-request-id", "hdr-rid")
 }
@@ -28,7 +24,7 @@ fn kick() -> KickUsersDto {
 
 #[tokio::test]
 async fn a_view_with_a_shorter_timeout() {
-    let server = checked(|_, _| Reply { delay: Duration::from_millis(300), ..ok() });
+    let server = Server::signed(|_, _| Reply { delay: Duration::from_millis(300), ..ok() });
     let base = ClientBuilder::access_key(AK, SK).host(server.url()).retry(RetryPolicy::none()).build().unwrap();
     let hasty = ManagementClient::from_client(base.with_options(CallOptions::new().timeout(Duration::from_millis(80))));
     let started = Instant::now();
@@ -43,7 +39,7 @@ async fn a_view_with_a_shorter_timeout() {
 
 #[tokio::test]
 async fn a_view_with_extra_headers_that_are_signed() {
-    let server = checked(|_, _| ok());
+    let server = Server::signed(|_, _| ok());
     let base = ClientBuilder::access_key(AK, SK).host(server.url()).build().unwrap();
     let view = base
         .with_options(CallOptions::new().header("X-Trace-Id", "trace-1"))
@@ -61,7 +57,7 @@ async fn a_view_with_extra_headers_that_are_signed() {
 
 #[tokio::test]
 async fn a_view_with_its_own_retry_policy() {
-    let flaky = || checked(|n, _| if n % 3 == 0 { ok() } else { Reply::new(503, "busy") });
+    let flaky = || Server::signed(|n, _| if n % 3 == 0 { ok() } else { Reply::new(503, "busy") });
     // A client that never retries, and a view of it that does.
     let server = flaky();
     let base = ClientBuilder::access_key(AK, SK).host(server.url()).retry(RetryPolicy::none()).build().unwrap();
@@ -88,7 +84,7 @@ async fn a_view_with_its_own_retry_policy() {
 
 #[tokio::test]
 async fn the_raw_response_keeps_status_headers_and_request_id() {
-    let server = checked(|n, _| if n == 1 { Reply::new(503, "busy") } else { ok().header("x-ratelimit-remaining", "41") });
+    let server = Server::signed(|n, _| if n == 1 { Reply::new(503, "busy") } else { ok().header("x-ratelimit-remaining", "41") });
     let client = ClientBuilder::access_key(AK, SK).host(server.url()).retry(fast()).build().unwrap();
     let request = Request::new(Method::Get, "/api/v3/get-user");
     let response: ApiResponse<Value> = client.send_with_response::<_, i64>(request).await.unwrap();
