@@ -543,8 +543,7 @@ fn sdk_builds(out: &Path, o: &Options) -> Result<SdkBuilds, String> {
     let _ = std::fs::remove_dir_all(&dir);
     generated.write_crate(&dir).map_err(|e| e.to_string())?;
     let lines = generated.files().iter().map(|(_, s)| s.lines().count()).sum();
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    if !manifest.lines().any(|l| l.trim_start().starts_with(&format!("{} =", o.sdk_feature))) {
+    if !tag_features(&dir).contains(&o.sdk_feature) {
         return Err(format!("the GenAuth SDK has no feature `{}` (see its Cargo.toml in {})", o.sdk_feature, dir.display()));
     }
     let target = out.join("build-target");
@@ -698,15 +697,22 @@ fn touch(path: &Path) -> Result<(), String> {
     f.set_modified(std::time::SystemTime::now()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The first tag feature of a generated crate's `Cargo.toml` (other than `default` and
-/// `http`), for a one-feature build.
-fn first_feature(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
-    let features = text.split("[features]").nth(1)?;
+/// The tag features of a generated crate's `Cargo.toml` (all but `default` and `http`),
+/// in the order it lists them.
+fn tag_features(dir: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { return Vec::new() };
+    let Some(features) = text.split("[features]").nth(1) else { return Vec::new() };
     features
         .lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
         .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
-        .find(|k| !k.is_empty() && k != "default" && k != "http" && !k.starts_with('['))
+        .filter(|k| !k.is_empty() && k != "default" && k != "http")
+        .collect()
+}
+
+/// The first tag feature of a generated crate, for a one-feature build.
+fn first_feature(dir: &Path) -> Option<String> {
+    tag_features(dir).into_iter().next()
 }
 
 /// Times the example build script on the GenAuth spec, and checks a no-op rebuild skips it.
